@@ -1,0 +1,86 @@
+/**
+ * The storage contract. Every backend (embedded SQLite, PostgreSQL) implements exactly this,
+ * and the conformance suite (src/storage/conformance/) proves it. Services reach storage only
+ * through it.
+ *
+ * Model: named collections of JSON documents keyed by a string id (design.md §6):
+ * create / get / list (ordered by id, prefix filter, opaque page tokens) / update with
+ * compare-and-swap (the updater may run more than once) / delete. Uniqueness of ids is enforced
+ * by the database (primary key), never by read-then-write, so two nodes racing to create the
+ * same id yield exactly one winner and one AlreadyExistsError.
+ */
+
+export class AlreadyExistsError extends Error {
+  constructor(readonly collection: string, readonly id: string) {
+    super(`${collection}/${id} already exists`);
+    this.name = 'AlreadyExistsError';
+  }
+}
+
+export class NotFoundError extends Error {
+  constructor(readonly collection: string, readonly id: string) {
+    super(`${collection}/${id} not found`);
+    this.name = 'NotFoundError';
+  }
+}
+
+/** A page token was not produced by this collection/prefix, or is corrupt. */
+export class InvalidPageTokenError extends Error {
+  constructor() {
+    super('invalid pagination token');
+    this.name = 'InvalidPageTokenError';
+  }
+}
+
+export interface Page<T> {
+  items: Array<{ id: string; doc: T }>;
+  /** Opaque; present when more items may follow. */
+  next?: string;
+}
+
+export interface ListOptions {
+  /** Only ids starting with this string (compared byte-wise, case-sensitive). */
+  prefix?: string;
+  /** 1..1000 */
+  limit: number;
+  /** A `next` token from a previous page of the same list call. */
+  pageToken?: string;
+}
+
+export interface Collection<T> {
+  /** Inserts; throws AlreadyExistsError if the id exists. */
+  create(id: string, doc: T): Promise<void>;
+  /** Inserts if absent; returns the stored document (the existing one if there was one). */
+  createIfAbsent(id: string, doc: T): Promise<{ doc: T; created: boolean }>;
+  get(id: string): Promise<T | undefined>;
+  list(options: ListOptions): Promise<Page<T>>;
+  /** Counts ids with the prefix (all when omitted). */
+  count(prefix?: string): Promise<number>;
+  /**
+   * Compare-and-swap update. `updater` receives the current document and returns the new one;
+   * it may run more than once under contention, so it must be pure. Throwing from it aborts the
+   * update and propagates the error. Throws NotFoundError when the id is absent.
+   */
+  update(id: string, updater: (current: T) => T): Promise<T>;
+  /** Returns whether a document was deleted. */
+  delete(id: string): Promise<boolean>;
+}
+
+/** Collection names in use; a backend may create them lazily or up front. */
+export type CollectionName =
+  | 'iam.oidc-providers'
+  | 'iam.saml-providers'
+  | 'iam.roles'
+  | 'iam.role-policies'
+  | 'iam.policies'
+  | 'iam.role-attachments'
+  | 'keys'
+  | (string & {});
+
+export interface Storage {
+  readonly kind: 'sqlite' | 'postgres';
+  collection<T>(name: CollectionName): Collection<T>;
+  /** Round-trips to the database; used by /health. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
