@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// `npm test`: runs every compiled test under dist/test with Node's built-in runner
+// (pretest has installed dependencies and compiled). Compiled tests whose TypeScript source is
+// gone are removed first, so a deleted test never runs from a stale dist/.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const distTest = join(root, 'dist', 'test');
+
+function walk(dir, out = []) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) walk(p, out);
+    else out.push(p);
+  }
+  return out;
+}
+
+const files = [];
+for (const file of existsSync(distTest) ? walk(distTest) : []) {
+  if (!file.endsWith('.js')) continue;
+  const source = join(root, relative(join(root, 'dist'), file)).replace(/\.js$/, '.ts');
+  if (!existsSync(source)) {
+    rmSync(file);
+    rmSync(`${file}.map`, { force: true });
+    continue;
+  }
+  if (file.endsWith('.test.js')) files.push(file);
+}
+const filter = process.argv.slice(2);
+const selected = filter.length ? files.filter((f) => filter.some((x) => f.includes(x))) : files;
+if (selected.length === 0) {
+  console.error('no test files found');
+  process.exit(1);
+}
+const args = ['--test', '--test-concurrency=2', '--test-reporter=spec', ...selected.sort()];
+const result = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: root, env: { ...process.env, TESSERA_LOG_LEVEL: process.env.TESSERA_LOG_LEVEL ?? 'silent' } });
+process.exit(result.status ?? 1);

@@ -1,0 +1,166 @@
+/**
+ * The composition root: the only place that constructs things and wires them together
+ * (config → clock → storage → keys/credentials → services → http).
+ */
+import { mkdirSync, readFileSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { timingSafeEqual } from 'node:crypto';
+import pino, { type Logger } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config/index.js';
+import { openStorage } from './storage/index.js';
+import type { Storage } from './storage/contract.js';
+import { createCredentialVault, generateRootCredentials } from './credentials/index.js';
+import type { Principal } from './credentials/principal.js';
+import { createIamDirectory } from './services/iam/directory.js';
+import { iamOperations } from './services/iam/index.js';
+import { stsOperations } from './services/sts/index.js';
+import { createOidcVerifier } from './tokens/oidc.js';
+import { createAuthorizer } from './authz/index.js';
+import { createAwsEndpoint } from './http/aws-endpoint.js';
+import { buildHttpServer } from './http/server.js';
+import { renderIndexPage } from './http/index-page.js';
+
+export interface RootCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Where they came from: the environment, the data dir, or generated now (print once). */
+  source: 'env' | 'data-dir' | 'generated';
+}
+
+export interface Tessera {
+  readonly config: Config;
+  readonly http: FastifyInstance;
+  readonly storage: Storage;
+  readonly rootCredentials: RootCredentials;
+  readonly log: Logger;
+  /** Starts listening; resolves to the bound address (port 0 → the chosen port). */
+  listen(): Promise<{ host: string; port: number; url: string }>;
+  /** Stops accepting, drains in-flight requests, closes storage. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface CreateOptions {
+  logger?: Logger;
+  clock?: () => Date;
+}
+
+export async function createTessera(config: Config, options: CreateOptions = {}): Promise<Tessera> {
+  const log = options.logger ?? pino({ level: config.logLevel, base: undefined, timestamp: pino.stdTimeFunctions.isoTime });
+  const clock = options.clock ?? (() => new Date());
+
+  mkdirSync(config.dataDir, { recursive: true });
+  const storage = await openStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, log });
+  try {
+    const rootCredentials = loadRootCredentials(config);
+    const vault = createCredentialVault({ storage, clock });
+    const iam = createIamDirectory(storage, config.accountId);
+    const authorizer = createAuthorizer(iam);
+    const oidc = createOidcVerifier({ clock });
+    const rootPrincipal: Principal = {
+      kind: 'root',
+      accountId: config.accountId,
+      arn: `arn:aws:iam::${config.accountId}:root`,
+      userId: config.accountId,
+      accessKeyId: rootCredentials.accessKeyId,
+    };
+    const rootKeyBuffer = Buffer.from(rootCredentials.accessKeyId);
+
+    const operations = [
+      ...iamOperations({ storage, accountId: config.accountId }),
+      ...stsOperations({ iam, vault, oidc, authorizer, accountId: config.accountId, clock }),
+    ];
+
+    const awsEndpoint = createAwsEndpoint({
+      operations,
+      authorizer,
+      clock,
+      region: config.region,
+      accountId: config.accountId,
+      log,
+      async lookupCredentials(accessKeyId, sessionToken) {
+        if (accessKeyId.startsWith('ASIA')) {
+          if (!sessionToken) return undefined;
+          const session = await vault.open(accessKeyId, sessionToken);
+          const principal: Principal = {
+            kind: 'assumed-role',
+            accountId: session.accountId,
+            arn: `arn:aws:sts::${session.accountId}:assumed-role/${session.roleName}/${session.sessionName}`,
+            userId: `${session.roleId}:${session.sessionName}`,
+            accessKeyId,
+            session,
+          };
+          return { secretAccessKey: session.secretAccessKey, principal, expiresAt: new Date(session.expiresAt * 1000) };
+        }
+        const candidate = Buffer.from(accessKeyId);
+        if (candidate.length === rootKeyBuffer.length && timingSafeEqual(candidate, rootKeyBuffer)) {
+          return { secretAccessKey: rootCredentials.secretAccessKey, principal: rootPrincipal };
+        }
+        return undefined;
+      },
+    });
+
+    const http = buildHttpServer({
+      awsEndpoint,
+      log,
+      indexPage: () => renderIndexPage(config, rootCredentials),
+      health: async () => {
+        try {
+          await storage.ping();
+          return { ok: true };
+        } catch (err) {
+          return { ok: false, detail: (err as Error).message };
+        }
+      },
+    });
+
+    let closing: Promise<void> | undefined;
+    return {
+      config,
+      http,
+      storage,
+      rootCredentials,
+      log,
+      async listen() {
+        await http.listen({ port: config.port, host: config.host });
+        const addr = http.server.address();
+        const port = typeof addr === 'object' && addr ? addr.port : config.port;
+        const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+        return { host: config.host, port, url: `http://${host}:${port}` };
+      },
+      close() {
+        closing ??= (async () => {
+          await http.close();
+          await storage.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    await storage.close();
+    throw err;
+  }
+}
+
+/**
+ * Root credentials: from the environment when set; else from `<dataDir>/root-credentials.json`;
+ * else generated now, written there (mode 0600) and reported as 'generated' so the CLI prints
+ * them once.
+ */
+export function loadRootCredentials(config: Config): RootCredentials {
+  if (config.rootAccessKeyId && config.rootSecretAccessKey) {
+    return { accessKeyId: config.rootAccessKeyId, secretAccessKey: config.rootSecretAccessKey, source: 'env' };
+  }
+  const file = join(config.dataDir, 'root-credentials.json');
+  if (existsSync(file)) {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { accessKeyId?: unknown; secretAccessKey?: unknown };
+    if (typeof parsed.accessKeyId !== 'string' || typeof parsed.secretAccessKey !== 'string') {
+      throw new Error(`${file} is not a valid root credentials file`);
+    }
+    return { accessKeyId: parsed.accessKeyId, secretAccessKey: parsed.secretAccessKey, source: 'data-dir' };
+  }
+  const fresh = generateRootCredentials();
+  writeFileSync(file, JSON.stringify({ accessKeyId: fresh.accessKeyId, secretAccessKey: fresh.secretAccessKey }, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return { ...fresh, source: 'generated' };
+}

@@ -1,0 +1,100 @@
+/**
+ * Authorisation of a principal's request against IAM policies, callable outside the AWS
+ * handlers (the SigV4 gateway will reuse it). Root is always allowed (as the AWS account root
+ * user is for identity-based checks); a role session is allowed only if the role's inline and
+ * attached policies allow the action, the session policies (if any) allow it too, and nothing
+ * denies it explicitly (IAM user guide, "Policy evaluation logic").
+ */
+import type { Principal } from '../credentials/principal.js';
+import type { EvaluationResult, Policy } from '../policy/index.js';
+import { evaluate, parsePolicy } from '../policy/index.js';
+
+export type ContextMap = Record<string, string | string[] | undefined>;
+
+export interface PolicySource {
+  /** Inline + attached managed policy documents of a role, as text. */
+  getRolePolicyDocuments(roleName: string): Promise<Array<{ name: string; document: string }>>;
+  /** A managed policy's default version document, as text; undefined when absent. */
+  getManagedPolicyDocument(arn: string): Promise<string | undefined>;
+}
+
+/** Bounded cache of parsed policy documents keyed by their text: no per-request re-parsing. */
+export class PolicyCache {
+  private readonly entries = new Map<string, Policy>();
+  constructor(private readonly max = 2000) {}
+
+  parse(text: string, kind: 'identity' | 'session' | 'trust'): Policy {
+    const key = `${kind}\u0000${text}`;
+    const hit = this.entries.get(key);
+    if (hit) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit;
+    }
+    const policy = parsePolicy(text, { kind });
+    this.entries.set(key, policy);
+    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as string);
+    return policy;
+  }
+}
+
+/** Condition keys that describe the principal (aws:PrincipalArn, aws:PrincipalTag/…, web-identity claims). */
+export function principalContext(principal: Principal): ContextMap {
+  const ctx: ContextMap = {
+    'aws:PrincipalArn': principal.kind === 'root' ? principal.arn : principal.session.roleArn,
+    'aws:PrincipalAccount': principal.accountId,
+    'aws:userid': principal.userId,
+    'aws:PrincipalType': principal.kind === 'root' ? 'Account' : 'AssumedRole',
+  };
+  if (principal.kind === 'assumed-role') {
+    const s = principal.session;
+    ctx['aws:TokenIssueTime'] = new Date(s.issuedAt * 1000).toISOString();
+    for (const [k, v] of Object.entries(s.tags ?? {})) ctx[`aws:PrincipalTag/${k}`] = v;
+    if (s.sourceIdentity) ctx['aws:SourceIdentity'] = s.sourceIdentity;
+    if (s.federated) {
+      ctx['aws:FederatedProvider'] = s.federated.provider;
+      for (const [claim, v] of Object.entries(s.federated.claims)) ctx[`${s.federated.provider}:${claim}`] = v;
+    }
+  }
+  return ctx;
+}
+
+export interface AuthorizeRequest {
+  principal: Principal;
+  action: string;
+  resource: string;
+  context: ContextMap;
+}
+
+export function createAuthorizer(source: PolicySource, cache = new PolicyCache()) {
+  return {
+    cache,
+    async authorize(req: AuthorizeRequest): Promise<EvaluationResult> {
+      const { principal } = req;
+      if (principal.kind === 'root') {
+        return { decision: 'Allow', reason: { check: 'policy.root', detail: 'the account root is allowed every action' }, matched: [] };
+      }
+      const session = principal.session;
+      const docs = await source.getRolePolicyDocuments(session.roleName);
+      const identityPolicies = docs.map((d) => cache.parse(d.document, 'identity'));
+      let sessionPolicies: Policy[] | undefined;
+      if (session.sessionPolicy !== undefined || (session.sessionPolicyArns?.length ?? 0) > 0) {
+        sessionPolicies = [];
+        if (session.sessionPolicy !== undefined) sessionPolicies.push(cache.parse(session.sessionPolicy, 'session'));
+        for (const arn of session.sessionPolicyArns ?? []) {
+          const text = await source.getManagedPolicyDocument(arn);
+          if (text !== undefined) sessionPolicies.push(cache.parse(text, 'session'));
+        }
+      }
+      return evaluate({
+        action: req.action,
+        resource: req.resource,
+        context: { ...principalContext(principal), ...req.context },
+        identityPolicies,
+        ...(sessionPolicies ? { sessionPolicies } : {}),
+      });
+    },
+  };
+}
+
+export type Authorizer = ReturnType<typeof createAuthorizer>;

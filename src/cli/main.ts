@@ -1,0 +1,123 @@
+/**
+ * `tessera` command line. Thin: parses flags, builds the config, calls createTessera, wires
+ * signals. `tessera serve [--port 4590] [--host 127.0.0.1] [--data-dir ./.tessera]
+ * [--database-url postgres://…] [--public-url URL] [--no-demo]`.
+ */
+import { parseArgs } from 'node:util';
+import { configFromEnv, ConfigError, loadConfig, redactUrl, type ConfigInput } from '../config/index.js';
+import { createTessera } from '../app.js';
+
+const USAGE = `Usage: tessera serve [options]
+
+Options (environment variable in brackets):
+  --port <n>            listen port, default 4590                     [TESSERA_PORT]
+  --host <addr>         listen address, default 127.0.0.1            [TESSERA_HOST]
+  --data-dir <dir>      data directory, default ./.tessera            [TESSERA_DATA_DIR]
+  --database-url <url>  postgres://… to use PostgreSQL instead of SQLite [TESSERA_DATABASE_URL]
+  --public-url <url>    issuer of Tessera's tokens, default http://localhost:<port> [TESSERA_PUBLIC_URL]
+  --no-demo             do not load the demo content
+Also: TESSERA_ROOT_ACCESS_KEY_ID + TESSERA_ROOT_SECRET_ACCESS_KEY (root credentials; generated
+and kept in the data dir when unset), TESSERA_REGION (us-east-1), TESSERA_ACCOUNT_ID (000000000000),
+TESSERA_LOG_LEVEL (info).`;
+
+export async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    console.log(USAGE);
+    return;
+  }
+  if (command !== 'serve') {
+    console.error(`tessera: unknown command '${command}'\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  let flags: ConfigInput;
+  try {
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'database-url': { type: 'string' },
+        'public-url': { type: 'string' },
+        'no-demo': { type: 'boolean' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+    if (values.help) {
+      console.log(USAGE);
+      return;
+    }
+    flags = {};
+    if (values.port !== undefined) flags.port = values.port;
+    if (values.host !== undefined) flags.host = values.host;
+    if (values['data-dir'] !== undefined) flags.dataDir = values['data-dir'];
+    if (values['database-url'] !== undefined) flags.databaseUrl = values['database-url'];
+    if (values['public-url'] !== undefined) flags.publicUrl = values['public-url'];
+    if (values['log-level'] !== undefined) flags.logLevel = values['log-level'];
+    if (values['no-demo']) flags.demo = false;
+  } catch (err) {
+    console.error(`tessera: ${(err as Error).message}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+
+  let config;
+  try {
+    config = loadConfig(configFromEnv(process.env), flags);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`tessera: ${err.message}`);
+      process.exitCode = 2;
+      return;
+    }
+    throw err;
+  }
+
+  const tessera = await createTessera(config);
+  const { url } = await tessera.listen();
+  const root = tessera.rootCredentials;
+  const lines = [
+    '',
+    `  Tessera is listening on ${url}  (public URL ${config.publicUrl})`,
+    `  storage: ${config.databaseUrl ? `PostgreSQL ${redactUrl(config.databaseUrl)}` : `SQLite in ${config.dataDir}`}`,
+    `  region ${config.region}, account ${config.accountId}`,
+    `  open ${config.publicUrl}/ for what to try next; health at ${config.publicUrl}/health`,
+  ];
+  if (root.source === 'generated') {
+    lines.push(
+      '',
+      '  WARNING: no root credentials were configured, so these were generated and saved in',
+      `  ${config.dataDir}/root-credentials.json. They are printed this once:`,
+      `    AWS_ACCESS_KEY_ID=${root.accessKeyId}`,
+      `    AWS_SECRET_ACCESS_KEY=${root.secretAccessKey}`,
+      '  Set TESSERA_ROOT_ACCESS_KEY_ID and TESSERA_ROOT_SECRET_ACCESS_KEY for anything but development.',
+    );
+  } else {
+    lines.push(`  root access key id ${root.accessKeyId} (${root.source === 'env' ? 'from the environment' : 'from the data dir'})`);
+  }
+  if (config.publicUrl.startsWith('http://')) {
+    lines.push('', '  NOTE: the public URL is http://; fine for development, use https:// in production.');
+  }
+  console.error(lines.join('\n') + '\n');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    tessera.log.info({ signal }, 'draining in-flight requests and closing storage');
+    tessera.close().then(
+      () => process.exit(0),
+      (err) => {
+        tessera.log.error({ err }, 'error while closing');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}

@@ -1,0 +1,138 @@
+/**
+ * Configuration: one schema, loaded from flags and environment, validated with every error
+ * reported at once, then frozen (design.md principle 8). Flags win over environment variables,
+ * which win over defaults. Dev-only defaults (generated root credentials, an http issuer) are
+ * announced loudly by the CLI, not silently assumed.
+ */
+import { resolve } from 'node:path';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  /** Issuer of Tessera's own tokens and base of its public links. No trailing slash. */
+  readonly publicUrl: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly rootAccessKeyId: string | undefined;
+  readonly rootSecretAccessKey: string | undefined;
+  readonly demo: boolean;
+  readonly logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface ConfigInput {
+  port?: string | number;
+  host?: string;
+  dataDir?: string;
+  databaseUrl?: string;
+  publicUrl?: string;
+  region?: string;
+  accountId?: string;
+  rootAccessKeyId?: string;
+  rootSecretAccessKey?: string;
+  demo?: boolean;
+  logLevel?: string;
+}
+
+/** Reads the documented TESSERA_* environment variables. */
+export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
+  const out: ConfigInput = {};
+  const set = <K extends keyof ConfigInput>(key: K, value: ConfigInput[K] | undefined) => {
+    if (value !== undefined && value !== '') out[key] = value;
+  };
+  set('port', env.TESSERA_PORT);
+  set('host', env.TESSERA_HOST);
+  set('dataDir', env.TESSERA_DATA_DIR);
+  set('databaseUrl', env.TESSERA_DATABASE_URL);
+  set('publicUrl', env.TESSERA_PUBLIC_URL);
+  set('region', env.TESSERA_REGION);
+  set('accountId', env.TESSERA_ACCOUNT_ID);
+  set('rootAccessKeyId', env.TESSERA_ROOT_ACCESS_KEY_ID);
+  set('rootSecretAccessKey', env.TESSERA_ROOT_SECRET_ACCESS_KEY);
+  set('logLevel', env.TESSERA_LOG_LEVEL);
+  return out;
+}
+
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
+
+/** Merges the layers (later wins), applies defaults, validates everything, freezes. */
+export function loadConfig(...layers: ConfigInput[]): Config {
+  const input: ConfigInput = Object.assign({}, ...layers);
+  const problems: string[] = [];
+
+  let port = 4590;
+  if (input.port !== undefined) {
+    const text = String(input.port);
+    port = /^\d+$/.test(text) ? Number(text) : NaN;
+    if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`port must be an integer 0..65535, got '${text}'`);
+  }
+  const host = input.host ?? '127.0.0.1';
+  if (!host.trim()) problems.push('host must not be empty');
+
+  const dataDir = resolve(input.dataDir ?? './.tessera');
+
+  const databaseUrl = input.databaseUrl;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push(`database URL must start with postgres:// or postgresql://, got '${redactUrl(databaseUrl)}'`);
+  }
+
+  let publicUrl = input.publicUrl ?? `http://localhost:${port || 4590}`;
+  try {
+    const u = new URL(publicUrl);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') problems.push(`public URL must be http(s), got '${publicUrl}'`);
+    if (u.search || u.hash) problems.push(`public URL must not carry a query or fragment, got '${publicUrl}'`);
+    publicUrl = publicUrl.replace(/\/+$/, '');
+  } catch {
+    problems.push(`public URL is not a URL: '${publicUrl}'`);
+  }
+
+  const region = input.region ?? 'us-east-1';
+  if (!REGION.test(region)) problems.push(`region must look like us-east-1, got '${region}'`);
+  const accountId = input.accountId ?? '000000000000';
+  if (!/^\d{12}$/.test(accountId)) problems.push(`account id must be 12 digits, got '${accountId}'`);
+
+  const { rootAccessKeyId, rootSecretAccessKey } = input;
+  if ((rootAccessKeyId === undefined) !== (rootSecretAccessKey === undefined)) {
+    problems.push('TESSERA_ROOT_ACCESS_KEY_ID and TESSERA_ROOT_SECRET_ACCESS_KEY must be set together');
+  }
+  if (rootAccessKeyId !== undefined && !/^[A-Z0-9]{16,128}$/.test(rootAccessKeyId)) {
+    problems.push('root access key id must be 16..128 characters of A-Z and 0-9');
+  }
+  if (rootAccessKeyId?.startsWith('ASIA')) problems.push("root access key id must not start with 'ASIA' (reserved for temporary credentials)");
+  if (rootSecretAccessKey !== undefined && rootSecretAccessKey.length < 16) {
+    problems.push('root secret access key must be at least 16 characters');
+  }
+
+  const logLevel = input.logLevel ?? 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    problems.push(`log level must be one of fatal, error, warn, info, debug, trace, silent; got '${logLevel}'`);
+  }
+
+  if (problems.length) throw new ConfigError(problems);
+  return Object.freeze({
+    port,
+    host,
+    dataDir,
+    databaseUrl,
+    publicUrl,
+    region,
+    accountId,
+    rootAccessKeyId,
+    rootSecretAccessKey,
+    demo: input.demo ?? true,
+    logLevel,
+  });
+}
+
+/** Hides the password of a database URL for messages and logs. */
+export function redactUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+}

@@ -1,0 +1,70 @@
+/**
+ * The page at `/`: tells a newcomer what is running and what to try next. Plain HTML, no
+ * scripts, everything escaped. The secret key is never shown here (it is printed once on the
+ * console when generated, and kept in the data dir).
+ */
+import type { Config } from '../config/index.js';
+import type { RootCredentials } from '../app.js';
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export function renderIndexPage(config: Config, root: RootCredentials): string {
+  const endpoint = config.publicUrl;
+  const secretHint =
+    root.source === 'env'
+      ? 'from TESSERA_ROOT_SECRET_ACCESS_KEY'
+      : `in ${esc(config.dataDir)}/root-credentials.json (printed once, when it was generated)`;
+  const envBlock = [
+    `export AWS_ENDPOINT_URL=${endpoint}`,
+    `export AWS_ACCESS_KEY_ID=${root.accessKeyId}`,
+    `export AWS_SECRET_ACCESS_KEY=…   # ${root.source === 'env' ? 'the value of TESSERA_ROOT_SECRET_ACCESS_KEY' : 'see root-credentials.json in the data dir'}`,
+    `export AWS_REGION=${config.region}`,
+  ].join('\n');
+  const tries = [
+    'aws sts get-caller-identity',
+    'aws iam create-open-id-connect-provider --url https://idp.example.test --client-id-list my-app --thumbprint-list 0123456789abcdef0123456789abcdef01234567',
+    `aws iam create-role --role-name app-user --assume-role-policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::${config.accountId}:oidc-provider/idp.example.test"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"idp.example.test:aud":"my-app"}}}]}'`,
+    'aws iam put-role-policy --role-name app-user --policy-name read-roles --policy-document \'{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetRole","Resource":"*"}]}\'',
+    'aws sts assume-role-with-web-identity --role-arn arn:aws:iam::' + config.accountId + ':role/app-user --role-session-name me --web-identity-token "$ID_TOKEN"',
+  ];
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Tessera</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+body{font:16px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#1b1f24}
+code,pre{font-family:ui-monospace,monospace;font-size:.9em}pre{background:#f3f4f6;padding:.75rem;overflow-x:auto;border-radius:6px}
+table{border-collapse:collapse}td,th{padding:.25rem .75rem;border-bottom:1px solid #e5e7eb;text-align:left}
+.ok{color:#047857}
+</style></head>
+<body>
+<h1>Tessera is running</h1>
+<p>Tessera turns sign-ins from identity providers into short-lived, narrowly scoped AWS-style credentials, and
+speaks the AWS wire protocols, so the unmodified AWS SDKs, the AWS CLI and boto3 work against it with nothing changed but the endpoint.</p>
+<table>
+<tr><th>AWS endpoint</th><td><code>POST ${esc(endpoint)}/</code> (every service on one listener)</td></tr>
+<tr><th>Health</th><td><a href="/health"><code>/health</code></a></td></tr>
+<tr><th>Region / account</th><td><code>${esc(config.region)}</code> / <code>${esc(config.accountId)}</code></td></tr>
+<tr><th>Root access key id</th><td><code>${esc(root.accessKeyId)}</code> — secret ${secretHint}</td></tr>
+<tr><th>Storage</th><td>${config.databaseUrl ? 'PostgreSQL' : `SQLite in <code>${esc(config.dataDir)}</code>`}</td></tr>
+</table>
+<h2>Services</h2>
+<table>
+<tr><td class="ok">ready</td><td><b>IAM</b> — OIDC and SAML providers, roles, inline and managed policies</td></tr>
+<tr><td class="ok">ready</td><td><b>STS</b> — AssumeRoleWithWebIdentity (real JWKS validation), AssumeRole, GetCallerIdentity</td></tr>
+<tr><td>coming</td><td><b>Cognito Identity</b> (identity pools), <b>Cognito user pools</b> and their hosted sign-in</td></tr>
+</table>
+<h2>Try it with the AWS CLI</h2>
+<pre>${esc(envBlock)}</pre>
+<pre>${tries.map(esc).join('\n\n')}</pre>
+<p>Credentials returned by STS are checked by Tessera's own SigV4 verifier and IAM policy engine: a role allowed only
+<code>iam:GetRole</code> can call GetRole, and ListRoles is <code>AccessDenied</code>, exactly as on AWS.</p>
+<h2>From code</h2>
+<pre>${esc(`import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+const sts = new STSClient({ endpoint: '${endpoint}', region: '${config.region}' });
+console.log(await sts.send(new GetCallerIdentityCommand({})));`)}</pre>
+<pre>${esc(`import boto3
+iam = boto3.client('iam', endpoint_url='${endpoint}', region_name='${config.region}')
+print(iam.list_roles()['Roles'])`)}</pre>
+</body></html>
+`;
+}

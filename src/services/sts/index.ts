@@ -1,0 +1,55 @@
+/**
+ * STS (awsQuery, 2011-06-15): the credential factories. Owns AssumeRoleWithWebIdentity,
+ * AssumeRole and GetCallerIdentity; trust policies are evaluated by the policy engine, tokens by
+ * the OIDC verifier, credentials are minted by the vault.
+ */
+import type { Operation } from '../../wire/operation.js';
+import { evaluate, type EvaluationResult, type Policy } from '../../policy/index.js';
+import type { Authorizer } from '../../authz/index.js';
+import type { IamDirectory } from '../iam/directory.js';
+import type { Vault } from './session.js';
+import { assumeRoleWithWebIdentity } from './operations/assume-role-with-web-identity.js';
+import { assumeRole } from './operations/assume-role.js';
+import { getCallerIdentity } from './operations/get-caller-identity.js';
+
+export interface OidcVerifier {
+  verify(
+    token: string,
+    provider: { issuer: string; clientIds: string[]; thumbprints: string[] },
+    options: { audience: 'aud' | 'azp-then-aud' },
+  ): Promise<{ claims: Record<string, unknown>; subject: string; audience: string; issuer: string }>;
+}
+
+export interface TrustRequest {
+  trust: Policy;
+  action: string;
+  roleArn: string;
+  principal: { type: 'AWS' | 'Federated'; ids: string[] };
+  context: Record<string, string | string[] | undefined>;
+}
+
+export interface StsDeps {
+  iam: IamDirectory;
+  vault: Vault;
+  oidc: OidcVerifier;
+  authorizer: Authorizer;
+  accountId: string;
+  clock: () => Date;
+  evaluateTrust(request: TrustRequest): EvaluationResult;
+}
+
+export function stsOperations(deps: Omit<StsDeps, 'evaluateTrust'>): Operation[] {
+  const full: StsDeps = {
+    ...deps,
+    evaluateTrust: (r) =>
+      evaluate({
+        action: r.action,
+        resource: r.roleArn,
+        principal: r.principal,
+        context: r.context,
+        identityPolicies: [],
+        resourcePolicy: r.trust,
+      }),
+  };
+  return [assumeRoleWithWebIdentity(full), assumeRole(full), getCallerIdentity()];
+}

@@ -1,0 +1,170 @@
+/**
+ * sts:AssumeRoleWithWebIdentity for IAM OIDC providers (aws-surface.md §5.2, checks in order):
+ * the token parses as a JWT; its `iss` names a registered provider; the signature verifies with
+ * a key from the issuer's JWKS (TLS trusted by the system CAs or the provider's thumbprints);
+ * `aud` is in the ClientIDList; `exp` (with AWS's 5 minutes of grace); then the role's trust
+ * policy is evaluated with the web-identity condition keys. Unsigned, as on AWS.
+ */
+import { defineOperation } from '../../../wire/operation.js';
+import { Refusal, ServiceError } from '../../../errors/index.js';
+import type { StsDeps } from '../index.js';
+import {
+  assumedRoleUser,
+  checkSessionTags,
+  credentialsOutput,
+  packedPolicySize,
+  sessionDuration,
+  sessionPolicy,
+  tagContext,
+} from '../session.js';
+import { peekJwt, webIdentityClaims } from '../web-identity.js';
+
+interface Input {
+  RoleArn: string;
+  RoleSessionName: string;
+  WebIdentityToken: string;
+  ProviderId?: string;
+  Policy?: string;
+  PolicyArns?: Array<{ arn?: string }>;
+  DurationSeconds?: number;
+}
+
+const NOT_AUTHORIZED = 'Not authorized to perform sts:AssumeRoleWithWebIdentity';
+
+export function assumeRoleWithWebIdentity(deps: StsDeps) {
+  return defineOperation<Input>({
+    service: 'sts',
+    name: 'AssumeRoleWithWebIdentity',
+    auth: 'none',
+    authorize: false,
+    async handler(input, ctx) {
+      // 1. A JWT at all? (read unverified only to find the issuer; nothing else is trusted yet)
+      const peeked = peekJwt(input.WebIdentityToken);
+      // 2. A registered provider for exactly this issuer.
+      const iss = peeked.iss;
+      const providerUrl = iss.startsWith('https://') ? iss.slice('https://'.length) : undefined;
+      const provider = providerUrl === undefined ? undefined : await deps.iam.getOidcProviderByUrl(providerUrl);
+      if (!provider) {
+        throw new ServiceError('InvalidIdentityToken', `No OpenIDConnect provider found in your account for ${iss}`, {
+          reason: { check: 'jwt.iss', expected: 'the URL of an IAM OIDC provider of this account', actual: iss },
+        });
+      }
+      if (input.ProviderId !== undefined) {
+        throw new ServiceError('InvalidParameterValue', 'ProviderId is only for OAuth 2.0 access tokens of www.amazon.com and graph.facebook.com; omit it for OpenID Connect ID tokens.');
+      }
+
+      // 3-5. Signature, audience, lifetime.
+      let verified;
+      try {
+        verified = await deps.oidc.verify(
+          input.WebIdentityToken,
+          { issuer: iss, clientIds: provider.clientIds, thumbprints: provider.thumbprints },
+          { audience: 'aud' },
+        );
+      } catch (err) {
+        throw refusalToSts(err);
+      }
+      const claims = verified.claims as Record<string, unknown>;
+
+      // 6. Role, duration, session policy, session tags.
+      const role = await deps.iam.getRoleByArn(input.RoleArn);
+      if (!role) {
+        throw new ServiceError('AccessDenied', NOT_AUTHORIZED, { reason: { check: 'sts.role', expected: 'an existing role', actual: input.RoleArn } });
+      }
+      const duration = sessionDuration(input.DurationSeconds, role);
+      sessionPolicy(input.Policy, deps.authorizer.cache);
+      const { tags, transitiveTagKeys } = tokenSessionTags(claims);
+      checkSessionTags(tags, transitiveTagKeys, 'token');
+      const policyArns = (input.PolicyArns ?? []).map((p) => p.arn).filter((a): a is string => !!a);
+      const packed = packedPolicySize(input.Policy, policyArns, tags);
+
+      // 7. The trust policy, with the web-identity condition keys (aws-surface.md §5.3).
+      const keyClaims = webIdentityClaims(claims, verified.audience);
+      const context: Record<string, string | string[]> = {
+        ...ctx.requestContext,
+        'sts:RoleSessionName': input.RoleSessionName,
+        ...tagContext(tags),
+      };
+      for (const [claim, value] of Object.entries(keyClaims.conditionKeys)) context[`${provider.url}:${claim}`] = value;
+      const trust = deps.authorizer.cache.parse(role.assumeRolePolicyDocument, 'trust');
+      const actions = ['sts:AssumeRoleWithWebIdentity', ...(Object.keys(tags).length ? ['sts:TagSession'] : [])];
+      for (const action of actions) {
+        const result = deps.evaluateTrust({ trust, action, roleArn: role.arn, principal: { type: 'Federated', ids: [provider.arn] }, context });
+        if (result.decision !== 'Allow') {
+          throw new ServiceError('AccessDenied', NOT_AUTHORIZED, { reason: result.reason });
+        }
+      }
+
+      const minted = await deps.vault.mint(
+        {
+          accountId: deps.accountId,
+          roleArn: role.arn,
+          roleId: role.roleId,
+          roleName: role.roleName,
+          sessionName: input.RoleSessionName,
+          ...(input.Policy !== undefined ? { sessionPolicy: input.Policy } : {}),
+          ...(policyArns.length ? { sessionPolicyArns: policyArns } : {}),
+          ...(Object.keys(tags).length ? { tags } : {}),
+          ...(transitiveTagKeys.length ? { transitiveTagKeys } : {}),
+          federated: { provider: provider.url, claims: keyClaims.sessionKeys },
+          via: 'AssumeRoleWithWebIdentity',
+        },
+        duration,
+      );
+
+      return {
+        Credentials: credentialsOutput(minted),
+        SubjectFromWebIdentityToken: verified.subject,
+        AssumedRoleUser: assumedRoleUser(deps.accountId, role, input.RoleSessionName),
+        ...(packed !== undefined ? { PackedPolicySize: packed } : {}),
+        Provider: provider.arn,
+        Audience: verified.audience,
+      };
+    },
+  });
+}
+
+/** Maps a verifier refusal to the STS code the wire has (aws-surface.md §2.2, §5.2). */
+export function refusalToSts(err: unknown): ServiceError {
+  if (err instanceof ServiceError) return err;
+  if (!(err instanceof Refusal)) return new ServiceError('InvalidIdentityToken', 'The web identity token could not be verified.', { cause: err });
+  switch (err.kind) {
+    case 'ExpiredToken':
+      return new ServiceError('ExpiredTokenException', err.message || 'Token expired', { reason: err.reason, cause: err });
+    case 'IdpCommunication':
+      return new ServiceError('IDPCommunicationError', err.message || "Couldn't retrieve verification key from your identity provider", {
+        reason: err.reason,
+        cause: err,
+      });
+    default: {
+      const check = err.reason.check;
+      const message = check === 'jwt.aud' || check === 'jwt.azp' ? 'Incorrect token audience' : err.message;
+      return new ServiceError('InvalidIdentityToken', message, { reason: err.reason, cause: err });
+    }
+  }
+}
+
+/** Session tags from the `https://aws.amazon.com/tags` claim (IAM user guide, id_session-tags). */
+function tokenSessionTags(claims: Record<string, unknown>): { tags: Record<string, string>; transitiveTagKeys: string[] } {
+  const raw = claims['https://aws.amazon.com/tags'];
+  const tags: Record<string, string> = {};
+  const transitiveTagKeys: string[] = [];
+  if (raw === undefined) return { tags, transitiveTagKeys };
+  const invalid = (actual: unknown) =>
+    new ServiceError('InvalidIdentityToken', 'The claim https://aws.amazon.com/tags is malformed.', { reason: { check: 'jwt.tags', actual } });
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid(raw);
+  const { principal_tags, transitive_tag_keys } = raw as Record<string, unknown>;
+  if (principal_tags !== undefined) {
+    if (typeof principal_tags !== 'object' || principal_tags === null || Array.isArray(principal_tags)) throw invalid(principal_tags);
+    for (const [k, v] of Object.entries(principal_tags)) {
+      const value = Array.isArray(v) && v.length === 1 && typeof v[0] === 'string' ? v[0] : typeof v === 'string' ? v : undefined;
+      if (value === undefined) throw invalid({ [k]: v });
+      tags[k] = value;
+    }
+  }
+  if (transitive_tag_keys !== undefined) {
+    if (!Array.isArray(transitive_tag_keys) || !transitive_tag_keys.every((x) => typeof x === 'string')) throw invalid(transitive_tag_keys);
+    transitiveTagKeys.push(...(transitive_tag_keys as string[]));
+  }
+  return { tags, transitiveTagKeys };
+}

@@ -1,0 +1,120 @@
+/**
+ * sts:AssumeRole (SigV4). Same-account semantics (IAM user guide, "Policy evaluation logic",
+ * cross-service and same-account): the role's trust policy must allow the caller, and unless it
+ * names the caller's own ARN, the caller's identity policies must allow sts:AssumeRole on the
+ * role too. Chained role sessions are capped at one hour.
+ */
+import { defineOperation } from '../../../wire/operation.js';
+import { ServiceError } from '../../../errors/index.js';
+import type { StsDeps } from '../index.js';
+import { assumedRoleUser, checkSessionTags, credentialsOutput, packedPolicySize, sessionDuration, sessionPolicy, tagContext } from '../session.js';
+
+interface Input {
+  RoleArn: string;
+  RoleSessionName: string;
+  Policy?: string;
+  PolicyArns?: Array<{ arn?: string }>;
+  DurationSeconds?: number;
+  Tags?: Array<{ Key: string; Value: string }>;
+  TransitiveTagKeys?: string[];
+  ExternalId?: string;
+  SerialNumber?: string;
+  TokenCode?: string;
+  SourceIdentity?: string;
+}
+
+export function assumeRole(deps: StsDeps) {
+  return defineOperation<Input>({
+    service: 'sts',
+    name: 'AssumeRole',
+    auth: 'sigv4',
+    // Authorisation combines the trust policy and the caller's identity policies below.
+    authorize: false,
+    async handler(input, ctx) {
+      const caller = ctx.principal!;
+      const denied = (reason?: import('../../../errors/index.js').Reason) =>
+        new ServiceError('AccessDenied', `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`, reason ? { reason } : {});
+      if (input.SerialNumber !== undefined || input.TokenCode !== undefined) {
+        throw new ServiceError('InvalidParameterValue', 'MFA is not supported by Tessera: omit SerialNumber and TokenCode.');
+      }
+      const role = await deps.iam.getRoleByArn(input.RoleArn);
+      if (!role) throw denied({ check: 'sts.role', expected: 'an existing role', actual: input.RoleArn });
+      const chained = caller.kind === 'assumed-role';
+      const duration = sessionDuration(input.DurationSeconds, role, { chained });
+      sessionPolicy(input.Policy, deps.authorizer.cache);
+
+      // Tags: the caller's transitive tags carry over in a chain (IAM user guide, id_session-tags).
+      const tags: Record<string, string> = {};
+      const transitive = new Set<string>();
+      if (caller.kind === 'assumed-role') {
+        for (const k of caller.session.transitiveTagKeys ?? []) {
+          const v = caller.session.tags?.[k];
+          if (v !== undefined) {
+            tags[k] = v;
+            transitive.add(k);
+          }
+        }
+      }
+      for (const t of input.Tags ?? []) {
+        if (Object.keys(tags).some((k) => k.toLowerCase() === t.Key.toLowerCase() && transitive.has(k))) {
+          throw new ServiceError('InvalidParameterValue', `Tag key ${t.Key} collides with a transitive tag of the calling session.`);
+        }
+        tags[t.Key] = t.Value;
+      }
+      for (const k of input.TransitiveTagKeys ?? []) transitive.add(k);
+      checkSessionTags(tags, [...transitive], 'request');
+      const policyArns = (input.PolicyArns ?? []).map((p) => p.arn).filter((a): a is string => !!a);
+      const packed = packedPolicySize(input.Policy, policyArns, tags);
+
+      const context: Record<string, string | string[]> = {
+        ...ctx.requestContext,
+        'sts:RoleSessionName': input.RoleSessionName,
+        ...tagContext(tags),
+      };
+      if (input.ExternalId !== undefined) context['sts:ExternalId'] = input.ExternalId;
+      if (input.SourceIdentity !== undefined) context['sts:SourceIdentity'] = input.SourceIdentity;
+
+      // The trust policy decides first. If it allows the caller by its own ARN (role or
+      // session), that is enough; if it allows only through the account (root ARN or account
+      // id), the caller's identity policies must allow the action as well.
+      const named = caller.kind === 'root' ? [caller.arn] : [caller.arn, caller.session.roleArn];
+      const viaAccount = [`arn:aws:iam::${caller.accountId}:root`, caller.accountId];
+      const trust = deps.authorizer.cache.parse(role.assumeRolePolicyDocument, 'trust');
+      const actions = ['sts:AssumeRole', ...(Object.keys(tags).length ? ['sts:TagSession'] : []), ...(input.SourceIdentity ? ['sts:SetSourceIdentity'] : [])];
+      for (const action of actions) {
+        const byName = deps.evaluateTrust({ trust, action, roleArn: role.arn, principal: { type: 'AWS', ids: named }, context });
+        if (byName.decision === 'Allow') continue;
+        if (byName.decision === 'ExplicitDeny') throw denied(byName.reason);
+        const byAccount = deps.evaluateTrust({ trust, action, roleArn: role.arn, principal: { type: 'AWS', ids: [...named, ...viaAccount] }, context });
+        if (byAccount.decision !== 'Allow') throw denied(byAccount.reason);
+        if (caller.kind === 'assumed-role') {
+          const identity = await deps.authorizer.authorize({ principal: caller, action, resource: role.arn, context });
+          if (identity.decision !== 'Allow') throw denied(identity.reason);
+        }
+      }
+
+      const minted = await deps.vault.mint(
+        {
+          accountId: deps.accountId,
+          roleArn: role.arn,
+          roleId: role.roleId,
+          roleName: role.roleName,
+          sessionName: input.RoleSessionName,
+          ...(input.Policy !== undefined ? { sessionPolicy: input.Policy } : {}),
+          ...(policyArns.length ? { sessionPolicyArns: policyArns } : {}),
+          ...(Object.keys(tags).length ? { tags } : {}),
+          ...(transitive.size ? { transitiveTagKeys: [...transitive] } : {}),
+          ...(input.SourceIdentity !== undefined ? { sourceIdentity: input.SourceIdentity } : {}),
+          via: 'AssumeRole',
+        },
+        duration,
+      );
+      return {
+        Credentials: credentialsOutput(minted),
+        AssumedRoleUser: assumedRoleUser(deps.accountId, role, input.RoleSessionName),
+        ...(packed !== undefined ? { PackedPolicySize: packed } : {}),
+        ...(input.SourceIdentity !== undefined ? { SourceIdentity: input.SourceIdentity } : {}),
+      };
+    },
+  });
+}

@@ -1,0 +1,85 @@
+/**
+ * PostgreSQL backend: a bounded pg Pool wrapped by kysely's PostgresDialect.
+ *
+ * An optional schema (test isolation, or several deployments in one database) is created under
+ * the migration lock and selected on every pooled connection through the startup `options`
+ * parameter (`-c search_path=…`, PostgreSQL docs §34.1.2 "options"), so it is in force before the
+ * first query on any connection rather than racing a SET after connect.
+ */
+import pg from 'pg';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import type { Storage } from '../contract.js';
+import { migrate, type Migration } from '../migrations/index.js';
+import type { DialectAdapter } from '../sql/collection.js';
+import type { TesseraDatabase } from '../sql/schema.js';
+import { SqlStorage, type SqlStorageOptions } from '../sql/storage.js';
+
+export const POSTGRES_POOL_SIZE = 10;
+
+export const postgresAdapter: DialectAdapter = {
+  kind: 'postgres',
+  // SQLSTATE 23505 unique_violation (PostgreSQL docs Appendix A).
+  isUniqueViolation(err) {
+    return (err as { code?: unknown } | null)?.code === '23505';
+  },
+};
+
+/** Unquoted lower-case identifiers only, so the name needs no quoting anywhere it is used. */
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export interface OpenPostgresOptions extends SqlStorageOptions {
+  databaseUrl: string;
+  schema?: string;
+  poolSize?: number;
+  log?: { info(obj: object, msg?: string): void };
+  migrations?: readonly Migration[];
+}
+
+/** Adds `-c search_path=<schema>` to the URL's `options` parameter, keeping any already there. */
+export function withSearchPath(databaseUrl: string, schema: string): string {
+  const url = new URL(databaseUrl);
+  const existing = url.searchParams.get('options');
+  url.searchParams.set('options', [existing, `-c search_path=${schema}`].filter(Boolean).join(' '));
+  return url.toString();
+}
+
+export async function openPostgres(options: OpenPostgresOptions): Promise<Storage> {
+  const { schema } = options;
+  if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
+    throw new Error(`postgresSchema must match ${SCHEMA_NAME} (got ${JSON.stringify(schema)})`);
+  }
+  const pool = new pg.Pool({
+    connectionString: schema === undefined ? options.databaseUrl : withSearchPath(options.databaseUrl, schema),
+    max: options.poolSize ?? POSTGRES_POOL_SIZE,
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client losing its connection emits 'error' on the pool; unhandled it would crash the
+  // process. The pool discards the client and the next query opens a new one.
+  pool.on('error', (err) => options.log?.info({ err: err.message }, 'postgres idle connection error'));
+
+  const db = new Kysely<TesseraDatabase>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await migrate({
+      dialect: 'postgres',
+      migrations: options.migrations,
+      now: options.now,
+      log: options.log,
+      lock: (fn) =>
+        db.transaction().execute(async (trx) => {
+          // Transaction-scoped advisory lock keyed by schema: released by commit or rollback, even
+          // if this node dies mid-migration (PostgreSQL docs §13.3.5 "Advisory Locks").
+          await sql`select pg_advisory_xact_lock(hashtext(${`tessera.migrations:${schema ?? ''}`}))`.execute(trx);
+          // CREATE SCHEMA IF NOT EXISTS is not race-free on its own (concurrent creators can hit
+          // a unique violation in pg_namespace), hence it runs under the lock.
+          if (schema !== undefined) await sql`create schema if not exists ${sql.id(schema)}`.execute(trx);
+          await fn(trx);
+        }),
+    });
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  options.log?.info({ kind: 'postgres', schema: schema ?? null }, 'storage opened');
+  return new SqlStorage(db, postgresAdapter, options);
+}

@@ -1,0 +1,199 @@
+/**
+ * Collection<T> over the shared `documents` table, written once for both dialects with kysely
+ * (every value is a bound parameter). Uniqueness comes from the (collection, id) primary key;
+ * updates are compare-and-swap on the row's `version` column, so concurrent writers on one node
+ * or many never lose an update (design.md §6).
+ */
+import type { Kysely } from 'kysely';
+import {
+  AlreadyExistsError,
+  NotFoundError,
+  type Collection,
+  type ListOptions,
+  type Page,
+} from '../contract.js';
+import { checkKey, prefixSuccessor } from './ids.js';
+import { decodePageToken, encodePageToken } from './page-token.js';
+import type { Dialect, TesseraDatabase } from './schema.js';
+
+/** The update lost the compare-and-swap race more times than the retry budget allows. */
+export class UpdateContentionError extends Error {
+  constructor(readonly collection: string, readonly id: string, readonly attempts: number) {
+    super(`${collection}/${id}: update lost ${attempts} compare-and-swap races`);
+    this.name = 'UpdateContentionError';
+  }
+}
+
+export interface DialectAdapter {
+  readonly kind: Dialect;
+  /** True for the driver's unique/primary-key violation (SQLite SQLITE_CONSTRAINT_*, Postgres 23505). */
+  isUniqueViolation(err: unknown): boolean;
+}
+
+export interface CollectionDeps {
+  db: Kysely<TesseraDatabase>;
+  adapter: DialectAdapter;
+  now: () => Date;
+  /** Registers the operation as in flight so close() can wait for it. */
+  track: <R>(op: () => Promise<R>) => Promise<R>;
+  /** Compare-and-swap attempts before UpdateContentionError. */
+  casMaxAttempts: number;
+  /** Backoff between CAS attempts; injectable so tests need not sleep. */
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+}
+
+export const MAX_LIST_LIMIT = 1000;
+
+export class SqlCollection<T> implements Collection<T> {
+  constructor(private readonly name: string, private readonly deps: CollectionDeps) {}
+
+  create(id: string, doc: T): Promise<void> {
+    return this.deps.track(async () => {
+      checkKey('id', id);
+      const body = serialize(doc);
+      const at = this.deps.now().toISOString();
+      try {
+        await this.deps.db
+          .insertInto('documents')
+          .values({ collection: this.name, id, body, version: 1, created_at: at, updated_at: at })
+          .execute();
+      } catch (err) {
+        if (this.deps.adapter.isUniqueViolation(err)) throw new AlreadyExistsError(this.name, id);
+        throw err;
+      }
+    });
+  }
+
+  createIfAbsent(id: string, doc: T): Promise<{ doc: T; created: boolean }> {
+    return this.deps.track(async () => {
+      checkKey('id', id);
+      const body = serialize(doc);
+      // INSERT … ON CONFLICT DO NOTHING, then read: the database decides the single winner.
+      // The loop only repeats if the winner's row is deleted between our insert and our read.
+      for (;;) {
+        const at = this.deps.now().toISOString();
+        const result = await this.deps.db
+          .insertInto('documents')
+          .values({ collection: this.name, id, body, version: 1, created_at: at, updated_at: at })
+          .onConflict((oc) => oc.columns(['collection', 'id']).doNothing())
+          .executeTakeFirst();
+        if (result.numInsertedOrUpdatedRows === 1n) return { doc: JSON.parse(body) as T, created: true };
+        const existing = await this.read(id);
+        if (existing) return { doc: JSON.parse(existing.body) as T, created: false };
+      }
+    });
+  }
+
+  get(id: string): Promise<T | undefined> {
+    return this.deps.track(async () => {
+      checkKey('id', id);
+      const row = await this.read(id);
+      return row ? (JSON.parse(row.body) as T) : undefined;
+    });
+  }
+
+  list(options: ListOptions): Promise<Page<T>> {
+    return this.deps.track(async () => {
+      const { limit } = options;
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
+        throw new RangeError(`list limit must be an integer in 1..${MAX_LIST_LIMIT}`);
+      }
+      const prefix = options.prefix ?? '';
+      checkKey('prefix', prefix);
+      const after =
+        options.pageToken === undefined ? undefined : decodePageToken(options.pageToken, this.name, prefix);
+
+      let query = this.withPrefix(
+        this.deps.db.selectFrom('documents').select(['id', 'body']).where('collection', '=', this.name),
+        prefix,
+      );
+      if (after !== undefined) query = query.where('id', '>', after);
+      // One extra row tells whether another page exists, so `next` is only set when it does.
+      const rows = await query.orderBy('id', 'asc').limit(limit + 1).execute();
+      const items = rows.slice(0, limit).map((r) => ({ id: r.id, doc: JSON.parse(r.body) as T }));
+      const page: Page<T> = { items };
+      if (rows.length > limit) page.next = encodePageToken(this.name, prefix, items[items.length - 1]!.id);
+      return page;
+    });
+  }
+
+  count(prefix?: string): Promise<number> {
+    return this.deps.track(async () => {
+      const p = prefix ?? '';
+      checkKey('prefix', p);
+      const row = await this.withPrefix(
+        this.deps.db
+          .selectFrom('documents')
+          .select((eb) => eb.fn.countAll<string | number | bigint>().as('n'))
+          .where('collection', '=', this.name),
+        p,
+      ).executeTakeFirstOrThrow();
+      return Number(row.n);
+    });
+  }
+
+  update(id: string, updater: (current: T) => T): Promise<T> {
+    return this.deps.track(async () => {
+      checkKey('id', id);
+      const { casMaxAttempts } = this.deps;
+      for (let attempt = 1; attempt <= casMaxAttempts; attempt++) {
+        const row = await this.read(id);
+        if (!row) throw new NotFoundError(this.name, id);
+        // Throwing here propagates before anything is written.
+        const body = serialize(updater(JSON.parse(row.body) as T));
+        const result = await this.deps.db
+          .updateTable('documents')
+          .set({ body, version: row.version + 1, updated_at: this.deps.now().toISOString() })
+          .where('collection', '=', this.name)
+          .where('id', '=', id)
+          .where('version', '=', row.version)
+          .executeTakeFirst();
+        if (result.numUpdatedRows === 1n) return JSON.parse(body) as T;
+        if (attempt < casMaxAttempts) await this.deps.sleep(this.backoff(attempt));
+      }
+      throw new UpdateContentionError(this.name, id, casMaxAttempts);
+    });
+  }
+
+  delete(id: string): Promise<boolean> {
+    return this.deps.track(async () => {
+      checkKey('id', id);
+      const result = await this.deps.db
+        .deleteFrom('documents')
+        .where('collection', '=', this.name)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    });
+  }
+
+  private read(id: string): Promise<{ body: string; version: number } | undefined> {
+    return this.deps.db
+      .selectFrom('documents')
+      .select(['body', 'version'])
+      .where('collection', '=', this.name)
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
+  /** prefix <= id < successor(prefix): a literal, byte-wise, index-friendly prefix match. */
+  private withPrefix<Q extends { where: (...args: any[]) => Q }>(query: Q, prefix: string): Q {
+    if (prefix === '') return query;
+    let q = query.where('id', '>=', prefix);
+    const upper = prefixSuccessor(prefix);
+    if (upper !== undefined) q = q.where('id', '<', upper);
+    return q;
+  }
+
+  /** "Full jitter" exponential backoff (AWS Architecture Blog, "Exponential Backoff And Jitter"). */
+  private backoff(attempt: number): number {
+    return Math.floor(this.deps.random() * Math.min(100, 2 ** attempt));
+  }
+}
+
+function serialize(doc: unknown): string {
+  const body = JSON.stringify(doc);
+  if (body === undefined) throw new TypeError('storage documents must be JSON-serialisable values');
+  return body;
+}

@@ -1,0 +1,77 @@
+/**
+ * Storage over a kysely instance: hands out collections, answers ping, and closes cleanly.
+ * close() refuses new operations, waits for every in-flight one (including CAS backoff sleeps),
+ * then destroys kysely, which ends the pg pool or closes the SQLite handle. Closing twice
+ * returns the same promise.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Collection, CollectionName, Storage } from '../contract.js';
+import { SqlCollection, type CollectionDeps, type DialectAdapter } from './collection.js';
+import { checkKey } from './ids.js';
+import type { TesseraDatabase } from './schema.js';
+
+export class StorageClosedError extends Error {
+  constructor() {
+    super('storage is closed');
+    this.name = 'StorageClosedError';
+  }
+}
+
+export interface SqlStorageOptions {
+  now?: () => Date;
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  casMaxAttempts?: number;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class SqlStorage implements Storage {
+  readonly kind: Storage['kind'];
+  readonly #db: Kysely<TesseraDatabase>;
+  readonly #deps: CollectionDeps;
+  readonly #inFlight = new Set<Promise<unknown>>();
+  #closing: Promise<void> | undefined;
+
+  constructor(db: Kysely<TesseraDatabase>, adapter: DialectAdapter, options: SqlStorageOptions = {}) {
+    this.kind = adapter.kind;
+    this.#db = db;
+    this.#deps = {
+      db,
+      adapter,
+      now: options.now ?? (() => new Date()),
+      random: options.random ?? Math.random,
+      sleep: options.sleep ?? defaultSleep,
+      casMaxAttempts: options.casMaxAttempts ?? 20,
+      track: (op) => this.#track(op),
+    };
+  }
+
+  collection<T>(name: CollectionName): Collection<T> {
+    checkKey('id', name);
+    return new SqlCollection<T>(name, this.#deps);
+  }
+
+  ping(): Promise<void> {
+    return this.#track(async () => {
+      await sql`select 1`.execute(this.#db);
+    });
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+      await this.#db.destroy();
+    })();
+    return this.#closing;
+  }
+
+  #track<R>(op: () => Promise<R>): Promise<R> {
+    if (this.#closing) return Promise.reject(new StorageClosedError());
+    const p = op();
+    this.#inFlight.add(p);
+    const done = () => this.#inFlight.delete(p);
+    p.then(done, done);
+    return p;
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Embedded SQLite backend (the default): one better-sqlite3 handle on `<dataDir>/tessera.db`,
+ * wrapped by kysely's SqliteDialect (which serialises queries on that handle).
+ *
+ * Durability settings follow security.md R3: journal_mode=WAL with synchronous=FULL, because
+ * WAL+NORMAL survives a process crash but may lose acknowledged commits on power loss
+ * (sqlite.org/pragma.html#pragma_synchronous). busy_timeout lets another process's writer finish
+ * instead of failing with SQLITE_BUSY.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import type { Storage } from '../contract.js';
+import { migrate, type Migration } from '../migrations/index.js';
+import type { DialectAdapter } from '../sql/collection.js';
+import type { TesseraDatabase } from '../sql/schema.js';
+import { SqlStorage, type SqlStorageOptions } from '../sql/storage.js';
+
+export const SQLITE_FILE_NAME = 'tessera.db';
+export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+export const sqliteAdapter: DialectAdapter = {
+  kind: 'sqlite',
+  // better-sqlite3 throws SqliteError with the extended result code as `code`
+  // (sqlite.org/rescode.html#constraint_primarykey, #constraint_unique).
+  isUniqueViolation(err) {
+    const code = (err as { code?: unknown } | null)?.code;
+    return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+  },
+};
+
+export interface OpenSqliteOptions extends SqlStorageOptions {
+  dataDir: string;
+  log?: { info(obj: object, msg?: string): void };
+  migrations?: readonly Migration[];
+}
+
+/**
+ * Migrations of one file are serialised inside this process as well: better-sqlite3 is
+ * synchronous, so a second handle blocking in BEGIN IMMEDIATE on busy_timeout would freeze the
+ * event loop that the first handle needs to finish its transaction.
+ */
+const migrationQueues = new Map<string, Promise<unknown>>();
+
+function serialisePerFile<R>(file: string, fn: () => Promise<R>): Promise<R> {
+  const previous = migrationQueues.get(file) ?? Promise.resolve();
+  const run = previous.then(fn, fn);
+  const tail = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  migrationQueues.set(file, tail);
+  void tail.then(() => {
+    if (migrationQueues.get(file) === tail) migrationQueues.delete(file);
+  });
+  return run;
+}
+
+export async function openSqlite(options: OpenSqliteOptions): Promise<Storage> {
+  const dir = resolve(options.dataDir);
+  // 0700: the data directory holds key material and identities.
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = join(dir, SQLITE_FILE_NAME);
+  const handle = new Database(file);
+  try {
+    handle.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    const mode = handle.pragma('journal_mode = WAL', { simple: true });
+    if (String(mode).toLowerCase() !== 'wal') throw new Error(`SQLite refused journal_mode=WAL (got ${String(mode)})`);
+    handle.pragma('synchronous = FULL');
+    handle.pragma('foreign_keys = ON');
+  } catch (err) {
+    handle.close();
+    throw err;
+  }
+
+  const db = new Kysely<TesseraDatabase>({ dialect: new SqliteDialect({ database: handle }) });
+  try {
+    await serialisePerFile(file, () =>
+      migrate({
+        dialect: 'sqlite',
+        migrations: options.migrations,
+        now: options.now,
+        log: options.log,
+        lock: (fn) =>
+          db.connection().execute(async (conn) => {
+            // IMMEDIATE takes the write lock up front, so a second node waits here (busy_timeout)
+            // and then sees the migrations already recorded (sqlite.org/lang_transaction.html).
+            await sql`begin immediate`.execute(conn);
+            try {
+              await fn(conn);
+              await sql`commit`.execute(conn);
+            } catch (err) {
+              await sql`rollback`.execute(conn).catch(() => undefined);
+              throw err;
+            }
+          }),
+      }),
+    );
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  options.log?.info({ kind: 'sqlite', file }, 'storage opened');
+  return new SqlStorage(db, sqliteAdapter, options);
+}

@@ -1,0 +1,165 @@
+/**
+ * Strict verification of a compact JWS (RFC 7515 §3.1, §5.2) against keys from configuration.
+ * The order matters: everything that can be refused without cryptography is refused first, and
+ * the key is chosen from the trusted set by `kid` as an opaque hint — the `jwk`, `jku`, `x5u`
+ * and `x5c` header parameters are never read (security.md invariant 1, J07).
+ *
+ * Steps: length cap (J24) → three segments, JWE refused (J23, J25) → strict base64url (J22) →
+ * header is a JSON object without duplicate members (J21, J23) → `alg` in the allow-list (J01–J03)
+ * → no `crit` / `b64` / `zip` (J11) → `kid` shape (J08) → key selection, at most one refetch for
+ * a kid the set lacks (J09, N04, N09) → key/alg consistency (J10) → signature by jose with the
+ * single algorithm chosen above (J04–J06).
+ */
+import { compactVerify } from 'jose';
+import { decodeBase64Url } from './base64url.js';
+import { ALLOWED_ALGS, MAX_KID_LENGTH, cryptoKeyFor, isAllowedAlg, keyRefusesAlg, type JwsAlg, type VerificationKey } from './jwk.js';
+import { invalidToken } from './refusals.js';
+import { StrictJsonError, parseStrictJson } from './strict-json.js';
+
+/** STS `clientTokenType` is at most 20 000 characters (aws-surface.md, M-STS). */
+export const MAX_TOKEN_LENGTH = 20_000;
+export const MAX_HEADER_SEGMENT_LENGTH = 8_192;
+/** ECDSA signatures in JWS are fixed-length r‖s (RFC 7518 §3.4). */
+const ES_SIGNATURE_BYTES: Record<string, number> = { ES256: 64, ES384: 96, ES512: 132 };
+
+export interface KeyResolver {
+  /** The trusted keys as currently known. */
+  current(): Promise<readonly VerificationKey[]>;
+  /** The trusted keys after a (rate-limited) refetch, used once when no key matches. */
+  refreshed(): Promise<readonly VerificationKey[]>;
+}
+
+export interface JwsOptions {
+  /** Further narrows ALLOWED_ALGS (a per-provider allow-list, J03). */
+  algorithms?: readonly string[];
+  /** Refuse tokens without a `kid` even when the key set has a single matching key. */
+  requireKid?: boolean;
+}
+
+export interface VerifiedJws {
+  header: Record<string, unknown>;
+  /** The signed payload bytes, decoded once. */
+  payload: Buffer;
+  alg: JwsAlg;
+  key: VerificationKey;
+}
+
+export interface DecodedJws {
+  header: Record<string, unknown>;
+  alg: JwsAlg;
+  kid: string | undefined;
+  payload: Buffer;
+  signature: Buffer;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Decodes UTF-8 JSON text that must be an object, mapping failures to precise refusals. */
+export function decodeJsonObject(bytes: Uint8Array, what: 'header' | 'payload', maxDepth: number): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = parseStrictJson(utf8.decode(bytes), maxDepth);
+  } catch (e) {
+    if (e instanceof StrictJsonError && e.kind === 'duplicate-member') {
+      throw invalidToken('jwt.duplicate-member', `JWT ${what} repeats a member name`, 'unique member names', e.message);
+    }
+    throw invalidToken('jwt.format', `JWT ${what} is not valid JSON`, 'a UTF-8 JSON object', (e as Error).message);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalidToken('jwt.format', `JWT ${what} is not a JSON object`, 'a JSON object', Array.isArray(value) ? 'array' : typeof value);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Everything up to (not including) key selection and signature verification. */
+export function decodeCompactJws(token: unknown, options: JwsOptions = {}): DecodedJws {
+  if (typeof token !== 'string') throw invalidToken('jwt.format', 'token is not a string', 'string', typeof token);
+  if (token.length > MAX_TOKEN_LENGTH) {
+    throw invalidToken('jwt.size', 'token is too long', `≤ ${MAX_TOKEN_LENGTH} characters`, token.length);
+  }
+  const parts = token.split('.');
+  if (parts.length === 5) throw invalidToken('jwt.format', 'encrypted tokens (JWE) are not accepted', 'a compact JWS (3 segments)', '5 segments (JWE)');
+  if (parts.length !== 3) throw invalidToken('jwt.format', 'token is not a compact JWS', '3 segments', `${parts.length} segments`);
+  const [h, p, s] = parts as [string, string, string];
+  if (h.length === 0 || s.length === 0) throw invalidToken('jwt.format', 'token has an empty header or signature', 'non-empty header and signature', 'empty segment');
+  if (h.length > MAX_HEADER_SEGMENT_LENGTH) throw invalidToken('jwt.size', 'token header is too long', `≤ ${MAX_HEADER_SEGMENT_LENGTH} characters`, h.length);
+  const headerBytes = decodeBase64Url(h);
+  const payload = decodeBase64Url(p);
+  const signature = decodeBase64Url(s);
+  if (!headerBytes || !payload || !signature) {
+    const which = !headerBytes ? 'header' : !payload ? 'payload' : 'signature';
+    throw invalidToken('jwt.format', `token ${which} is not canonical base64url`, 'base64url without padding or stray characters', which);
+  }
+  const header = decodeJsonObject(headerBytes, 'header', 8);
+
+  const alg = header.alg;
+  if (!isAllowedAlg(alg) || (options.algorithms && !options.algorithms.includes(alg))) {
+    throw invalidToken('jwt.alg', 'token signing algorithm is not accepted', options.algorithms ?? ALLOWED_ALGS, alg === undefined ? 'absent' : alg);
+  }
+  // RFC 7515 §4.1.11: we understand no extension, so any crit (even []) is refused; RFC 7797
+  // b64 is meaningless for a JWT; zip belongs to JWE only (RFC 7516 §4.1.3).
+  for (const name of ['crit', 'b64', 'zip'] as const) {
+    if (name in header) throw invalidToken('jwt.crit', `token header parameter "${name}" is not supported`, 'absent', header[name]);
+  }
+  // RFC 7519 §5.2: cty "JWT" announces a nested JWT, which we never unwrap (J23).
+  if (typeof header.cty === 'string' && header.cty.toUpperCase() === 'JWT') {
+    throw invalidToken('jwt.format', 'nested JWTs are not accepted', 'no cty "JWT"', header.cty);
+  }
+  const kid = header.kid;
+  if (kid !== undefined && (typeof kid !== 'string' || kid.length === 0 || kid.length > MAX_KID_LENGTH)) {
+    throw invalidToken('jwt.kid', 'token kid is not a string of 1..256 characters', 'string of 1..256 characters',
+      typeof kid === 'string' ? `${kid.length} characters` : typeof kid);
+  }
+  if (kid === undefined && options.requireKid) throw invalidToken('jwt.kid', 'token has no kid', 'a kid', 'absent');
+  return { header, alg, kid, payload, signature };
+}
+
+function candidates(keys: readonly VerificationKey[], decoded: DecodedJws): VerificationKey[] {
+  // With a kid: every key carrying it, so that a duplicated kid is detected (J26). Without one:
+  // every key able to verify this alg (J09).
+  return decoded.kid !== undefined
+    ? keys.filter((k) => k.kid === decoded.kid)
+    : keys.filter((k) => keyRefusesAlg(k, decoded.alg) === undefined);
+}
+
+async function selectKey(decoded: DecodedJws, resolver: KeyResolver): Promise<VerificationKey> {
+  let found = candidates(await resolver.current(), decoded);
+  if (found.length === 0) found = candidates(await resolver.refreshed(), decoded);
+  const described = decoded.kid === undefined ? 'no kid' : `kid ${JSON.stringify(decoded.kid)}`;
+  if (found.length === 0) {
+    throw invalidToken('jwt.kid', `no trusted key matches the token (${described})`, 'a key in the provider JWKS', decoded.kid ?? 'absent');
+  }
+  if (found.length > 1) {
+    throw invalidToken('jwt.kid', `several trusted keys match the token (${described})`, 'exactly one matching key', `${found.length} keys`);
+  }
+  return found[0]!;
+}
+
+/** Verifies `token` with a key from `resolver`; throws a Refusal ('InvalidToken' or 'IdpCommunication'). */
+export async function verifyCompactJws(token: unknown, resolver: KeyResolver, options: JwsOptions = {}): Promise<VerifiedJws> {
+  const decoded = decodeCompactJws(token, options);
+  return verifyDecodedJws(token as string, decoded, resolver);
+}
+
+export async function verifyDecodedJws(token: string, decoded: DecodedJws, resolver: KeyResolver): Promise<VerifiedJws> {
+  const key = await selectKey(decoded, resolver);
+  const refused = keyRefusesAlg(key, decoded.alg);
+  if (refused) throw invalidToken(refused.check, `the key named by the token may not verify ${decoded.alg}`, refused.expected, refused.actual);
+
+  const esLength = ES_SIGNATURE_BYTES[decoded.alg];
+  if (esLength !== undefined && decoded.signature.length !== esLength) {
+    throw invalidToken('jwt.signature', 'ECDSA signature has the wrong length', `${esLength} bytes`, `${decoded.signature.length} bytes`);
+  }
+  let cryptoKey: Awaited<ReturnType<typeof cryptoKeyFor>>;
+  try {
+    cryptoKey = await cryptoKeyFor(key, decoded.alg);
+  } catch (e) {
+    throw invalidToken('jwt.key', 'the trusted key cannot be used for this algorithm', decoded.alg, (e as Error).message);
+  }
+  try {
+    await compactVerify(token, cryptoKey, { algorithms: [decoded.alg] });
+  } catch (e) {
+    throw invalidToken('jwt.signature', 'token signature does not verify', 'a valid signature', (e as Error).message);
+  }
+  return { header: decoded.header, payload: decoded.payload, alg: decoded.alg, key };
+}
