@@ -9,14 +9,15 @@
 // Output is commit-friendly: operations and shapes sorted by name, one entry per line, members in
 // model order (member order is the XML element order of awsQuery responses, so it must not change).
 //
-// Usage: npm run gen:models   (or: node scripts/gen-models.mjs [modelsDir])
+// Usage: npm run gen:models   (or: node scripts/gen-models.mjs [modelsDir [outDir]]; the model
+// test regenerates into a temporary outDir to prove the committed files are current)
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const modelsDir = process.argv[2] ?? join(root, '..', 'shared', 'aws-models');
-const outDir = join(root, 'src', 'models');
+const outDir = process.argv[3] ?? join(root, 'src', 'models');
 
 /** service directory name → exported constant name. */
 const SERVICES = {

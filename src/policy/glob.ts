@@ -78,12 +78,12 @@ export function splitArn(atoms: readonly number[]): number[][] | undefined {
  * separately and each can include multi-character match wildcards (*) or single-character
  * match wildcards (?)" (IAM user guide, "ARN condition operators"). So a `*` in the account
  * component cannot swallow the region or service. Either side not being six components is
- * no match.
+ * not comparable (undefined), which also keeps ArnNotLike from matching garbage.
  */
-export function matchArn(pattern: Atoms, value: string): boolean {
+export function matchArn(value: string, pattern: Atoms): boolean | undefined {
   const pp = splitArn(pattern);
   const vp = splitArn(codePoints(value));
-  if (!pp || !vp) return false;
+  if (!pp || !vp) return undefined;
   for (let i = 0; i < 6; i++) if (!matchAtoms(pp[i] as number[], vp[i] as number[])) return false;
   return true;
 }

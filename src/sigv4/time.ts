@@ -30,13 +30,15 @@ function skewLabel(seconds: number): string {
 /**
  * Refuse (kind `RequestExpired`) when `date` lies outside [now − skew, now + skew]. Callers
  * render it as SignatureDoesNotMatch (awsQuery) or InvalidSignatureException (awsJson).
+ * Presigned URLs carrying X-Amz-Expires check only the future side: their past bound is the
+ * URL's own expiry.
  */
-export function checkSkew(date: Date, now: Date, maxSkewSeconds: number): void {
+export function checkSkew(date: Date, now: Date, maxSkewSeconds: number, sides: 'both' | 'future-only' = 'both'): void {
   const skewMs = maxSkewSeconds * 1000;
   const earliest = new Date(now.getTime() - skewMs);
   const latest = new Date(now.getTime() + skewMs);
   const reason = { check: 'sigv4.skew', expected: { earliest: formatAmzDate(earliest), latest: formatAmzDate(latest) }, actual: formatAmzDate(date) };
-  if (date.getTime() < earliest.getTime()) {
+  if (sides === 'both' && date.getTime() < earliest.getTime()) {
     refuse(
       'RequestExpired',
       `Signature expired: ${formatAmzDate(date)} is now earlier than ${formatAmzDate(earliest)} (${formatAmzDate(now)} - ${skewLabel(maxSkewSeconds)})`,

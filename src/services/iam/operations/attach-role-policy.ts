@@ -22,7 +22,7 @@ export const attachRolePolicyOperation = (env: IamEnv) =>
     async handler(input) {
       const role = await requireRole(env.store, input.RoleName);
       requireIamArn(input.PolicyArn, 'policy');
-      const notAttachable = (cause?: unknown): never =>
+      const notAttachable: (cause?: unknown) => never = (cause) =>
         fail('NoSuchEntity', `Policy ${input.PolicyArn} does not exist or is not attachable.`, { reason: { check: 'iam.policy.attachable', actual: input.PolicyArn }, cause });
       const policy = await findPolicyByArn(env.store, env.accountId, input.PolicyArn);
       if (!policy) notAttachable();

@@ -1,0 +1,29 @@
+/**
+ * The IAM policy engine: parsing and validating policy documents (identity, session, trust and
+ * resource policies), evaluating a request against them with the IAM evaluation logic
+ * (explicit deny, identity ∩ session ∩ boundary, resource policies and trust policies),
+ * condition operators with IfExists / ForAnyValue / ForAllValues, policy variables, and
+ * advisories for policies that parse but mislead. Pure and side-effect free: no I/O, no clock,
+ * no storage — callers pass policies already loaded and the request context (aws:CurrentTime
+ * included). Role mapping for identity pools lives beside it when it comes.
+ */
+export { parsePolicy, type ParseOptions } from './parse.js';
+export { evaluate } from './evaluate.js';
+export { lintPolicy, type PolicyAdvisory } from './lint.js';
+export { PolicyDocumentError } from './types.js';
+export type {
+  Condition,
+  ContextMap,
+  Effect,
+  EvaluationRequest,
+  EvaluationResult,
+  MatchedStatement,
+  Policy,
+  PolicyKind,
+  PolicySource,
+  PolicyVersion,
+  PrincipalEntry,
+  PrincipalRef,
+  PrincipalType,
+  Statement,
+} from './types.js';

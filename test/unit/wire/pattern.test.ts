@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compilePattern, translateJavaPattern } from '../../../src/wire/index.js';
+
+test('a pattern must match the whole value, not a substring', () => {
+  const re = compilePattern('[\\w+=,.@-]+');
+  assert.ok(re.test('alice@example.com'));
+  assert.ok(!re.test('alice smith'));
+  assert.ok(!re.test('ok\n'));
+  assert.ok(compilePattern('[\\w-]+:[0-9a-f-]+').test('us-east-1:0a1b-2c'));
+  assert.ok(!compilePattern('[\\w-]+:[0-9a-f-]+').test('us-east-1:0a1b-2c/../x'));
+});
+
+test('a pattern is compiled once and reused', () => {
+  assert.equal(compilePattern('[\\w]+'), compilePattern('[\\w]+'));
+});
+
+test('\\p{L} and friends match Unicode letters (u flag), as in Java', () => {
+  const tag = compilePattern('[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+');
+  assert.ok(tag.test('Département 9'));
+  assert.ok(tag.test('a-b'));
+  assert.ok(!tag.test('a*b'), 'STS tag values exclude * (security.md I11)');
+  assert.ok(!tag.test('${aws:username}'));
+});
+
+test('\\s and \\S are ASCII-only as in Java: a no-break space is not whitespace', () => {
+  const password = compilePattern('[\\S]+');
+  assert.ok(password.test('Secr3t!'));
+  assert.ok(!password.test('two words'));
+  assert.ok(password.test('no\u00A0break'), 'U+00A0 is \\S in Java');
+  assert.ok(!compilePattern('[\\w\\s+=,.@-]+').test('a\u2003b'));
+  assert.ok(compilePattern('[\\w\\s+=,.@-]+').test('a\tb'));
+});
+
+test('a 5-6 digit \\u escape is a supplementary code point (\\u10000-\\u10FFFF), not \\u1000 followed by a digit', () => {
+  const arn = compilePattern('[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+');
+  assert.ok(arn.test('arn:aws:iam::123456789012:role/😀'));
+  assert.ok(!arn.test('arn\u0000'));
+  assert.ok(!arn.test('\u1000'.repeat(1) + '\u0001'));
+  assert.equal(translateJavaPattern('[\\u10000-\\u10FFFF]').source, '[\\u{10000}-\\u{10FFFF}]');
+});
+
+test('identity escapes of ordinary characters are accepted (\\: is a syntax error under the u flag)', () => {
+  assert.ok(compilePattern('[\\w+=,.@\\:-]*').test('a:b'));
+});
+
+test('. excludes line terminators (including U+0085) unless (?s) is set', () => {
+  assert.ok(!compilePattern('.*\\{####\\}.*').test('a\u0085{####}'));
+  assert.ok(compilePattern('.*\\{####\\}.*').test('Your code is {####}.'));
+  assert.ok(compilePattern('(?s).*').test('multi\nline\u0085'));
+});
+
+test('lookbehind and inner anchors from the models behave as in Java', () => {
+  const re = compilePattern('^[0-9A-Za-z\\.\\-_]*(?<!\\.)$');
+  assert.ok(re.test('my-domain'));
+  assert.ok(!re.test('my-domain.'));
+});
+
+test('constructs with no faithful translation are refused instead of mis-validating', () => {
+  assert.throws(() => translateJavaPattern('a++'));
+  assert.throws(() => translateJavaPattern('(?>a)'));
+  assert.throws(() => translateJavaPattern('[a-z&&[^e]]'));
+  assert.throws(() => translateJavaPattern('\\Qa.b\\E'));
+  assert.throws(() => translateJavaPattern('(?i)abc'));
+});
