@@ -135,12 +135,10 @@ export function createAwsEndpoint(deps: EndpointDeps) {
       const now = deps.clock();
       let principal: Principal | undefined;
       let region = deps.region;
-      const signed = hasSignature({ method: request.method, path: pathOf(url), query: queryString, headers: request.headers, body });
-      if (signed) {
-        const verified = await verifySigV4<Principal>(
-          { method: request.method, path: pathOf(url), query: queryString, headers: request.headers, body },
-          { now, lookup: deps.lookupCredentials },
-        );
+      // rawHeaders lets the verifier see duplicate header lines Node would otherwise merge.
+      const signedRequest = { method: request.method, path: pathOf(url), query: queryString, headers: request.headers, rawHeaders: request.raw.rawHeaders, body };
+      if (hasSignature(signedRequest)) {
+        const verified = await verifySigV4<Principal>(signedRequest, { now, lookup: deps.lookupCredentials });
         principal = verified.principal;
         region = verified.region;
       } else if (op.auth === 'sigv4') {

@@ -81,7 +81,7 @@ export function decodeCompactJws(token: unknown, options: JwsOptions = {}): Deco
   if (parts.length === 5) throw invalidToken('jwt.format', 'encrypted tokens (JWE) are not accepted', 'a compact JWS (3 segments)', '5 segments (JWE)');
   if (parts.length !== 3) throw invalidToken('jwt.format', 'token is not a compact JWS', '3 segments', `${parts.length} segments`);
   const [h, p, s] = parts as [string, string, string];
-  if (h.length === 0 || s.length === 0) throw invalidToken('jwt.format', 'token has an empty header or signature', 'non-empty header and signature', 'empty segment');
+  if (h.length === 0) throw invalidToken('jwt.format', 'token has an empty header', 'a non-empty header', 'empty segment');
   if (h.length > MAX_HEADER_SEGMENT_LENGTH) throw invalidToken('jwt.size', 'token header is too long', `≤ ${MAX_HEADER_SEGMENT_LENGTH} characters`, h.length);
   const headerBytes = decodeBase64Url(h);
   const payload = decodeBase64Url(p);
@@ -111,6 +111,7 @@ export function decodeCompactJws(token: unknown, options: JwsOptions = {}): Deco
       typeof kid === 'string' ? `${kid.length} characters` : typeof kid);
   }
   if (kid === undefined && options.requireKid) throw invalidToken('jwt.kid', 'token has no kid', 'a kid', 'absent');
+  if (signature.length === 0) throw invalidToken('jwt.signature', 'token has no signature', 'a signature', 'empty');
   return { header, alg, kid, payload, signature };
 }
 

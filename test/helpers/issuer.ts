@@ -87,7 +87,7 @@ export function jwsSign(alg: string, key: KeyObject | undefined, data: Buffer, h
 
 const b64u = (b: Uint8Array | string) => Buffer.from(b).toString('base64url');
 
-async function makeCertificates() {
+async function makeCertificates(names: Array<{ type: 'ip' | 'dns'; value: string }>) {
   const alg = { name: 'ECDSA', namedCurve: 'P-256' } as const;
   const sig = { name: 'ECDSA', hash: 'SHA-256' } as const;
   const caKeys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
@@ -118,10 +118,7 @@ async function makeCertificates() {
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
       new x509.ExtendedKeyUsageExtension(['1.3.6.1.5.5.7.3.1']),
-      new x509.SubjectAlternativeNameExtension([
-        { type: 'ip', value: '127.0.0.1' },
-        { type: 'dns', value: 'localhost' },
-      ]),
+      new x509.SubjectAlternativeNameExtension(names),
       await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey as never),
     ],
   });
@@ -130,9 +127,18 @@ async function makeCertificates() {
   return { caPem: ca.toString('pem'), leafPem: leaf.toString('pem'), leafKeyPem };
 }
 
-export async function startIssuer(options: { path?: string; keys?: Array<{ alg: SigningAlg; kid?: string }> } = {}): Promise<TestIssuer> {
+export interface StartIssuerOptions {
+  /** Issuer path after the origin, e.g. '/tenant-1' (default none). */
+  path?: string;
+  /** Initial keys (default RS256 'rsa-1' and ES256 'ec-1'). */
+  keys?: Array<{ alg: SigningAlg; kid?: string }>;
+  /** Subject alternative names of the server certificate (default IP 127.0.0.1 and DNS localhost). */
+  names?: Array<{ type: 'ip' | 'dns'; value: string }>;
+}
+
+export async function startIssuer(options: StartIssuerOptions = {}): Promise<TestIssuer> {
   const path = (options.path ?? '').replace(/\/$/, '');
-  const { caPem, leafPem, leafKeyPem } = await makeCertificates();
+  const { caPem, leafPem, leafKeyPem } = await makeCertificates(options.names ?? [{ type: 'ip', value: '127.0.0.1' }, { type: 'dns', value: 'localhost' }]);
   const keys: IssuerKey[] = [];
   const overrides = new Map<string, RouteHandler>();
   let jwksOverride: unknown;

@@ -24,8 +24,7 @@ export function checkPolicyDocument(text: string, kind: 'identity' | 'trust'): v
     parsePolicy(text, { kind });
   } catch (e) {
     if (!(e instanceof PolicyDocumentError)) throw e;
-    const message = (e as Error).message;
-    fail('MalformedPolicyDocument', message, { reason: { check: 'iam.policy-document', detail: message }, cause: e });
+    fail('MalformedPolicyDocument', e.message, { reason: e.reason, cause: e });
   }
 }
 

@@ -30,6 +30,8 @@ export interface StoredRole {
 
 export interface StoredRolePolicy {
   roleName: string;
+  /** AROA id of the role this was written for: a later role of the same name is another role. */
+  roleId: string;
   policyName: string;
   document: string;
 }
@@ -51,6 +53,8 @@ export interface StoredManagedPolicy {
 
 export interface StoredAttachment {
   roleName: string;
+  /** AROA id of the role this was written for. */
+  roleId: string;
   policyArn: string;
   policyName: string;
 }

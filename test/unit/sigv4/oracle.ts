@@ -57,6 +57,8 @@ export interface SignOptions {
   date: Date;
   /** false: no x-amz-content-sha256 header (the verifier must hash the body itself). */
   applyChecksum?: boolean;
+  /** Headers the SDK is told to leave out of SignedHeaders. */
+  unsignableHeaders?: string[];
 }
 
 function signer(o: SignOptions): SignatureV4 {
@@ -109,7 +111,10 @@ function toSignedRequest(signed: SmithySigned, body: string | Buffer | undefined
 }
 
 export async function sign(req: OracleRequest, o: SignOptions): Promise<SignedRequest> {
-  const signed = (await signer(o).sign(toSmithy(req) as never, { signingDate: o.date })) as unknown as SmithySigned;
+  const signed = (await signer(o).sign(toSmithy(req) as never, {
+    signingDate: o.date,
+    ...(o.unsignableHeaders ? { unsignableHeaders: new Set(o.unsignableHeaders) } : {}),
+  })) as unknown as SmithySigned;
   return toSignedRequest(signed, req.body);
 }
 

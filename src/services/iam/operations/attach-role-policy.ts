@@ -9,6 +9,7 @@ import { requireIamArn } from '../arns.js';
 import type { IamEnv } from '../env.js';
 import { findPolicyByArn, requireRole } from '../lookup.js';
 import { roleResource } from '../resources.js';
+import { confirmRoleStillThere, decrementAttachmentCount } from '../role-children.js';
 import { attachmentId, policyId, rolePrefix } from '../store.js';
 
 export const MANAGED_POLICIES_PER_ROLE = 10;
@@ -35,7 +36,7 @@ export const attachRolePolicyOperation = (env: IamEnv) =>
           reason: { check: 'iam.quota.policies-per-role', expected: MANAGED_POLICIES_PER_ROLE, actual: attached },
         });
       }
-      const { created } = await env.store.attachments.createIfAbsent(id, { roleName: role.roleName, policyArn: policy.arn, policyName: policy.policyName });
+      const { created } = await env.store.attachments.createIfAbsent(id, { roleName: role.roleName, roleId: role.roleId, policyArn: policy.arn, policyName: policy.policyName });
       if (!created) return {};
       try {
         await env.store.policies.update(policyId(policy.policyName), (p) => ({ ...p, attachmentCount: p.attachmentCount + 1 }));
@@ -47,6 +48,9 @@ export const attachRolePolicyOperation = (env: IamEnv) =>
         }
         throw e;
       }
+      await confirmRoleStillThere(env, input.RoleName, role.roleId, async () => {
+        if (await env.store.attachments.delete(id)) await decrementAttachmentCount(env, policy.arn);
+      });
       return {};
     },
   });

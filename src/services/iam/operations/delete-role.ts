@@ -7,6 +7,7 @@ import { defineOperation } from '../../../wire/operation.js';
 import type { IamEnv } from '../env.js';
 import { requireRole } from '../lookup.js';
 import { roleResource } from '../resources.js';
+import { sweepRoleChildren } from '../role-children.js';
 import { roleId, rolePrefix } from '../store.js';
 
 export const deleteRoleOperation = (env: IamEnv) =>
@@ -27,6 +28,9 @@ export const deleteRoleOperation = (env: IamEnv) =>
       if (!(await env.store.roles.delete(roleId(input.RoleName)))) {
         fail('NoSuchEntity', `The role with name ${input.RoleName} cannot be found.`, { reason: { check: 'iam.role.exists', actual: input.RoleName } });
       }
+      // A PutRolePolicy/AttachRolePolicy racing with this delete may have written after the
+      // checks above; nothing may outlive the role (role-children.ts).
+      await sweepRoleChildren(env, input.RoleName);
       return {};
     },
   });

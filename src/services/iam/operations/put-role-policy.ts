@@ -9,6 +9,7 @@ import { listAll, requireRole } from '../lookup.js';
 import { checkPolicyDocument, policySize, ROLE_INLINE_AGGREGATE_MAX } from '../policy-text.js';
 import type { StoredRolePolicy } from '../records.js';
 import { roleResource } from '../resources.js';
+import { confirmRoleStillThere } from '../role-children.js';
 import { rolePolicyId, rolePrefix } from '../store.js';
 
 interface Input {
@@ -34,9 +35,12 @@ export const putRolePolicyOperation = (env: IamEnv) =>
         });
       }
       const id = rolePolicyId(input.RoleName, input.PolicyName);
-      const doc: StoredRolePolicy = { roleName: role.roleName, policyName: input.PolicyName, document: input.PolicyDocument };
+      const doc: StoredRolePolicy = { roleName: role.roleName, roleId: role.roleId, policyName: input.PolicyName, document: input.PolicyDocument };
       const { created } = await env.store.rolePolicies.createIfAbsent(id, doc);
       if (!created) await env.store.rolePolicies.update(id, () => doc);
+      await confirmRoleStillThere(env, input.RoleName, role.roleId, async () => {
+        await env.store.rolePolicies.delete(id);
+      });
       return {};
     },
   });
