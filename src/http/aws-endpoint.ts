@@ -139,6 +139,15 @@ export function createAwsEndpoint(deps: EndpointDeps) {
       const signedRequest = { method: request.method, path: pathOf(url), query: queryString, headers: request.headers, rawHeaders: request.raw.rawHeaders, body };
       if (hasSignature(signedRequest)) {
         const verified = await verifySigV4<Principal>(signedRequest, { now, lookup: deps.lookupCredentials });
+        // One listener serves every service, so the scope must name the one being called.
+        const expected = getModel(service).metadata.signingName ?? service;
+        if (verified.service !== expected) {
+          throw new Refusal('SignatureDoesNotMatch', `Credential should be scoped to correct service: '${expected}'. `, {
+            check: 'sigv4.scope.service',
+            expected,
+            actual: verified.service,
+          });
+        }
         principal = verified.principal;
         region = verified.region;
       } else if (op.auth === 'sigv4') {
@@ -171,7 +180,7 @@ export function createAwsEndpoint(deps: EndpointDeps) {
       if (principal && op.authorize !== false) {
         const spec = op.authorize ?? {};
         const action = spec.action ?? `${model.metadata.signingName ?? service}:${name}`;
-        const resource = spec.resource ? spec.resource(input, ctx) : '*';
+        const resource = spec.resource ? await spec.resource(input, ctx) : '*';
         const context = { ...ctx.requestContext, ...(spec.context ? spec.context(input, ctx) : {}) };
         const result = await deps.authorizer.authorize({ principal, action, resource, context });
         if (result.decision !== 'Allow') {

@@ -15,7 +15,7 @@
  * Time comes from the injected clock only.
  */
 import { Refusal } from '../errors/index.js';
-import { fetchJson as defaultFetchJson, type FetchJson } from './fetch.js';
+import { FETCH_DEFAULTS, fetchJson as defaultFetchJson, type FetchJson } from './fetch.js';
 import { parseJwks, type VerificationKey } from './jwk.js';
 
 export interface KeySnapshot {
@@ -106,6 +106,10 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
   };
 
   const load = async (issuer: string, thumbprints: readonly string[]): Promise<KeySnapshot> => {
+    // Discovery and JWKS share one deadline, so a slow IdP costs callers at most one timeout (R8).
+    // Elapsed time is measured with the monotonic clock: this is wall time spent waiting, not token time.
+    const started = performance.now();
+    const budget = options.timeoutMs ?? FETCH_DEFAULTS.timeoutMs;
     const fetchOptions = { ...fetchLimits, thumbprints };
     const discovery = await fetchJson(discoveryUrl(issuer), fetchOptions);
     if (typeof discovery !== 'object' || discovery === null || Array.isArray(discovery)) {
@@ -118,7 +122,8 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
     if (!isHttpsUrl(doc.jwks_uri)) {
       throw idpError('discovery.jwks_uri', 'discovery document has no https jwks_uri', 'an https:// URL', doc.jwks_uri);
     }
-    const jwks = await fetchJson(doc.jwks_uri, fetchOptions);
+    const remaining = Math.max(1, Math.round(budget - (performance.now() - started)));
+    const jwks = await fetchJson(doc.jwks_uri, { ...fetchOptions, timeoutMs: remaining });
     const keys = (jwks as { keys?: unknown } | null)?.keys;
     if (typeof jwks !== 'object' || jwks === null || !Array.isArray(keys)) {
       throw idpError('jwks.format', 'JWKS is not an object with a keys array', '{"keys":[…]}', typeof jwks);

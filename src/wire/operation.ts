@@ -46,7 +46,7 @@ export interface Operation<I = any, O = any> {
     | false
     | {
         action?: string;
-        resource?: (input: I, ctx: OperationContext) => string;
+        resource?: (input: I, ctx: OperationContext) => string | Promise<string>;
         context?: (input: I, ctx: OperationContext) => Record<string, string | string[]>;
       };
   handler: (input: I, ctx: OperationContext) => Promise<O>;

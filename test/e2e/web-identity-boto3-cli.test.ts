@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { startTestIssuer, type TestIssuer } from '../helpers/issuer.js';
+import { startIssuer, type TestIssuer } from '../helpers/issuer.js';
 import { repoRoot } from '../helpers/paths.js';
 
 const run = promisify(execFile);
@@ -18,7 +18,7 @@ describe('web identity federation with boto3 and the AWS CLI', () => {
   let issuer: TestIssuer;
 
   before(async () => {
-    issuer = await startTestIssuer();
+    issuer = await startIssuer();
     server = await startTestServer();
   });
   after(async () => {
@@ -28,10 +28,10 @@ describe('web identity federation with boto3 and the AWS CLI', () => {
 
   it('boto3 registers a provider, creates a role, assumes it with a token and is held to the role policy', async () => {
     const tokens = {
-      good: await issuer.sign({ sub: 'bob', aud: 'boto-app' }),
-      good2: await issuer.sign({ sub: 'bob', aud: 'boto-app' }),
-      wrong_sub: await issuer.sign({ sub: 'eve', aud: 'boto-app' }),
-      wrong_aud: await issuer.sign({ sub: 'bob', aud: 'another-app' }),
+      good: await issuer.sign(issuer.claims({ sub: 'bob', aud: 'boto-app' })),
+      good2: await issuer.sign(issuer.claims({ sub: 'bob', aud: 'boto-app' })),
+      wrong_sub: await issuer.sign(issuer.claims({ sub: 'eve', aud: 'boto-app' })),
+      wrong_aud: await issuer.sign(issuer.claims({ sub: 'bob', aud: 'another-app' })),
     };
     const { stdout } = await run('python3', [join(repoRoot, 'test', 'e2e', 'python', 'web_identity_flow.py')], {
       env: {
@@ -64,7 +64,10 @@ describe('web identity federation with boto3 and the AWS CLI', () => {
     assert.equal(out.narrowed_get_role, 'AccessDenied');
   });
 
-  it('the AWS CLI does the same with --endpoint-url and environment credentials', async () => {
+  it('the AWS CLI does the same with --endpoint-url and environment credentials', async (t) => {
+    // A second issuer, under a path, so its provider URL differs from the boto3 test's.
+    const issuer = await startIssuer({ path: '/cli' });
+    t.after(() => issuer.close());
     const env = {
       ...process.env,
       AWS_ACCESS_KEY_ID: server.rootCredentials.accessKeyId,
@@ -105,7 +108,7 @@ describe('web identity federation with boto3 and the AWS CLI', () => {
     await aws(['iam', 'put-role-policy', '--role-name', 'cli-role', '--policy-name', 'p', '--policy-document',
       JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:GetRole', Resource: '*' }] })]);
 
-    const token = await issuer.sign({ sub: 'carol', aud: 'cli-app' });
+    const token = await issuer.sign(issuer.claims({ sub: 'carol', aud: 'cli-app' }));
     const assumed = await aws(['sts', 'assume-role-with-web-identity', '--role-arn', role.Role.Arn, '--role-session-name', 'carol', '--web-identity-token', token]);
     assert.match(assumed.Credentials.AccessKeyId, /^ASIA/);
     const sessionEnv = {

@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { STSClient, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { startTestIssuer, type TestIssuer } from '../helpers/issuer.js';
+import { startIssuer, type TestIssuer } from '../helpers/issuer.js';
 
 describe('web identity federation with the AWS SDK v3', () => {
   let server: TestServer;
@@ -24,7 +24,7 @@ describe('web identity federation with the AWS SDK v3', () => {
   const roleName = 'app-user';
 
   before(async () => {
-    issuer = await startTestIssuer();
+    issuer = await startIssuer();
     server = await startTestServer();
     const common = { endpoint: server.url, region: server.region, credentials: server.rootCredentials };
     iam = new IAMClient(common);
@@ -68,7 +68,7 @@ describe('web identity federation with the AWS SDK v3', () => {
   const sts = () => new STSClient({ endpoint: server.url, region: server.region, credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' } });
 
   async function assume(sub: string, extra: Partial<{ Policy: string; DurationSeconds: number }> = {}) {
-    const token = await issuer.sign({ sub, aud: 'my-app' });
+    const token = await issuer.sign(issuer.claims({ sub, aud: 'my-app' }));
     const client = sts();
     try {
       return await client.send(

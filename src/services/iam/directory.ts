@@ -48,8 +48,13 @@ export function createIamDirectory(storage: Storage, accountId: string): IamDire
       return role && toRoleRecord(role);
     },
     async getRolePolicyDocuments(roleName) {
+      const role = await findRole(store, roleName);
+      if (!role) return [];
       const prefix = rolePrefix(roleName);
-      const [inline, attached] = await Promise.all([listAll(store.rolePolicies, prefix), listAll(store.attachments, prefix)]);
+      const [allInline, allAttached] = await Promise.all([listAll(store.rolePolicies, prefix), listAll(store.attachments, prefix)]);
+      // Only what was written for this very role (same AROA id), never a deleted namesake's.
+      const inline = allInline.filter((p) => p.roleId === role.roleId);
+      const attached = allAttached.filter((a) => a.roleId === role.roleId);
       const out = inline.map((p) => ({ name: p.policyName, document: p.document }));
       const managed = await Promise.all(attached.map((a) => findPolicyByArn(store, accountId, a.policyArn)));
       for (const policy of managed) if (policy) out.push({ name: policy.arn, document: policy.document });

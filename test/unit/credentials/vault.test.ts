@@ -165,3 +165,24 @@ test('generates root credentials in the AKIA shape', () => {
   }
   assert.equal(seen.size, 50);
 });
+
+test('two nodes on one SQLite database share the sealing key and each other\'s tokens', async () => {
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { openStorage } = await import('../../../src/storage/index.js');
+  const dataDir = mkdtempSync(join(tmpdir(), 'tessera-vault-'));
+  const s1 = await openStorage({ dataDir });
+  const s2 = await openStorage({ dataDir });
+  try {
+    const a = createCredentialVault({ storage: s1, clock: () => T0 });
+    const b = createCredentialVault({ storage: s2, clock: () => T0 });
+    const [ma, mb] = await Promise.all([a.mint(claims, 3600), b.mint(claims, 3600)]);
+    assert.equal(await s1.collection('keys').count('sealing/'), 1);
+    assert.deepEqual(await b.open(ma.accessKeyId, ma.sessionToken), ma.claims);
+    assert.deepEqual(await a.open(mb.accessKeyId, mb.sessionToken), mb.claims);
+  } finally {
+    await s1.close();
+    await s2.close();
+  }
+});

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { runRow, type EvalRow } from './helpers.js';
 
 const V12 = '2012-10-17';
-const resourcePolicy = (resource: string, version: string | undefined = V12): unknown => ({
-  ...(version ? { Version: version } : {}),
+const resourcePolicy = (resource: string, version: string | null = V12): unknown => ({
+  ...(version !== null ? { Version: version } : {}),
   Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: resource }],
 });
 const conditionPolicy = (condition: unknown): unknown => ({
@@ -33,7 +33,7 @@ const rows: EvalRow[] = [
   { name: '${?} is a literal question mark', identity: [resourcePolicy('arn:aws:s3:::b/q${?}')], action: 's3:GetObject', resource: 'arn:aws:s3:::b/qx', context: {}, expect: 'ImplicitDeny' },
   { name: '${$} is a literal dollar sign', identity: [resourcePolicy('arn:aws:s3:::b/${$}{aws:username}')], action: 's3:GetObject', resource: 'arn:aws:s3:::b/${aws:username}', context: { 'aws:username': 'alice' }, expect: 'Allow' },
   { name: 'Version 2008-10-17 treats ${…} as literal text (I10)', identity: [resourcePolicy('arn:aws:s3:::b/${aws:username}/*', '2008-10-17')], action: 's3:GetObject', resource: 'arn:aws:s3:::b/alice/f', context: { 'aws:username': 'alice' }, expect: 'ImplicitDeny' },
-  { name: 'a policy without Version treats ${…} as literal text (I10)', identity: [resourcePolicy('arn:aws:s3:::b/${aws:username}/*', undefined)], action: 's3:GetObject', resource: 'arn:aws:s3:::b/${aws:username}/f', context: { 'aws:username': 'alice' }, expect: 'Allow' },
+  { name: 'a policy without Version treats ${…} as literal text (I10)', identity: [resourcePolicy('arn:aws:s3:::b/${aws:username}/*', null)], action: 's3:GetObject', resource: 'arn:aws:s3:::b/${aws:username}/f', context: { 'aws:username': 'alice' }, expect: 'Allow' },
   { name: 'substitutes variables in StringEquals condition values', identity: [conditionPolicy({ StringEquals: { 's3:prefix': 'home/${aws:username}' } })], action: 's3:ListBucket', resource: 'arn:aws:s3:::b', context: { 'aws:username': 'alice', 's3:prefix': 'home/alice' }, expect: 'Allow' },
   { name: 'StringLike keeps its own wildcards around a substituted value', identity: [conditionPolicy({ StringLike: { 's3:prefix': 'home/${aws:username}/*' } })], action: 's3:ListBucket', resource: 'arn:aws:s3:::b', context: { 'aws:username': 'alice', 's3:prefix': 'home/alice/docs/x' }, expect: 'Allow' },
   { name: 'a substituted * inside StringLike is literal (I11)', identity: [conditionPolicy({ StringLike: { 's3:prefix': 'home/${aws:username}/*' } })], action: 's3:ListBucket', resource: 'arn:aws:s3:::b', context: { 'aws:username': 'a*', 's3:prefix': 'home/abc/x' }, expect: 'ImplicitDeny' },

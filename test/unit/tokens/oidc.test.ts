@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPublicKey } from 'node:crypto';
 import { Refusal } from '../../../src/errors/index.js';
-import { createOidcVerifier, type OidcProvider, type OidcVerifyOptions } from '../../../src/tokens/oidc.js';
+import { createOidcVerifier, decodeUnverified, type OidcProvider, type OidcVerifyOptions } from '../../../src/tokens/oidc.js';
 import { startIssuer, jwsSign, type TestIssuer } from '../../helpers/issuer.js';
 
 const NOW = new Date();
@@ -428,4 +428,12 @@ test('refuses to fetch keys when the pinned thumbprint is wrong', async () => {
     verifier().verify(idp.sign(idp.claims({}, NOW)), { ...provider, thumbprints: ['ab'.repeat(20)] }, AUD),
     refused('IdpCommunication', 'fetch.tls'),
   );
+});
+
+test('decodeUnverified exposes iss for provider selection but applies the same strict decoding', () => {
+  const token = idp.sign(idp.claims({}, NOW));
+  assert.equal(decodeUnverified(token).claims.iss, idp.url);
+  const dup = idp.signRaw('{"alg":"RS256","kid":"rsa-1"}', '{"iss":"a","iss":"b"}');
+  assert.throws(() => decodeUnverified(dup), invalid('jwt.duplicate-member'));
+  assert.throws(() => decodeUnverified(`${b64({ alg: 'none' })}.${b64({ iss: 'a' })}.`), invalid('jwt.alg'));
 });

@@ -29,7 +29,13 @@ export const attachRolePolicyOperation = (env: IamEnv) =>
       if (!policy) notAttachable();
 
       const id = attachmentId(input.RoleName, input.PolicyArn);
-      if (await env.store.attachments.get(id)) return {};
+      const existing = await env.store.attachments.get(id);
+      if (existing) {
+        // Already attached. A leftover of a deleted namesake role (role-children.ts) is adopted:
+        // it is already counted in AttachmentCount.
+        if (existing.roleId !== role.roleId) await env.store.attachments.update(id, (a) => ({ ...a, roleName: role.roleName, roleId: role.roleId }));
+        return {};
+      }
       const attached = await env.store.attachments.count(rolePrefix(input.RoleName));
       if (attached >= MANAGED_POLICIES_PER_ROLE) {
         fail('LimitExceeded', `Cannot exceed quota for PoliciesPerRole: ${MANAGED_POLICIES_PER_ROLE}`, {

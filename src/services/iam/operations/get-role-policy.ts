@@ -16,7 +16,7 @@ export const getRolePolicyOperation = (env: IamEnv) =>
     async handler(input) {
       const role = await requireRole(env.store, input.RoleName);
       const policy = await env.store.rolePolicies.get(rolePolicyId(input.RoleName, input.PolicyName));
-      if (!policy) {
+      if (!policy || policy.roleId !== role.roleId) {
         fail('NoSuchEntity', `The role policy with name ${input.PolicyName} cannot be found.`, { reason: { check: 'iam.role-policy.exists', actual: input.PolicyName } });
       }
       return { RoleName: role.roleName, PolicyName: policy.policyName, PolicyDocument: encodePolicyDocument(policy.document) };

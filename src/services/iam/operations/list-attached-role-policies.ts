@@ -21,13 +21,13 @@ export const listAttachedRolePoliciesOperation = (env: IamEnv) =>
     auth: 'sigv4',
     authorize: { resource: (input) => roleResource(env, input.RoleName) },
     async handler(input) {
-      await requireRole(env.store, input.RoleName);
+      const role = await requireRole(env.store, input.RoleName);
       const prefix = input.PathPrefix;
       const page = await paginate(env.store.attachments, {
         prefix: rolePrefix(input.RoleName),
         marker: input.Marker,
         maxItems: input.MaxItems,
-        ...(prefix !== undefined ? { filter: (a: StoredAttachment) => pathOf(a).startsWith(prefix) } : {}),
+        filter: (a: StoredAttachment) => a.roleId === role.roleId && (prefix === undefined || pathOf(a).startsWith(prefix)),
       });
       return { AttachedPolicies: page.items.map((a) => ({ PolicyName: a.policyName, PolicyArn: a.policyArn })), ...pageOutput(page) };
     },

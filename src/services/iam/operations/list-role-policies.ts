@@ -13,8 +13,13 @@ export const listRolePoliciesOperation = (env: IamEnv) =>
     auth: 'sigv4',
     authorize: { resource: (input) => roleResource(env, input.RoleName) },
     async handler(input) {
-      await requireRole(env.store, input.RoleName);
-      const page = await paginate(env.store.rolePolicies, { prefix: rolePrefix(input.RoleName), marker: input.Marker, maxItems: input.MaxItems });
+      const role = await requireRole(env.store, input.RoleName);
+      const page = await paginate(env.store.rolePolicies, {
+        prefix: rolePrefix(input.RoleName),
+        marker: input.Marker,
+        maxItems: input.MaxItems,
+        filter: (p) => p.roleId === role.roleId,
+      });
       return { PolicyNames: page.items.map((p) => p.policyName), ...pageOutput(page) };
     },
   });
