@@ -79,6 +79,22 @@ export async function main(argv: string[]): Promise<void> {
   }
 
   const tessera = await createTessera(config);
+  // Signal handlers go in before the listening line is printed: a supervisor may stop us at once.
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    tessera.log.info({ signal }, 'draining in-flight requests and closing storage');
+    tessera.close().then(
+      () => process.exit(0),
+      (err) => {
+        tessera.log.error({ err }, 'error while closing');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
   const { url } = await tessera.listen();
   const root = tessera.rootCredentials;
   const lines = [
@@ -105,19 +121,4 @@ export async function main(argv: string[]): Promise<void> {
   }
   console.error(lines.join('\n') + '\n');
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    tessera.log.info({ signal }, 'draining in-flight requests and closing storage');
-    tessera.close().then(
-      () => process.exit(0),
-      (err) => {
-        tessera.log.error({ err }, 'error while closing');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
 }

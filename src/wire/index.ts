@@ -8,7 +8,7 @@
  */
 export * from './operation.js';
 export { getModel, findOperation, getOperation, getShape, messageName, wireName } from './model.js';
-export { compilePattern, translateJavaPattern } from './pattern.js';
+export { compilePattern, matchesPattern, translateJavaPattern, LINEAR_PATTERNS } from './pattern.js';
 export {
   validateInput,
   assertValid,

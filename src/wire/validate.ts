@@ -15,10 +15,12 @@
  *
  * Runs on decoded input (query or JSON decoders have already checked types). Regexes are compiled
  * once per pattern (pattern.ts), so a request costs one walk over the values it actually carries.
+ * Divergence from AWS, for ReDoS safety: a value longer than its max length is reported for the
+ * length only, not also for the pattern.
  */
 import type { ServiceModel, ShapeModel } from '../models/types.js';
 import { ServiceError, type ErrorCode } from '../errors/index.js';
-import { compilePattern } from './pattern.js';
+import { matchesPattern } from './pattern.js';
 import { getOperation, getShape, messageName } from './model.js';
 import type { ServiceName } from './operation.js';
 
@@ -186,8 +188,11 @@ function scalarConstraints(shape: ShapeModel, value: unknown): string[] {
   switch (shape.type) {
     case 'string': {
       if (typeof value !== 'string') return failed;
-      if (shape.min !== undefined || shape.max !== undefined) failed.push(...lengthConstraints(shape, codePointLength(value)));
-      if (shape.pattern !== undefined && !compilePattern(shape.pattern).test(value)) {
+      const length = codePointLength(value);
+      if (shape.min !== undefined || shape.max !== undefined) failed.push(...lengthConstraints(shape, length));
+      // An overlong value is not matched against the pattern: the length violation already refuses
+      // it, and skipping bounds regex work by the model's max (ReDoS; see pattern.ts).
+      if (shape.pattern !== undefined && !(shape.max !== undefined && length > shape.max) && !matchesPattern(shape.pattern, value)) {
         failed.push(`Member must satisfy regular expression pattern: ${shape.pattern}`);
       }
       if (shape.enum && !shape.enum.includes(value)) {

@@ -13,7 +13,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import './reflect-metadata.js';
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 
 type CryptoKeyPair = webcrypto.CryptoKeyPair;

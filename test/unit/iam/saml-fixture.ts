@@ -1,6 +1,6 @@
 /** Real SAML IdP metadata for tests: a freshly generated self-signed RSA certificate. */
 import { webcrypto } from 'node:crypto';
-import '../../helpers/reflect-metadata.js';
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compilePattern, translateJavaPattern } from '../../../src/wire/index.js';
+import fc from 'fast-check';
+import { compilePattern, getModel, LINEAR_PATTERNS, matchesPattern, translateJavaPattern } from '../../../src/wire/index.js';
 
 test('a pattern must match the whole value, not a substring', () => {
   const re = compilePattern('[\\w+=,.@-]+');
@@ -62,4 +63,53 @@ test('constructs with no faithful translation are refused instead of mis-validat
   assert.throws(() => translateJavaPattern('[a-z&&[^e]]'));
   assert.throws(() => translateJavaPattern('\\Qa.b\\E'));
   assert.throws(() => translateJavaPattern('(?i)abc'));
+});
+
+test('each linear-time equivalent agrees with its original pattern on generated inputs', () => {
+  const alphabet = ['a', 'Z', '@', '{', '#', '}', '*', ' ', '\t', '\n', '\u0000', '\u00A0', 'é', '😀', '.', '\uD800'];
+  const arb = fc.array(fc.constantFrom(...alphabet), { maxLength: 14 }).map((cs) => cs.join(''));
+  for (const p of LINEAR_PATTERNS) {
+    const re = compilePattern(p);
+    fc.assert(
+      fc.property(arb, (s) => matchesPattern(p, s) === re.test(s)),
+      { numRuns: 3000 },
+    );
+    // Hand-picked edges around the literals.
+    for (const s of ['@', 'a@', '@a', 'a@b', '{####}', '{###}', '{##}', '{## ##}', 'x{##y##}z', '##}{##', '{##\n##}']) {
+      assert.equal(matchesPattern(p, s), re.test(s), `${p} on ${JSON.stringify(s)}`);
+    }
+  }
+});
+
+test('every linear-time equivalent still corresponds to a pattern in the models', () => {
+  const all = new Set<string>();
+  for (const s of ['iam', 'sts', 'cognito-identity', 'cognito-idp'] as const) {
+    for (const shape of Object.values(getModel(s).shapes)) if (shape.pattern) all.add(shape.pattern);
+  }
+  for (const p of LINEAR_PATTERNS) assert.ok(all.has(p), p);
+});
+
+test('no model pattern backtracks badly on adversarial input at its maximum length (ReDoS)', () => {
+  const limits = new Map<string, number>();
+  for (const s of ['iam', 'sts', 'cognito-identity', 'cognito-idp'] as const) {
+    for (const shape of Object.values(getModel(s).shapes)) {
+      if (!shape.pattern) continue;
+      // Values longer than max are never matched (validate.ts); no max → bounded by the body cap, test 20 000.
+      const n = Math.min(shape.max ?? 20_000, 20_000);
+      limits.set(shape.pattern, Math.max(limits.get(shape.pattern) ?? 0, n));
+    }
+  }
+  const units = ['a', 'a:', '/a', 'a-', 'x@', ' ', '{####}', '{##a##}', '{##', '##}', 'o-a'];
+  const tails = ['!', '\u0000', '\n', ''];
+  for (const [p, n] of limits) {
+    for (const u of units) {
+      for (const t of tails) {
+        const s = u.repeat(Math.floor(n / u.length)) + t;
+        const start = performance.now();
+        matchesPattern(p, s);
+        const ms = performance.now() - start;
+        assert.ok(ms < 250, `${p} took ${ms.toFixed(0)} ms on ${JSON.stringify(u)}×${n}+${JSON.stringify(t)}`);
+      }
+    }
+  }
 });

@@ -137,3 +137,18 @@ test('long echoed values are cut to 100 characters', () => {
   assert.equal(renderValue({ k: 'v' }, 100), '{k=v}');
   assert.equal(renderValue(Array.from({ length: 100_000 }, () => 'abc'), 20).length, 23);
 });
+
+test('an overlong value is reported for its length only and is not run through the pattern', () => {
+  const v = validateInput(iam, 'GetRole', { RoleName: 'a b'.repeat(30) });
+  assert.deepEqual(v.map((x) => x.constraint), ['Member must have length less than or equal to 64']);
+  const short = validateInput(iam, 'GetRole', { RoleName: 'a b' });
+  assert.deepEqual(short.map((x) => x.constraint), ['Member must satisfy regular expression pattern: [\\w+=,.@-]+']);
+});
+
+test('hostile template text for a user pool is validated in linear time', () => {
+  const start = performance.now();
+  const v = validateInput(idp, 'CreateUserPool', { PoolName: 'p', VerificationMessageTemplate: { EmailMessageByLink: '{####}'.repeat(3333) + '\u0000' } });
+  assert.ok(performance.now() - start < 250);
+  assert.equal(v.length, 1);
+  assert.equal(v[0]!.path, 'verificationMessageTemplate.emailMessageByLink');
+});
