@@ -160,7 +160,13 @@ export function loadRootCredentials(config: Config): RootCredentials {
     return { accessKeyId: parsed.accessKeyId, secretAccessKey: parsed.secretAccessKey, source: 'data-dir' };
   }
   const fresh = generateRootCredentials();
-  writeFileSync(file, JSON.stringify({ accessKeyId: fresh.accessKeyId, secretAccessKey: fresh.secretAccessKey }, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
+  try {
+    // 'wx': never overwrite; if another process on this data dir won the race, use its file.
+    writeFileSync(file, JSON.stringify({ accessKeyId: fresh.accessKeyId, secretAccessKey: fresh.secretAccessKey }, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return loadRootCredentials(config);
+    throw err;
+  }
   chmodSync(file, 0o600);
   return { ...fresh, source: 'generated' };
 }

@@ -98,3 +98,23 @@ export function createAuthorizer(source: PolicySource, cache = new PolicyCache()
 }
 
 export type Authorizer = ReturnType<typeof createAuthorizer>;
+
+/** A role's trust policy evaluated alone, as STS does for AssumeRole* (the resource policy decides). */
+export interface TrustRequest {
+  trust: Policy;
+  action: string;
+  roleArn: string;
+  principal: { type: 'AWS' | 'Federated'; ids: string[] };
+  context: ContextMap;
+}
+
+export function evaluateTrust(r: TrustRequest): EvaluationResult {
+  return evaluate({
+    action: r.action,
+    resource: r.roleArn,
+    principal: r.principal,
+    context: r.context,
+    identityPolicies: [],
+    resourcePolicy: r.trust,
+  });
+}

@@ -4,8 +4,8 @@
  * the OIDC verifier, credentials are minted by the vault.
  */
 import type { Operation } from '../../wire/operation.js';
-import { evaluate, type EvaluationResult, type Policy } from '../../policy/index.js';
-import type { Authorizer } from '../../authz/index.js';
+import type { EvaluationResult } from '../../policy/index.js';
+import { evaluateTrust, type Authorizer, type TrustRequest } from '../../authz/index.js';
 import type { IamDirectory } from '../iam/directory.js';
 import type { Vault } from './session.js';
 import { assumeRoleWithWebIdentity } from './operations/assume-role-with-web-identity.js';
@@ -20,14 +20,6 @@ export interface OidcVerifier {
   ): Promise<{ claims: Record<string, unknown>; subject: string; audience: string; issuer: string }>;
 }
 
-export interface TrustRequest {
-  trust: Policy;
-  action: string;
-  roleArn: string;
-  principal: { type: 'AWS' | 'Federated'; ids: string[] };
-  context: Record<string, string | string[] | undefined>;
-}
-
 export interface StsDeps {
   iam: IamDirectory;
   vault: Vault;
@@ -39,17 +31,6 @@ export interface StsDeps {
 }
 
 export function stsOperations(deps: Omit<StsDeps, 'evaluateTrust'>): Operation[] {
-  const full: StsDeps = {
-    ...deps,
-    evaluateTrust: (r) =>
-      evaluate({
-        action: r.action,
-        resource: r.roleArn,
-        principal: r.principal,
-        context: r.context,
-        identityPolicies: [],
-        resourcePolicy: r.trust,
-      }),
-  };
+  const full: StsDeps = { ...deps, evaluateTrust };
   return [assumeRoleWithWebIdentity(full), assumeRole(full), getCallerIdentity()];
 }
