@@ -3,6 +3,7 @@
  * newcomer's page at `/`. Bodies are taken raw (Buffer) for every content type so SigV4 can hash
  * exactly the bytes received; the AWS endpoint decides what the bytes mean.
  */
+import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { ServiceError } from '../errors/index.js';
@@ -29,6 +30,9 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
     trustProxy: false,
     return503OnClosing: true,
     forceCloseConnections: false,
+    // Request ids are UUIDs, as AWS's x-amzn-RequestId: answers produced before the AWS endpoint
+    // runs (body too large, aborted body …) carry fastify's id, so it must look like one.
+    genReqId: () => randomUUID(),
   });
 
   app.removeAllContentTypeParsers();
@@ -78,6 +82,9 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
       se = new ServiceError(isJson ? 'InternalFailureException' : 'InternalFailure', 'We encountered an internal error. Please try again.');
     }
     const requestId = String(request.id);
+    // Every AWS answer carries x-amzn-RequestId (SDKs read it into $metadata.requestId), errors
+    // fastify raises before the AWS endpoint included; the body's RequestId is the same id.
+    reply.header('x-amzn-RequestId', requestId);
     if (isJson) {
       const r = renderJsonError(se);
       reply.code(status === 500 ? 500 : se.status).headers(r.headers).send(r.body);

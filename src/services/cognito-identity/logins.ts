@@ -1,0 +1,112 @@
+/**
+ * From a `Logins` map to the identity it proves (aws-surface.md §4.3, §4.5): every token is
+ * verified (any invalid token fails the whole call), Tessera's own `cognito-identity.amazonaws.com`
+ * tokens name their identity directly, every other login is linked through the identity engine.
+ *
+ * Guarding against identity takeover: logins may be attached to an identity given by id only
+ * when that identity is unauthenticated (the guest → authenticated upgrade, CG:switching-identities)
+ * or when at least one supplied login already belongs to it. Knowing an authenticated identity's
+ * id is never enough to link a new login to it.
+ */
+import type { VerifiedLogin } from '../../tokens/logins/index.js';
+import { MSG, checkStorable, identityNotFound, invalidParameter, loginRefusal, notAuthorized } from './errors.js';
+import { loginConfig } from './pools.js';
+import type { CognitoIdentityContext } from './deps.js';
+import type { IdentityRecord, LinkedLogin, PoolRecord } from './store.js';
+
+export const COGNITO_IDENTITY_PROVIDER = 'cognito-identity.amazonaws.com';
+
+/** Verifies all logins (none → []); the developer provider name is not a Logins key here (§4.5). */
+export async function verifyLogins(c: CognitoIdentityContext, pool: PoolRecord, logins: Record<string, string> | undefined): Promise<VerifiedLogin[]> {
+  if (!logins || Object.keys(logins).length === 0) return [];
+  if (pool.developerProviderName !== undefined && pool.developerProviderName in logins) {
+    throw notAuthorized('Token is not from a supported provider of this identity pool.', {
+      check: 'ci.logins.developer-key',
+      detail: 'the developer provider name is only accepted by GetOpenIdTokenForDeveloperIdentity',
+      actual: pool.developerProviderName,
+    });
+  }
+  let verified: VerifiedLogin[];
+  try {
+    verified = await c.logins.verify(logins, loginConfig(pool));
+  } catch (err) {
+    loginRefusal(err);
+  }
+  for (const v of verified) if (v.providerKind !== 'cognito-identity') checkStorable('The login subject', v.subject);
+  return verified;
+}
+
+export function toLinked(v: VerifiedLogin): LinkedLogin {
+  return { providerKey: v.providerKey, subject: v.subject, publicProvider: v.publicProvider };
+}
+
+/** The active identity a Tessera OpenID token names, which must be of this pool. */
+async function tokenIdentity(c: CognitoIdentityContext, pool: PoolRecord, v: VerifiedLogin): Promise<IdentityRecord> {
+  const rec = v.identityId ? await c.engine.resolve(v.identityId) : undefined;
+  if (!rec || rec.poolId !== pool.poolId) {
+    throw notAuthorized(MSG.loginsDontMatch, { check: 'ci.logins.token-identity', expected: `an identity of ${pool.poolId}`, actual: v.identityId });
+  }
+  return rec;
+}
+
+/**
+ * The identity these verified logins prove, linking (and merging) as §4.5 describes. `target`
+ * is the identity named by the request (GetOpenIdToken / GetCredentialsForIdentity), if any.
+ */
+export async function bindLogins(
+  c: CognitoIdentityContext,
+  pool: PoolRecord,
+  verified: VerifiedLogin[],
+  target: IdentityRecord | undefined,
+): Promise<IdentityRecord> {
+  let anchor = target;
+  let proven = false;
+  for (const v of verified.filter((x) => x.providerKind === 'cognito-identity')) {
+    const named = await tokenIdentity(c, pool, v);
+    if (anchor && anchor.identityId !== named.identityId) {
+      throw notAuthorized(MSG.loginsDontMatch, { check: 'ci.logins.token-identity', expected: anchor.identityId, actual: named.identityId });
+    }
+    anchor = named;
+    proven = true;
+  }
+  const linked = verified.filter((x) => x.providerKind !== 'cognito-identity').map(toLinked);
+  if (!linked.length) {
+    if (!anchor) throw invalidParameter('Logins must not be empty.', { check: 'ci.logins.empty' });
+    return anchor;
+  }
+  if (anchor && anchor.authenticated && !proven) {
+    // Takeover guard: an authenticated identity accepts new logins only alongside one of its own.
+    let owns = false;
+    for (const l of linked) {
+      const owner = await c.engine.resolveLogin(pool.poolId, l);
+      if (owner?.identityId === anchor.identityId) owns = true;
+    }
+    if (!owns) throw notAuthorized(MSG.loginsDontMatch, { check: 'ci.logins.identity', expected: `a login of ${anchor.identityId}`, actual: linked.map((l) => l.providerKey) });
+  }
+  return c.engine.link(pool.poolId, linked, { ...(anchor ? { target: anchor } : {}), onOwnedElsewhere: 'merge' });
+}
+
+/**
+ * The identity a public call names plus the proof it brings: unknown → ResourceNotFound; no
+ * Logins → only a guest identity of a pool that allows guests (§4.3, security.md A02).
+ */
+export async function identityForCall(
+  c: CognitoIdentityContext,
+  identityId: string,
+  logins: Record<string, string> | undefined,
+  getPool: (poolId: string) => Promise<PoolRecord>,
+  beforeVerify?: (pool: PoolRecord) => void,
+): Promise<{ pool: PoolRecord; identity: IdentityRecord; verified: VerifiedLogin[] }> {
+  const named = await c.engine.resolve(identityId);
+  if (!named) throw identityNotFound(identityId);
+  const pool = await getPool(named.poolId);
+  beforeVerify?.(pool);
+  const verified = await verifyLogins(c, pool, logins);
+  if (!verified.length) {
+    if (named.authenticated) throw notAuthorized(MSG.loginsDontMatch, { check: 'ci.logins.missing', expected: 'a valid login of this identity' });
+    if (!pool.allowUnauthenticated) throw notAuthorized(MSG.unauthNotSupported, { check: 'ci.pool.unauthenticated', expected: true, actual: false });
+    return { pool, identity: named, verified };
+  }
+  const identity = await bindLogins(c, pool, verified, named);
+  return { pool, identity, verified };
+}

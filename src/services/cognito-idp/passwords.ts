@@ -1,0 +1,89 @@
+/**
+ * Password storage and policy.
+ *
+ * Hash: scrypt (RFC 7914) with N = 2^15, r = 8, p = 1, a 16-byte random salt and a 32-byte key —
+ * OWASP's Password Storage Cheat Sheet floor for scrypt is N = 2^17 with r = 8, p = 1 for new
+ * systems; 2^15 keeps a sign-in near 50 ms on a small VM and the parameters travel with every
+ * hash, so raising them later needs no migration. Comparison is constant time
+ * (crypto.timingSafeEqual). The async scrypt runs on the libuv pool, not the event loop.
+ *
+ * Policy: Cognito's PasswordPolicyType (aws-surface.md §7.1) with AWS's defaults (8 characters,
+ * upper, lower, number and symbol required, temporary passwords valid 7 days) and AWS's refusal
+ * texts ("Password did not conform with policy: Password not long enough", …).
+ */
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { idpError, MSG } from './errors.js';
+import type { PasswordPolicy } from './records.js';
+
+export interface PasswordHash {
+  alg: 'scrypt';
+  N: number;
+  r: number;
+  p: number;
+  salt: string;
+  hash: string;
+}
+
+export const SCRYPT_PARAMS = { N: 1 << 15, r: 8, p: 1, keyLength: 32 } as const;
+
+function derive(password: string, salt: Buffer, N: number, r: number, p: number, keyLength: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    // maxmem must exceed 128·N·r bytes (RFC 7914 §6's V array); allow twice that.
+    scrypt(password.normalize('NFC'), salt, keyLength, { N, r, p, maxmem: 256 * N * r }, (err, key) => (err ? reject(err) : resolve(key)));
+  });
+}
+
+export async function hashPassword(password: string, params: { N: number; r: number; p: number } = SCRYPT_PARAMS): Promise<PasswordHash> {
+  const salt = randomBytes(16);
+  const key = await derive(password, salt, params.N, params.r, params.p, SCRYPT_PARAMS.keyLength);
+  return { alg: 'scrypt', N: params.N, r: params.r, p: params.p, salt: salt.toString('base64'), hash: key.toString('base64') };
+}
+
+export async function verifyPassword(password: string, stored: PasswordHash): Promise<boolean> {
+  const expected = Buffer.from(stored.hash, 'base64');
+  const key = await derive(password, Buffer.from(stored.salt, 'base64'), stored.N, stored.r, stored.p, expected.length);
+  return key.length === expected.length && timingSafeEqual(key, expected);
+}
+
+/** A stand-in hash so that unknown users cost the same time as known ones (no user enumeration by timing). */
+let dummy: Promise<PasswordHash> | undefined;
+export async function burnPasswordCheck(password: string): Promise<void> {
+  dummy ??= hashPassword('tessera-dummy-password');
+  await verifyPassword(password, await dummy);
+}
+
+export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = {
+  MinimumLength: 8,
+  RequireUppercase: true,
+  RequireLowercase: true,
+  RequireNumbers: true,
+  RequireSymbols: true,
+  TemporaryPasswordValidityDays: 7,
+};
+
+/**
+ * Cognito's special characters (CG:user-pool-settings-policies): ^ $ * . [ ] { } ( ) ? " ! @ # % &
+ * / \ , > < ' : ; | _ ~ ` = + - and the space (non-leading, non-trailing).
+ */
+const SYMBOLS = new Set('^$*.[]{}()?"!@#%&/\\,><\':;|_~`=+- ');
+
+/** Throws InvalidPasswordException with AWS's wording for the first rule the password breaks. */
+export function checkPasswordPolicy(password: string, policy: PasswordPolicy): void {
+  const refuse = (why: string): never => {
+    throw idpError('InvalidPasswordException', MSG.passwordPolicy(why), { check: 'idp.password-policy', expected: why });
+  };
+  if ([...password].length < policy.MinimumLength) refuse('Password not long enough');
+  if (password !== password.trim()) refuse('Password must not begin or end with a space');
+  if (policy.RequireLowercase && !/\p{Ll}/u.test(password)) refuse('Password must have lowercase characters');
+  if (policy.RequireUppercase && !/\p{Lu}/u.test(password)) refuse('Password must have uppercase characters');
+  if (policy.RequireNumbers && !/[0-9]/.test(password)) refuse('Password must have numeric characters');
+  if (policy.RequireSymbols && ![...password].some((c) => SYMBOLS.has(c))) refuse('Password must have symbol characters');
+}
+
+/** A temporary password that satisfies `policy` (AdminCreateUser without TemporaryPassword). */
+export function generateTemporaryPassword(policy: PasswordPolicy, random: (n: number) => Buffer = randomBytes): string {
+  const pick = (alphabet: string, n: number) => [...random(n)].map((b) => alphabet[b % alphabet.length]).join('');
+  const core = pick('ABCDEFGHJKLMNPQRSTUVWXYZ', 3) + pick('abcdefghijkmnopqrstuvwxyz', 4) + pick('23456789', 3) + pick('!@#%^*', 2);
+  const padding = pick('abcdefghijkmnopqrstuvwxyz23456789', Math.max(0, policy.MinimumLength - core.length));
+  return core + padding;
+}

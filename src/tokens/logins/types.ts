@@ -1,0 +1,80 @@
+/**
+ * The shapes of identity-pool login verification: the part of an identity pool's configuration
+ * that decides which `Logins` keys it accepts (aws-surface.md §4.2), what a verified login is,
+ * and what the verifier needs from the rest of Tessera. The names mirror the Cognito Identity
+ * model (OpenIdConnectProviderARNs, CognitoIdentityProviders, SupportedLoginProviders,
+ * SamlProviderARNs, DeveloperProviderName).
+ */
+import type { SigningKeyRing } from '../../keys/signing-keys.js';
+
+export interface PoolLoginConfig {
+  identityPoolId: string;
+  openIdConnectProviderArns: string[];
+  cognitoIdentityProviders: Array<{ providerName: string; clientId?: string; serverSideTokenCheck?: boolean }>;
+  supportedLoginProviders: Record<string, string>;
+  samlProviderArns: string[];
+  developerProviderName?: string;
+}
+
+export type ProviderKind = 'oidc' | 'cognito-identity' | 'user-pool' | 'social' | 'saml';
+
+export interface VerifiedLogin {
+  /**
+   * Canonical Logins key: the IAM OIDC provider URL without https://; 'cognito-identity.amazonaws.com';
+   * a user pool as 'cognito-idp.<region>.amazonaws.com/<poolId>' whichever spelling the client used.
+   */
+  providerKey: string;
+  providerKind: ProviderKind;
+  /** The user's stable id at that provider (sub). */
+  subject: string;
+  claims: Record<string, unknown>;
+  /** The RoleMappings key that applies: OIDC → provider ARN; user pool → `<providerName>:<clientId>`. */
+  roleMappingKey: string;
+  /** roleMappingKey first, then accepted aliases (OIDC: the bare provider URL; user pool: the other key spelling). */
+  roleMappingKeys: string[];
+  /**
+   * At most one login of this provider per identity (ResourceConflictException "You may only link
+   * one login per public provider" otherwise). True for every external provider kind; false only
+   * for Tessera's own tokens, which carry an identity rather than a provider account.
+   */
+  publicProvider: boolean;
+  /** 'cognito-identity' tokens: the identity the token was issued for (its sub). */
+  identityId?: string;
+  /** 'cognito-identity' tokens: the token's amr. */
+  amr?: string[];
+  /** 'cognito-identity' tokens: the PrincipalTags carried in the token (claim "https://aws.amazon.com/tags"). */
+  principalTags?: Record<string, string>;
+}
+
+export interface LoginVerifier {
+  /** Verifies every entry (any failure fails the call: Refusal 'NotAuthorized' or 'ExternalService'). */
+  verify(logins: Record<string, string>, pool: PoolLoginConfig): Promise<VerifiedLogin[]>;
+}
+
+/** What a user-pool ID-token verifier (a later issue) must provide. It throws Refusals like src/tokens does. */
+export interface UserPoolTokenVerifier {
+  verifyIdToken(
+    userPoolId: string,
+    token: string,
+    options?: { serverSideTokenCheck?: boolean },
+  ): Promise<{ claims: Record<string, unknown>; subject?: string }>;
+}
+
+export interface LoginVerifierDeps {
+  iam: {
+    getOidcProviderByUrl(urlWithoutScheme: string): Promise<{ arn: string; url: string; clientIds: string[]; thumbprints: string[] } | undefined>;
+  };
+  oidc: {
+    verify(
+      token: string,
+      provider: { issuer: string; clientIds: string[]; thumbprints: string[] },
+      options: { audience: 'aud' | 'azp-then-aud' },
+    ): Promise<{ claims: Record<string, unknown>; subject: string; audience: string; issuer: string }>;
+  };
+  /** Tessera's own tokens (GetOpenIdToken / developer tokens): issuer = publicUrl, audience = the pool id. */
+  openIdKeys: Pick<SigningKeyRing, 'verifyJwt'>;
+  /** Tessera's public base URL, no trailing slash; the `iss` of its own tokens. */
+  publicUrl: string;
+  region: string;
+  userPools?: UserPoolTokenVerifier;
+}

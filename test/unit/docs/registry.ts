@@ -1,0 +1,109 @@
+/**
+ * What the server serves, read from the real code two ways — never from a list kept by hand:
+ *
+ * - `registeredOperations`: the operation lists the composition root registers
+ *   (`iamOperations`, `stsOperations`), built over real embedded SQLite in a temp dir with the
+ *   same collaborators src/app.ts wires (IAM directory, credential vault, OIDC verifier,
+ *   authorizer);
+ * - `wireServedOperations`: a real Tessera (createTessera) asked, in-process through fastify's
+ *   inject, for every operation of every model; an operation is served unless the answer is the
+ *   protocol's "no such operation" code (awsQuery `InvalidAction`, awsJson1_1
+ *   `UnknownOperationException`). This also catches a service wired into app.ts that the first
+ *   list does not know about.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cognitoIdentityModel, cognitoIdpModel, iamModel, stsModel, type ServiceModel } from '../../../src/models/index.js';
+import type { ServiceName } from '../../../src/wire/operation.js';
+import { openStorage } from '../../../src/storage/index.js';
+import { iamOperations } from '../../../src/services/iam/index.js';
+import { stsOperations } from '../../../src/services/sts/index.js';
+import { createIamDirectory } from '../../../src/services/iam/directory.js';
+import { createCredentialVault } from '../../../src/credentials/index.js';
+import { createOidcVerifier } from '../../../src/tokens/oidc.js';
+import { createAuthorizer } from '../../../src/authz/index.js';
+import { loadConfig } from '../../../src/config/index.js';
+import { createTessera } from '../../../src/app.js';
+
+export const MODELS: Record<ServiceName, ServiceModel> = {
+  iam: iamModel,
+  sts: stsModel,
+  'cognito-identity': cognitoIdentityModel,
+  'cognito-idp': cognitoIdpModel,
+};
+
+export const SERVICES = Object.keys(MODELS) as ServiceName[];
+
+const ACCOUNT = '123456789012';
+
+function emptyByService(): Map<ServiceName, Set<string>> {
+  return new Map(SERVICES.map((s) => [s, new Set<string>()]));
+}
+
+export async function registeredOperations(): Promise<Map<ServiceName, Set<string>>> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tessera-docs-registry-'));
+  const storage = await openStorage({ dataDir });
+  try {
+    const clock = () => new Date();
+    const iam = createIamDirectory(storage, ACCOUNT);
+    const operations = [
+      ...iamOperations({ storage, accountId: ACCOUNT }),
+      ...stsOperations({
+        iam,
+        vault: createCredentialVault({ storage, clock }),
+        oidc: createOidcVerifier({ clock }),
+        authorizer: createAuthorizer(iam),
+        accountId: ACCOUNT,
+        clock,
+      }),
+    ];
+    const out = emptyByService();
+    for (const op of operations) out.get(op.service)!.add(op.name);
+    return out;
+  } finally {
+    await storage.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export async function wireServedOperations(): Promise<Map<ServiceName, Set<string>>> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tessera-docs-wire-'));
+  const config = loadConfig({
+    port: 0,
+    dataDir,
+    logLevel: 'silent',
+    rootAccessKeyId: 'AKIADOCSTEST0000001',
+    rootSecretAccessKey: 'docs-test-root-secret-key-0000000000',
+  });
+  const tessera = await createTessera(config);
+  try {
+    const out = emptyByService();
+    for (const service of SERVICES) {
+      const model = MODELS[service];
+      for (const name of Object.keys(model.operations)) {
+        if (model.metadata.protocol === 'json') {
+          const res = await tessera.http.inject({
+            method: 'POST',
+            url: '/',
+            headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `${model.metadata.targetPrefix}.${name}` },
+            payload: '{}',
+          });
+          if ((JSON.parse(res.body) as { __type?: string }).__type !== 'UnknownOperationException') out.get(service)!.add(name);
+        } else {
+          const res = await tessera.http.inject({
+            method: 'POST',
+            url: '/',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            payload: `Action=${encodeURIComponent(name)}&Version=${model.metadata.apiVersion}`,
+          });
+          if (!res.body.includes('<Code>InvalidAction</Code>')) out.get(service)!.add(name);
+        }
+      }
+    }
+    return out;
+  } finally {
+    await tessera.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
