@@ -12,6 +12,7 @@ import { openStorage } from './storage/index.js';
 import type { Storage } from './storage/contract.js';
 import { createCredentialVault, generateRootCredentials } from './credentials/index.js';
 import type { Principal } from './credentials/principal.js';
+import type { Operation } from './wire/operation.js';
 import { createIamDirectory } from './services/iam/directory.js';
 import { iamOperations } from './services/iam/index.js';
 import { stsOperations } from './services/sts/index.js';
@@ -20,6 +21,10 @@ import { createAuthorizer } from './authz/index.js';
 import { createAwsEndpoint } from './http/aws-endpoint.js';
 import { buildHttpServer } from './http/server.js';
 import { renderIndexPage } from './http/index-page.js';
+import { openIdRoutes } from './http/openid-routes.js';
+import { createSigningKeyRing } from './keys/signing-keys.js';
+import { createLoginVerifier } from './tokens/logins/index.js';
+import { cognitoIdentityOperations, MAX_OPEN_ID_TOKEN_SECONDS } from './services/cognito-identity/index.js';
 
 export interface RootCredentials {
   accessKeyId: string;
@@ -34,6 +39,8 @@ export interface Tessera {
   readonly storage: Storage;
   readonly rootCredentials: RootCredentials;
   readonly log: Logger;
+  /** Every AWS operation this instance serves (what docs/compatibility.md is checked against). */
+  readonly operations: readonly Operation[];
   /** Starts listening; resolves to the bound address (port 0 → the chosen port). */
   listen(): Promise<{ host: string; port: number; url: string }>;
   /** Stops accepting, drains in-flight requests, closes storage. Idempotent. */
@@ -57,6 +64,9 @@ export async function createTessera(config: Config, options: CreateOptions = {})
     const iam = createIamDirectory(storage, config.accountId);
     const authorizer = createAuthorizer(iam);
     const oidc = createOidcVerifier({ clock });
+    // Tessera's own OpenID issuer (GetOpenIdToken, developer tokens): iss = the public URL.
+    const openIdKeys = createSigningKeyRing({ storage, clock, name: 'openid', maxTokenLifetimeSeconds: MAX_OPEN_ID_TOKEN_SECONDS });
+    const logins = createLoginVerifier({ iam, oidc, openIdKeys, publicUrl: config.publicUrl, region: config.region, clock });
     const rootPrincipal: Principal = {
       kind: 'root',
       accountId: config.accountId,
@@ -68,7 +78,19 @@ export async function createTessera(config: Config, options: CreateOptions = {})
 
     const operations = [
       ...iamOperations({ storage, accountId: config.accountId }),
-      ...stsOperations({ iam, vault, oidc, authorizer, accountId: config.accountId, clock }),
+      ...stsOperations({ iam, vault, oidc, authorizer, accountId: config.accountId, clock, openIdKeys, publicUrl: config.publicUrl }),
+      ...cognitoIdentityOperations({
+        storage,
+        accountId: config.accountId,
+        region: config.region,
+        publicUrl: config.publicUrl,
+        clock,
+        iam,
+        vault,
+        authorizer,
+        logins,
+        openIdKeys,
+      }),
     ];
 
     const awsEndpoint = createAwsEndpoint({
@@ -104,6 +126,7 @@ export async function createTessera(config: Config, options: CreateOptions = {})
       awsEndpoint,
       log,
       indexPage: () => renderIndexPage(config, rootCredentials),
+      routes: [openIdRoutes({ publicUrl: config.publicUrl, keys: openIdKeys })],
       health: async () => {
         try {
           await storage.ping();
@@ -121,6 +144,7 @@ export async function createTessera(config: Config, options: CreateOptions = {})
       storage,
       rootCredentials,
       log,
+      operations,
       async listen() {
         await http.listen({ port: config.port, host: config.host });
         const addr = http.server.address();

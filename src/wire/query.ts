@@ -28,13 +28,46 @@ import { isoTimestamp, toDate } from './timestamps.js';
  * intermediary inspected (parameter pollution). AWS documents no code for this; `ValidationError`
  * is what the query services use for every other malformed input.
  */
+/** Limits on form bodies: far above any real IAM/STS request, far below what costs real CPU. */
+export const MAX_QUERY_PARAMETERS = 1000;
+export const MAX_QUERY_NAME_LENGTH = 256;
+export const MAX_QUERY_NAME_DEPTH = 8;
+
+function tooLongName(name: string): ServiceError {
+  return new ServiceError('ValidationError', `Parameter name '${truncate(name)}' is longer than ${MAX_QUERY_NAME_LENGTH} characters.`, {
+    reason: { check: 'query.parameter-name-length', expected: `<= ${MAX_QUERY_NAME_LENGTH}`, actual: name.length },
+  });
+}
+
 export function parseQueryBody(body: string): Map<string, string> {
   const params = new Map<string, string>();
   if (body === '') return params;
+  // Bounded before anything is built (security.md invariant 4): the largest real input is about
+  // 200 parameters (AssumeRole with 50 tags and 50 transitive keys), with short, shallow names.
+  // Counting '&' first keeps a 10 MB body of tiny pairs from costing seconds of CPU.
+  let pairs = 1;
+  for (let i = body.indexOf('&'); i !== -1; i = body.indexOf('&', i + 1)) {
+    if (++pairs > MAX_QUERY_PARAMETERS) {
+      throw new ServiceError('ValidationError', `Request has more than ${MAX_QUERY_PARAMETERS} parameters.`, {
+        reason: { check: 'query.parameter-count', expected: `<= ${MAX_QUERY_PARAMETERS}` },
+      });
+    }
+  }
   for (const pair of body.split('&')) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
-    const name = formDecode(eq === -1 ? pair : pair.slice(0, eq));
+    const rawName = eq === -1 ? pair : pair.slice(0, eq);
+    if (rawName.length > MAX_QUERY_NAME_LENGTH * 3) throw tooLongName(rawName);
+    const name = formDecode(rawName);
+    if (name.length > MAX_QUERY_NAME_LENGTH) throw tooLongName(name);
+    let dots = 0;
+    for (let i = name.indexOf('.'); i !== -1; i = name.indexOf('.', i + 1)) {
+      if (++dots > MAX_QUERY_NAME_DEPTH) {
+        throw new ServiceError('ValidationError', `Parameter name '${truncate(name)}' is nested too deeply.`, {
+          reason: { check: 'query.parameter-depth', expected: `<= ${MAX_QUERY_NAME_DEPTH} dots`, actual: truncate(name) },
+        });
+      }
+    }
     const value = eq === -1 ? '' : formDecode(pair.slice(eq + 1));
     if (params.has(name)) {
       throw new ServiceError('ValidationError', `Request contains duplicate parameter '${truncate(name)}'.`, {

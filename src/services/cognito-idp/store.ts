@@ -10,7 +10,7 @@
  *   cognito-idp.users          <userPoolId>/<username key>      (key lower-cased in case-insensitive pools)
  *   cognito-idp.user-subs      <userPoolId>/<sub> → { username }
  *   cognito-idp.aliases        <userPoolId>/<attribute>/<value> → { username }  (email / phone sign-in)
- *   cognito-idp.links          <userPoolId>/<ProviderName>/<value> → LinkRecord
+ *   cognito-idp.links          <userPoolId>/<ProviderName>/<attribute>/<value> → LinkRecord
  *   cognito-idp.auth-events    <origin_jti>                     (refresh tokens, revocation)
  *   cognito-idp.codes          <userPoolId>/<purpose>/<username key>
  *   cognito-idp.challenges     sha256(Session)                  (single-use challenge state)
@@ -72,7 +72,7 @@ export const ids = {
   poolPrefix: (userPoolId: string) => `${userPoolId}/`,
   userKey: (caseSensitive: boolean, username: string) => (caseSensitive ? username : username.toLowerCase()),
   alias: (userPoolId: string, attribute: string, value: string) => `${userPoolId}/${attribute}/${value.toLowerCase()}`,
-  link: (userPoolId: string, providerName: string, value: string) => `${userPoolId}/${providerName}/${value}`,
+  link: (userPoolId: string, providerName: string, attributeName: string, value: string) => `${userPoolId}/${providerName}/${attributeName}/${value}`,
   code: (userPoolId: string, purpose: CodePurpose, userKey: string) => `${userPoolId}/${purpose}/${userKey}`,
 };
 

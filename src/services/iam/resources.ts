@@ -4,16 +4,22 @@
  * resource, provider actions the `oidc-provider` / `saml-provider` resource, policy actions the
  * `policy` resource, account-wide listings `*`).
  *
- * The pipeline asks for the resource synchronously, before the handler runs, so a role named
- * only by RoleName is authorised as `role/<RoleName>` — its path is not known yet. Roles created
- * under a non-default path are therefore authorised without their path (listed in the IAM
- * compatibility notes).
+ * A role named only by RoleName is authorised with its real path (`role/team/<RoleName>`), read
+ * before the handler runs; a role that does not exist is authorised as `role/<RoleName>`, so the
+ * caller learns it is missing only if it may act on that name.
  */
 import { oidcProviderArn, policyArn, roleArn, samlProviderArn } from './arns.js';
 import type { IamEnv } from './env.js';
+import { roleId } from './store.js';
 
 export function roleResource(env: IamEnv, roleName: string, path = '/'): string {
   return roleArn(env.accountId, path, roleName);
+}
+
+/** The ARN of an existing role (with its path), else `role/<RoleName>`. */
+export async function existingRoleResource(env: IamEnv, roleName: string): Promise<string> {
+  const role = await env.store.roles.get(roleId(roleName));
+  return roleArn(env.accountId, role?.path ?? '/', role?.roleName ?? roleName);
 }
 
 export function policyResource(env: IamEnv, path: string, policyName: string): string {

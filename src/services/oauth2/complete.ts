@@ -28,8 +28,6 @@ export async function authorizationResponse(
       },
       TTL_MS.code,
     );
-    // Opportunistic clean-up of expired codes; bounded, so a sign-in never waits long for it.
-    void hosted.codes.sweep(50).catch((err) => hosted.log.warn({ err }, 'oauth2 code sweep failed'));
     return withParams(request.redirectUri, { code, state: request.state }, 'query');
   }
   const tokens = await hosted.userPools.issueTokens({

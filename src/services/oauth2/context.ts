@@ -77,7 +77,12 @@ export function createHosted(deps: OAuth2Deps): Hosted {
   const publicUrl = deps.publicUrl.replace(/\/+$/, '');
   const parsed = new URL(publicUrl);
   const basePath = parsed.pathname.replace(/\/+$/, '');
-  const store = <T>(collection: string) => createExpiringStore<T>({ storage: deps.storage, collection, clock: deps.clock });
+  const store = <T>(collection: string) => createExpiringStore<T>({
+      storage: deps.storage,
+      collection,
+      clock: deps.clock,
+      onSweepError: (err) => deps.log.warn({ err, collection }, 'oauth2 sweep of expired records failed'),
+    });
   return {
     userPools: deps.userPools,
     clock: deps.clock,

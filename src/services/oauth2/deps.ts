@@ -29,8 +29,11 @@ export interface UserPoolsPort {
   getDomain(domain: string): Promise<{ domain: string; userPoolId: string } | undefined>;
   getIdentityProvider(userPoolId: string, providerName: string): Promise<IdentityProviderRecord | undefined>;
   findIdentityProviderByIdentifier(userPoolId: string, idpIdentifier: string): Promise<IdentityProviderRecord | undefined>;
+  getUser(userPoolId: string, username: string): Promise<UserRecord | undefined>;
   verifyClientSecret(client: ClientRecord, secret: string): boolean;
   authenticatePassword(userPoolId: string, username: string, password: string): Promise<UserRecord>;
+  /** A FORCE_CHANGE_PASSWORD user (temporary password already verified) sets a permanent one. */
+  completeNewPassword(userPoolId: string, username: string, newPassword: string): Promise<UserRecord>;
   issueTokens(input: {
     userPoolId: string;
     clientId: string;
@@ -41,6 +44,8 @@ export interface UserPoolsPort {
     refresh: boolean;
     via: 'hosted';
   }): Promise<IssuedTokens>;
+  /** client_credentials: an access token for the client itself (no user, custom scopes). */
+  issueClientCredentialsToken(input: { userPoolId: string; clientId: string; scopes: string[] }): Promise<{ accessToken: string; expiresIn: number }>;
   refreshTokens(clientId: string, refreshToken: string): Promise<IssuedTokens>;
   revokeRefreshToken(clientId: string, refreshToken: string): Promise<void>;
   verifyAccessToken(token: string): Promise<{ userPoolId: string; username: string; clientId: string; scopes: string[]; claims: Record<string, unknown> }>;

@@ -50,6 +50,8 @@ export function createExpiringStore<T>(options: {
   collection: string;
   clock: () => Date;
   random?: RandomBytes;
+  /** Called when the clean-up that follows every put fails (it never fails the put). */
+  onSweepError?: (err: unknown) => void;
 }): ExpiringStore<T> {
   const col: Collection<Stored<T>> = options.storage.collection<Stored<T>>(options.collection);
   const now = () => options.clock().getTime();
@@ -68,12 +70,14 @@ export function createExpiringStore<T>(options: {
     return { id, doc };
   }
 
-  return {
+  const store: ExpiringStore<T> = {
     async put(value, ttlMs) {
       const expiresAt = now() + ttlMs;
       const secret = randomHandle(options.random);
       const handle = `${String(expiresAt).padStart(13, '0')}.${secret}`;
       await col.create(idOf(handle)!, { expiresAt, value });
+      // Bounded clean-up of expired records, off the request's critical path.
+      void store.sweep(25).catch((err) => options.onSweepError?.(err));
       return handle;
     },
     async get(handle) {
@@ -125,4 +129,5 @@ export function createExpiringStore<T>(options: {
       return deleted;
     },
   };
+  return store;
 }

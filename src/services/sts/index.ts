@@ -8,6 +8,7 @@ import type { EvaluationResult } from '../../policy/index.js';
 import { evaluateTrust, type Authorizer, type TrustRequest } from '../../authz/index.js';
 import type { IamDirectory } from '../iam/directory.js';
 import type { Vault } from './session.js';
+import type { SigningKeyRing } from '../../keys/signing-keys.js';
 import { assumeRoleWithWebIdentity } from './operations/assume-role-with-web-identity.js';
 import { assumeRole } from './operations/assume-role.js';
 import { getCallerIdentity } from './operations/get-caller-identity.js';
@@ -28,6 +29,9 @@ export interface StsDeps {
   accountId: string;
   clock: () => Date;
   evaluateTrust(request: TrustRequest): EvaluationResult;
+  /** Tessera's own OpenID issuer: tokens with iss = publicUrl are verified with these keys. */
+  openIdKeys: Pick<SigningKeyRing, 'verifyJwt'>;
+  publicUrl: string;
 }
 
 export function stsOperations(deps: Omit<StsDeps, 'evaluateTrust'>): Operation[] {

@@ -94,31 +94,24 @@ describe('hostile bodies', () => {
   });
 
   // Cost bounds (security.md invariant 4): an unsigned operation (AssumeRoleWithWebIdentity) is
-  // decoded for anyone, so a body under the size limit must still be cheap to refuse. Measured
-  // on this tree: 3.7 s for the dotted names (src/wire/query.ts buildTree makes one node per
-  // segment) and 2.4 s for a million distinct names (parseQueryBody + buildTree), the event loop
-  // blocked throughout. The fix belongs in src/wire/query.ts (cap parameter count and name
-  // length/depth before building the tree); these stay `todo` until it lands.
-  describe('cost of bodies under the size limit', () => {
-    const TODO = 'needs parameter-count and name-depth caps in src/wire/query.ts (reported to the lead)';
-
-    async function timed(body: string): Promise<{ ms: number; status: number }> {
-      const started = performance.now();
-      const res = await postForm(server, body);
-      return { ms: performance.now() - started, status: res.status };
-    }
-
-    it('refuses 5 million dot-separated name segments in an unsigned request within 1 s', { todo: TODO }, async () => {
-      const { ms, status } = await timed('Action=AssumeRoleWithWebIdentity&Version=2011-06-15&' + 'a.'.repeat(5_000_000) + 'b=1');
-      assert.ok(status >= 400 && status < 500, `status ${status}`);
-      assert.ok(ms < 1000, `took ${Math.round(ms)} ms`);
+  // decoded for anyone, so a body under the size limit must be refused before anything is built
+  // from it. src/wire/query.ts caps the parameter count and the length and depth of names; the
+  // time this takes is measured by `npm run bench`, not asserted here.
+  describe('bodies under the size limit that would be costly to decode', () => {
+    it('refuses 5 million dot-separated name segments with ValidationError', async () => {
+      const res = await postForm(server, 'Action=AssumeRoleWithWebIdentity&Version=2011-06-15&' + 'a.'.repeat(5_000_000) + 'b=1');
+      assertQueryError(res, 400, 'ValidationError');
     });
 
-    it('refuses a million distinct parameters in an unsigned request within 1 s', { todo: TODO }, async () => {
+    it('refuses a parameter name nested more than 8 levels with ValidationError', async () => {
+      const res = await postForm(server, 'Action=AssumeRoleWithWebIdentity&Version=2011-06-15&' + 'a.'.repeat(9) + 'b=1');
+      assertQueryError(res, 400, 'ValidationError');
+    });
+
+    it('refuses a million distinct parameters with ValidationError', async () => {
       const params = Array.from({ length: 1_000_000 }, (_, i) => `p${i}=`).join('&');
-      const { ms, status } = await timed('Action=AssumeRoleWithWebIdentity&Version=2011-06-15&' + params);
-      assert.ok(status >= 400 && status < 500, `status ${status}`);
-      assert.ok(ms < 1000, `took ${Math.round(ms)} ms`);
+      const res = await postForm(server, 'Action=AssumeRoleWithWebIdentity&Version=2011-06-15&' + params);
+      assertQueryError(res, 400, 'ValidationError');
     });
   });
 

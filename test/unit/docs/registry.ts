@@ -1,10 +1,8 @@
 /**
  * What the server serves, read from the real code two ways — never from a list kept by hand:
  *
- * - `registeredOperations`: the operation lists the composition root registers
- *   (`iamOperations`, `stsOperations`), built over real embedded SQLite in a temp dir with the
- *   same collaborators src/app.ts wires (IAM directory, credential vault, OIDC verifier,
- *   authorizer);
+ * - `registeredOperations`: the operations the composition root (createTessera) registers,
+ *   over real embedded SQLite in a temp dir;
  * - `wireServedOperations`: a real Tessera (createTessera) asked, in-process through fastify's
  *   inject, for every operation of every model; an operation is served unless the answer is the
  *   protocol's "no such operation" code (awsQuery `InvalidAction`, awsJson1_1
@@ -16,15 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cognitoIdentityModel, cognitoIdpModel, iamModel, stsModel, type ServiceModel } from '../../../src/models/index.js';
 import type { ServiceName } from '../../../src/wire/operation.js';
-import { openStorage } from '../../../src/storage/index.js';
-import { iamOperations } from '../../../src/services/iam/index.js';
-import { stsOperations } from '../../../src/services/sts/index.js';
-import { createIamDirectory } from '../../../src/services/iam/directory.js';
-import { createCredentialVault } from '../../../src/credentials/index.js';
-import { createOidcVerifier } from '../../../src/tokens/oidc.js';
-import { createAuthorizer } from '../../../src/authz/index.js';
 import { loadConfig } from '../../../src/config/index.js';
 import { createTessera } from '../../../src/app.js';
+import pino from 'pino';
 
 export const MODELS: Record<ServiceName, ServiceModel> = {
   iam: iamModel,
@@ -43,26 +35,16 @@ function emptyByService(): Map<ServiceName, Set<string>> {
 
 export async function registeredOperations(): Promise<Map<ServiceName, Set<string>>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-docs-registry-'));
-  const storage = await openStorage({ dataDir });
+  const tessera = await createTessera(
+    loadConfig({ dataDir, accountId: ACCOUNT, rootAccessKeyId: 'AKIADOCSREGISTRY0001', rootSecretAccessKey: 'docs-registry-secret-0000000000000000', logLevel: 'silent' }),
+    { logger: pino({ level: 'silent' }) },
+  );
   try {
-    const clock = () => new Date();
-    const iam = createIamDirectory(storage, ACCOUNT);
-    const operations = [
-      ...iamOperations({ storage, accountId: ACCOUNT }),
-      ...stsOperations({
-        iam,
-        vault: createCredentialVault({ storage, clock }),
-        oidc: createOidcVerifier({ clock }),
-        authorizer: createAuthorizer(iam),
-        accountId: ACCOUNT,
-        clock,
-      }),
-    ];
     const out = emptyByService();
-    for (const op of operations) out.get(op.service)!.add(op.name);
+    for (const op of tessera.operations) out.get(op.service)!.add(op.name);
     return out;
   } finally {
-    await storage.close();
+    await tessera.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

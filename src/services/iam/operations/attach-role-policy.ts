@@ -8,7 +8,7 @@ import { defineOperation } from '../../../wire/operation.js';
 import { requireIamArn } from '../arns.js';
 import type { IamEnv } from '../env.js';
 import { findPolicyByArn, requireRole } from '../lookup.js';
-import { roleResource } from '../resources.js';
+import { existingRoleResource } from '../resources.js';
 import { confirmRoleStillThere, decrementAttachmentCount } from '../role-children.js';
 import { attachmentId, policyId, rolePrefix } from '../store.js';
 
@@ -19,7 +19,7 @@ export const attachRolePolicyOperation = (env: IamEnv) =>
     service: 'iam',
     name: 'AttachRolePolicy',
     auth: 'sigv4',
-    authorize: { resource: (input) => roleResource(env, input.RoleName) },
+    authorize: { resource: (input) => existingRoleResource(env, input.RoleName) },
     async handler(input) {
       const role = await requireRole(env.store, input.RoleName);
       requireIamArn(input.PolicyArn, 'policy');

@@ -3,7 +3,7 @@ import { fail } from '../../../errors/index.js';
 import { defineOperation } from '../../../wire/operation.js';
 import type { IamEnv } from '../env.js';
 import { requireRole } from '../lookup.js';
-import { roleResource } from '../resources.js';
+import { existingRoleResource } from '../resources.js';
 import { rolePolicyId } from '../store.js';
 
 export const deleteRolePolicyOperation = (env: IamEnv) =>
@@ -11,7 +11,7 @@ export const deleteRolePolicyOperation = (env: IamEnv) =>
     service: 'iam',
     name: 'DeleteRolePolicy',
     auth: 'sigv4',
-    authorize: { resource: (input) => roleResource(env, input.RoleName) },
+    authorize: { resource: (input) => existingRoleResource(env, input.RoleName) },
     async handler(input) {
       await requireRole(env.store, input.RoleName);
       if (!(await env.store.rolePolicies.delete(rolePolicyId(input.RoleName, input.PolicyName)))) {

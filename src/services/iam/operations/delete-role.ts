@@ -6,7 +6,7 @@ import { fail } from '../../../errors/index.js';
 import { defineOperation } from '../../../wire/operation.js';
 import type { IamEnv } from '../env.js';
 import { requireRole } from '../lookup.js';
-import { roleResource } from '../resources.js';
+import { existingRoleResource } from '../resources.js';
 import { sweepRoleChildren } from '../role-children.js';
 import { roleId, rolePrefix } from '../store.js';
 
@@ -15,7 +15,7 @@ export const deleteRoleOperation = (env: IamEnv) =>
     service: 'iam',
     name: 'DeleteRole',
     auth: 'sigv4',
-    authorize: { resource: (input) => roleResource(env, input.RoleName) },
+    authorize: { resource: (input) => existingRoleResource(env, input.RoleName) },
     async handler(input) {
       await requireRole(env.store, input.RoleName);
       const prefix = rolePrefix(input.RoleName);

@@ -4,7 +4,7 @@ import { defineOperation } from '../../../wire/operation.js';
 import { requireIamArn } from '../arns.js';
 import type { IamEnv } from '../env.js';
 import { requireRole } from '../lookup.js';
-import { roleResource } from '../resources.js';
+import { existingRoleResource } from '../resources.js';
 import { decrementAttachmentCount } from '../role-children.js';
 import { attachmentId } from '../store.js';
 
@@ -13,7 +13,7 @@ export const detachRolePolicyOperation = (env: IamEnv) =>
     service: 'iam',
     name: 'DetachRolePolicy',
     auth: 'sigv4',
-    authorize: { resource: (input) => roleResource(env, input.RoleName) },
+    authorize: { resource: (input) => existingRoleResource(env, input.RoleName) },
     async handler(input) {
       await requireRole(env.store, input.RoleName);
       requireIamArn(input.PolicyArn, 'policy');

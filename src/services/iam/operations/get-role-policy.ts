@@ -4,7 +4,7 @@ import { defineOperation } from '../../../wire/operation.js';
 import { encodePolicyDocument } from '../encoding.js';
 import type { IamEnv } from '../env.js';
 import { requireRole } from '../lookup.js';
-import { roleResource } from '../resources.js';
+import { existingRoleResource } from '../resources.js';
 import { rolePolicyId } from '../store.js';
 
 export const getRolePolicyOperation = (env: IamEnv) =>
@@ -12,7 +12,7 @@ export const getRolePolicyOperation = (env: IamEnv) =>
     service: 'iam',
     name: 'GetRolePolicy',
     auth: 'sigv4',
-    authorize: { resource: (input) => roleResource(env, input.RoleName) },
+    authorize: { resource: (input) => existingRoleResource(env, input.RoleName) },
     async handler(input) {
       const role = await requireRole(env.store, input.RoleName);
       const policy = await env.store.rolePolicies.get(rolePolicyId(input.RoleName, input.PolicyName));

@@ -5,7 +5,7 @@ import type { IamEnv } from '../env.js';
 import { requireRole } from '../lookup.js';
 import { pageOutput, paginate } from '../pagination.js';
 import type { StoredAttachment } from '../records.js';
-import { roleResource } from '../resources.js';
+import { existingRoleResource } from '../resources.js';
 import { rolePrefix } from '../store.js';
 
 /** Path of a policy from its ARN: `policy/a/b/Name` → `/a/b/`. */
@@ -19,7 +19,7 @@ export const listAttachedRolePoliciesOperation = (env: IamEnv) =>
     service: 'iam',
     name: 'ListAttachedRolePolicies',
     auth: 'sigv4',
-    authorize: { resource: (input) => roleResource(env, input.RoleName) },
+    authorize: { resource: (input) => existingRoleResource(env, input.RoleName) },
     async handler(input) {
       const role = await requireRole(env.store, input.RoleName);
       const prefix = input.PathPrefix;

@@ -3,7 +3,7 @@ import { defineOperation } from '../../../wire/operation.js';
 import type { IamEnv } from '../env.js';
 import { requireRole } from '../lookup.js';
 import { pageOutput, paginate } from '../pagination.js';
-import { roleResource } from '../resources.js';
+import { existingRoleResource } from '../resources.js';
 import { rolePrefix } from '../store.js';
 
 export const listRolePoliciesOperation = (env: IamEnv) =>
@@ -11,7 +11,7 @@ export const listRolePoliciesOperation = (env: IamEnv) =>
     service: 'iam',
     name: 'ListRolePolicies',
     auth: 'sigv4',
-    authorize: { resource: (input) => roleResource(env, input.RoleName) },
+    authorize: { resource: (input) => existingRoleResource(env, input.RoleName) },
     async handler(input) {
       const role = await requireRole(env.store, input.RoleName);
       const page = await paginate(env.store.rolePolicies, {

@@ -3,7 +3,7 @@ import { defineOperation } from '../../../wire/operation.js';
 import type { IamEnv } from '../env.js';
 import { requireRole } from '../lookup.js';
 import { pageOutput, paginateArray } from '../pagination.js';
-import { roleResource } from '../resources.js';
+import { existingRoleResource } from '../resources.js';
 import { tagsShape } from '../shapes.js';
 
 export const listRoleTagsOperation = (env: IamEnv) =>
@@ -11,7 +11,7 @@ export const listRoleTagsOperation = (env: IamEnv) =>
     service: 'iam',
     name: 'ListRoleTags',
     auth: 'sigv4',
-    authorize: { resource: (input) => roleResource(env, input.RoleName) },
+    authorize: { resource: (input) => existingRoleResource(env, input.RoleName) },
     async handler(input) {
       const role = await requireRole(env.store, input.RoleName);
       const page = paginateArray(role.tags, input.Marker, input.MaxItems);

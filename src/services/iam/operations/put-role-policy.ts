@@ -8,7 +8,7 @@ import type { IamEnv } from '../env.js';
 import { listAll, requireRole } from '../lookup.js';
 import { checkPolicyDocument, policySize, ROLE_INLINE_AGGREGATE_MAX } from '../policy-text.js';
 import type { StoredRolePolicy } from '../records.js';
-import { roleResource } from '../resources.js';
+import { existingRoleResource } from '../resources.js';
 import { confirmRoleStillThere } from '../role-children.js';
 import { rolePolicyId, rolePrefix } from '../store.js';
 
@@ -23,7 +23,7 @@ export const putRolePolicyOperation = (env: IamEnv) =>
     service: 'iam',
     name: 'PutRolePolicy',
     auth: 'sigv4',
-    authorize: { resource: (input) => roleResource(env, input.RoleName) },
+    authorize: { resource: (input) => existingRoleResource(env, input.RoleName) },
     async handler(input) {
       const role = await requireRole(env.store, input.RoleName);
       checkPolicyDocument(input.PolicyDocument, 'identity');

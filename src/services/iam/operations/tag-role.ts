@@ -3,7 +3,7 @@ import { defineOperation } from '../../../wire/operation.js';
 import type { IamEnv } from '../env.js';
 import { updateOrNoSuchRole } from '../mutate.js';
 import type { Tag } from '../records.js';
-import { roleResource } from '../resources.js';
+import { existingRoleResource } from '../resources.js';
 import { mergeTags } from '../tags.js';
 
 export const tagRoleOperation = (env: IamEnv) =>
@@ -11,7 +11,7 @@ export const tagRoleOperation = (env: IamEnv) =>
     service: 'iam',
     name: 'TagRole',
     auth: 'sigv4',
-    authorize: { resource: (input) => roleResource(env, input.RoleName) },
+    authorize: { resource: (input) => existingRoleResource(env, input.RoleName) },
     async handler(input) {
       await updateOrNoSuchRole(env, input.RoleName, (r) => ({ ...r, tags: mergeTags(r.tags, input.Tags ?? []) }));
       return {};

@@ -2,7 +2,7 @@
 import { defineOperation } from '../../../wire/operation.js';
 import type { IamEnv } from '../env.js';
 import { updateOrNoSuchRole } from '../mutate.js';
-import { roleResource } from '../resources.js';
+import { existingRoleResource } from '../resources.js';
 import { removeTags } from '../tags.js';
 
 export const untagRoleOperation = (env: IamEnv) =>
@@ -10,7 +10,7 @@ export const untagRoleOperation = (env: IamEnv) =>
     service: 'iam',
     name: 'UntagRole',
     auth: 'sigv4',
-    authorize: { resource: (input) => roleResource(env, input.RoleName) },
+    authorize: { resource: (input) => existingRoleResource(env, input.RoleName) },
     async handler(input) {
       await updateOrNoSuchRole(env, input.RoleName, (r) => ({ ...r, tags: removeTags(r.tags, input.TagKeys ?? []) }));
       return {};

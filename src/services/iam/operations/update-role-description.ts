@@ -2,7 +2,7 @@
 import { defineOperation } from '../../../wire/operation.js';
 import type { IamEnv } from '../env.js';
 import { updateOrNoSuchRole } from '../mutate.js';
-import { roleResource } from '../resources.js';
+import { existingRoleResource } from '../resources.js';
 import { roleShape } from '../shapes.js';
 
 export const updateRoleDescriptionOperation = (env: IamEnv) =>
@@ -10,7 +10,7 @@ export const updateRoleDescriptionOperation = (env: IamEnv) =>
     service: 'iam',
     name: 'UpdateRoleDescription',
     auth: 'sigv4',
-    authorize: { resource: (input) => roleResource(env, input.RoleName) },
+    authorize: { resource: (input) => existingRoleResource(env, input.RoleName) },
     async handler(input) {
       const role = await updateOrNoSuchRole(env, input.RoleName, (r) => ({ ...r, description: input.Description }));
       return { Role: roleShape(role, { tags: true }) };

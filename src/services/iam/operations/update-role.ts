@@ -2,7 +2,7 @@
 import { defineOperation } from '../../../wire/operation.js';
 import type { IamEnv } from '../env.js';
 import { updateOrNoSuchRole } from '../mutate.js';
-import { roleResource } from '../resources.js';
+import { existingRoleResource } from '../resources.js';
 
 interface Input {
   RoleName: string;
@@ -15,7 +15,7 @@ export const updateRoleOperation = (env: IamEnv) =>
     service: 'iam',
     name: 'UpdateRole',
     auth: 'sigv4',
-    authorize: { resource: (input) => roleResource(env, input.RoleName) },
+    authorize: { resource: (input) => existingRoleResource(env, input.RoleName) },
     async handler(input) {
       await updateOrNoSuchRole(env, input.RoleName, (role) => {
         const next = { ...role };

@@ -30,6 +30,8 @@ interface Input {
 }
 
 const NOT_AUTHORIZED = 'Not authorized to perform sts:AssumeRoleWithWebIdentity';
+/** The principal name trust policies use for identity-pool tokens (aws-surface.md §4.9). */
+const COGNITO_IDENTITY = 'cognito-identity.amazonaws.com';
 
 export function assumeRoleWithWebIdentity(deps: StsDeps) {
   return defineOperation<Input>({
@@ -40,29 +42,48 @@ export function assumeRoleWithWebIdentity(deps: StsDeps) {
     async handler(input, ctx) {
       // 1. A JWT at all? (read unverified only to find the issuer; nothing else is trusted yet)
       const peeked = peekJwt(input.WebIdentityToken);
-      // 2. A registered provider for exactly this issuer.
+      // 2. Who issued it: Tessera itself (identity pools' basic flow and developer tokens, which
+      //    trust policies written for AWS know as `cognito-identity.amazonaws.com`), or an IAM
+      //    OIDC provider registered for exactly this issuer.
       const iss = peeked.iss;
-      const providerUrl = iss.startsWith('https://') ? iss.slice('https://'.length) : undefined;
-      const provider = providerUrl === undefined ? undefined : await deps.iam.getOidcProviderByUrl(providerUrl);
-      if (!provider) {
-        throw new ServiceError('InvalidIdentityToken', `No OpenIDConnect provider found in your account for ${iss}`, {
-          reason: { check: 'jwt.iss', expected: 'the URL of an IAM OIDC provider of this account', actual: iss },
-        });
-      }
       if (input.ProviderId !== undefined) {
         throw new ServiceError('InvalidParameterValue', 'ProviderId is only for OAuth 2.0 access tokens of www.amazon.com and graph.facebook.com; omit it for OpenID Connect ID tokens.');
       }
-
-      // 3-5. Signature, audience, lifetime.
-      let verified;
-      try {
-        verified = await deps.oidc.verify(
-          input.WebIdentityToken,
-          { issuer: iss, clientIds: provider.clientIds, thumbprints: provider.thumbprints },
-          { audience: 'aud' },
-        );
-      } catch (err) {
-        throw refusalToSts(err);
+      let provider: { key: string; principal: string; clientIds?: string[] };
+      let verified: { claims: Record<string, unknown>; subject: string; audience: string };
+      if (iss === deps.publicUrl) {
+        let checked;
+        try {
+          checked = await deps.openIdKeys.verifyJwt(input.WebIdentityToken, { issuer: deps.publicUrl });
+        } catch (err) {
+          throw refusalToSts(err);
+        }
+        const aud = checked.claims.aud;
+        const sub = checked.claims.sub;
+        if (typeof aud !== 'string' || typeof sub !== 'string') {
+          throw new ServiceError('InvalidIdentityToken', 'Missing a required claim: aud or sub', { reason: { check: 'jwt.claims', actual: { aud, sub } } });
+        }
+        provider = { key: COGNITO_IDENTITY, principal: COGNITO_IDENTITY };
+        verified = { claims: checked.claims, subject: sub, audience: aud };
+      } else {
+        const providerUrl = iss.startsWith('https://') ? iss.slice('https://'.length) : undefined;
+        const registered = providerUrl === undefined ? undefined : await deps.iam.getOidcProviderByUrl(providerUrl);
+        if (!registered) {
+          throw new ServiceError('InvalidIdentityToken', `No OpenIDConnect provider found in your account for ${iss}`, {
+            reason: { check: 'jwt.iss', expected: 'the URL of an IAM OIDC provider of this account', actual: iss },
+          });
+        }
+        // 3-5. Signature, audience, lifetime.
+        try {
+          verified = await deps.oidc.verify(
+            input.WebIdentityToken,
+            { issuer: iss, clientIds: registered.clientIds, thumbprints: registered.thumbprints },
+            { audience: 'aud' },
+          );
+        } catch (err) {
+          throw refusalToSts(err);
+        }
+        provider = { key: registered.url, principal: registered.arn };
       }
       const claims = verified.claims as Record<string, unknown>;
 
@@ -85,11 +106,11 @@ export function assumeRoleWithWebIdentity(deps: StsDeps) {
         'sts:RoleSessionName': input.RoleSessionName,
         ...tagContext(tags),
       };
-      for (const [claim, value] of Object.entries(keyClaims.conditionKeys)) context[`${provider.url}:${claim}`] = value;
+      for (const [claim, value] of Object.entries(keyClaims.conditionKeys)) context[`${provider.key}:${claim}`] = value;
       const trust = deps.authorizer.cache.parse(role.assumeRolePolicyDocument, 'trust');
       const actions = ['sts:AssumeRoleWithWebIdentity', ...(Object.keys(tags).length ? ['sts:TagSession'] : [])];
       for (const action of actions) {
-        const result = deps.evaluateTrust({ trust, action, roleArn: role.arn, principal: { type: 'Federated', ids: [provider.arn] }, context });
+        const result = deps.evaluateTrust({ trust, action, roleArn: role.arn, principal: { type: 'Federated', ids: [provider.principal] }, context });
         if (result.decision !== 'Allow') {
           throw new ServiceError('AccessDenied', NOT_AUTHORIZED, { reason: result.reason });
         }
@@ -106,7 +127,7 @@ export function assumeRoleWithWebIdentity(deps: StsDeps) {
           ...(policyArns.length ? { sessionPolicyArns: policyArns } : {}),
           ...(Object.keys(tags).length ? { tags } : {}),
           ...(transitiveTagKeys.length ? { transitiveTagKeys } : {}),
-          federated: { provider: provider.url, claims: keyClaims.sessionKeys },
+          federated: { provider: provider.key, claims: keyClaims.sessionKeys },
           via: 'AssumeRoleWithWebIdentity',
         },
         duration,
@@ -117,7 +138,7 @@ export function assumeRoleWithWebIdentity(deps: StsDeps) {
         SubjectFromWebIdentityToken: verified.subject,
         AssumedRoleUser: assumedRoleUser(deps.accountId, role, input.RoleSessionName),
         ...(packed !== undefined ? { PackedPolicySize: packed } : {}),
-        Provider: provider.arn,
+        Provider: provider.principal,
         Audience: verified.audience,
       };
     },

@@ -1,0 +1,262 @@
+/**
+ * Tokens a user pool issues (aws-surface.md §7.4): RS256 ID and access tokens signed by the
+ * pool's own key ring, and opaque refresh tokens.
+ *
+ *  - ID token: sub, aud, iss, token_use "id", auth_time, exp, iat, jti, origin_jti, event_id,
+ *    cognito:username, attributes (email_verified / phone_number_verified as booleans, custom:*
+ *    as strings, limited to the client's ReadAttributes when set), cognito:groups /
+ *    cognito:roles / cognito:preferred_role, identities (JSON array), nonce.
+ *  - Access token: sub, cognito:groups, iss, client_id, origin_jti, event_id, token_use "access",
+ *    scope, auth_time, exp, iat, jti, username; no aud.
+ *  - Refresh token: `<origin_jti>.<256 random bits, base64url>`; only sha256 of the random part is
+ *    stored, in the authentication's record, so RevokeToken / GlobalSignOut / expiry are checked
+ *    there. Refreshing keeps origin_jti and auth_time and issues no new refresh token.
+ *
+ * iss is `${publicUrl}/${userPoolId}`. One key ring per pool, storage name
+ * `userpool-<sha256(poolId) prefix>` (ring names are `[a-z0-9-]`, pool ids are not).
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Storage } from '../../storage/contract.js';
+import { createSigningKeyRing, type SigningKeyRing } from '../../keys/signing-keys.js';
+import { Refusal } from '../../errors/index.js';
+import { notAuthorized, MSG, tokenRefusal } from './errors.js';
+import { newOpaque, newUuid, type Random } from './ids.js';
+import type { AuthEventRecord, GroupRecord, UserPoolClientRecord, UserRecord } from './records.js';
+import { toSeconds } from './directory.js';
+import { ids, type Stores } from './store.js';
+
+export const ADMIN_SCOPE = 'aws.cognito.signin.user.admin';
+/** Longest ID / access token lifetime a client may configure (1 day, CG:limits). */
+export const MAX_TOKEN_SECONDS = 86_400;
+
+export interface TokensContext {
+  stores: Stores;
+  storage: Storage;
+  clock: () => Date;
+  random: Random;
+  publicUrl: string;
+  keyRing?: (userPoolId: string) => SigningKeyRing;
+}
+
+export function ringName(userPoolId: string): string {
+  return `userpool-${createHash('sha256').update(userPoolId).digest('hex').slice(0, 40)}`;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest();
+
+export interface IssueInput {
+  userPoolId: string;
+  client: UserPoolClientRecord & { userPoolId: string };
+  user: UserRecord;
+  scopes: string[];
+  nonce?: string;
+  authTime?: number;
+  refresh: boolean;
+  via: 'api' | 'hosted';
+}
+
+export interface IssuedTokens {
+  idToken?: string;
+  accessToken: string;
+  refreshToken?: string;
+  expiresIn: number;
+}
+
+export function createTokens(ctx: TokensContext) {
+  const rings = new Map<string, SigningKeyRing>();
+  const ring = (userPoolId: string): SigningKeyRing => {
+    if (ctx.keyRing) return ctx.keyRing(userPoolId);
+    let r = rings.get(userPoolId);
+    if (!r) {
+      r = createSigningKeyRing({ storage: ctx.storage, clock: ctx.clock, name: ringName(userPoolId), alg: 'RS256', maxTokenLifetimeSeconds: MAX_TOKEN_SECONDS });
+      rings.set(userPoolId, r);
+    }
+    return r;
+  };
+  const issuer = (userPoolId: string) => `${ctx.publicUrl}/${userPoolId}`;
+  const nowSeconds = () => Math.floor(ctx.clock().getTime() / 1000);
+
+  async function groupsOf(user: UserRecord): Promise<GroupRecord[]> {
+    const groups: GroupRecord[] = [];
+    for (const name of user.groups) {
+      const g = await ctx.stores.groups.get(ids.inPool(user.userPoolId, name));
+      if (g) groups.push(g);
+    }
+    // Lower precedence wins (CG:cognito-user-pools-user-groups); groups without one come last.
+    return groups.sort((a, b) => (a.precedence ?? Number.MAX_SAFE_INTEGER) - (b.precedence ?? Number.MAX_SAFE_INTEGER) || (a.groupName < b.groupName ? -1 : 1));
+  }
+
+  function groupClaims(groups: GroupRecord[]): Record<string, unknown> {
+    if (groups.length === 0) return {};
+    const roles = groups.filter((g) => g.roleArn).map((g) => g.roleArn!);
+    const preferred = groups.find((g) => g.roleArn && g.precedence !== undefined)?.roleArn ?? (roles.length === 1 ? roles[0] : undefined);
+    return {
+      'cognito:groups': groups.map((g) => g.groupName),
+      ...(roles.length ? { 'cognito:roles': [...new Set(roles)] } : {}),
+      ...(preferred ? { 'cognito:preferred_role': preferred } : {}),
+    };
+  }
+
+  function attributeClaims(user: UserRecord, client: UserPoolClientRecord, scopes: string[], via: 'api' | 'hosted'): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const readable = client.readAttributes ? new Set(client.readAttributes) : undefined;
+    // Hosted logins release attributes per scope (openid = all readable; CG:authorization-endpoint).
+    const scoped = via === 'hosted' && !scopes.includes('profile') ? new Set(['email', 'email_verified', 'phone_number', 'phone_number_verified']) : undefined;
+    for (const [name, value] of Object.entries(user.attributes)) {
+      if (name === 'sub' || name === 'identities') continue;
+      if (readable && !readable.has(name)) continue;
+      if (scoped && !name.startsWith('custom:') && !scoped.has(name) && via === 'hosted' && scopes.includes('openid') === false) continue;
+      if (via === 'hosted' && (name === 'email' || name === 'email_verified') && !scopes.includes('email') && !scopes.includes('profile') && !scopes.includes('openid')) continue;
+      out[name] = name === 'email_verified' || name === 'phone_number_verified' ? value === 'true' : value;
+    }
+    return out;
+  }
+
+  function lifetime(value: number, unit: UserPoolClientRecord['tokenValidityUnits']['AccessToken']): number {
+    return Math.min(toSeconds(value, unit), MAX_TOKEN_SECONDS);
+  }
+
+  async function sign(
+    input: Omit<IssueInput, 'refresh'>,
+    event: Pick<AuthEventRecord, 'originJti' | 'authTime' | 'scopes'>,
+  ): Promise<{ idToken?: string; accessToken: string; expiresIn: number }> {
+    const { client, user } = input;
+    const iat = nowSeconds();
+    const accessLife = lifetime(client.accessTokenValidity, client.tokenValidityUnits.AccessToken);
+    const idLife = lifetime(client.idTokenValidity, client.tokenValidityUnits.IdToken);
+    const groups = groupClaims(await groupsOf(user));
+    const eventId = newUuid(ctx.random);
+    const r = ring(input.userPoolId);
+    const iss = issuer(input.userPoolId);
+    const accessToken = await r.signJwt(
+      {
+        sub: user.sub,
+        ...(groups['cognito:groups'] ? { 'cognito:groups': groups['cognito:groups'] } : {}),
+        iss,
+        client_id: client.clientId,
+        origin_jti: event.originJti,
+        event_id: eventId,
+        token_use: 'access',
+        scope: event.scopes.join(' '),
+        auth_time: event.authTime,
+        exp: iat + accessLife,
+        iat,
+        jti: newUuid(ctx.random),
+        username: user.username,
+      },
+      { typ: 'JWT' },
+    );
+    const wantId = input.via === 'api' || event.scopes.includes('openid');
+    const idToken = wantId
+      ? await r.signJwt(
+          {
+            sub: user.sub,
+            ...groups,
+            iss,
+            'cognito:username': user.username,
+            ...(input.nonce ? { nonce: input.nonce } : {}),
+            origin_jti: event.originJti,
+            aud: client.clientId,
+            event_id: eventId,
+            token_use: 'id',
+            auth_time: event.authTime,
+            ...attributeClaims(user, client, event.scopes, input.via),
+            ...(user.identities?.length ? { identities: user.identities } : {}),
+            exp: iat + idLife,
+            iat,
+            jti: newUuid(ctx.random),
+          },
+          { typ: 'JWT' },
+        )
+      : undefined;
+    return { ...(idToken ? { idToken } : {}), accessToken, expiresIn: accessLife };
+  }
+
+  async function issue(input: IssueInput): Promise<IssuedTokens> {
+    const nowMs = ctx.clock().getTime();
+    const originJti = newUuid(ctx.random);
+    const scopes = input.via === 'api' ? [ADMIN_SCOPE] : input.scopes;
+    const authTime = input.authTime ?? Math.floor(nowMs / 1000);
+    let refreshToken: string | undefined;
+    const event: AuthEventRecord = {
+      originJti,
+      userPoolId: input.userPoolId,
+      clientId: input.client.clientId,
+      username: input.user.username,
+      scopes,
+      authTime,
+      issuedAtMs: nowMs,
+      via: input.via,
+    };
+    if (input.refresh) {
+      const secret = newOpaque(32, ctx.random);
+      refreshToken = `${originJti}.${secret}`;
+      event.refreshHash = sha256(secret).toString('hex');
+      event.refreshExpiresAt = Math.floor(nowMs / 1000) + toSeconds(input.client.refreshTokenValidity, input.client.tokenValidityUnits.RefreshToken);
+    }
+    await ctx.stores.authEvents.create(originJti, event);
+    const signed = await sign(input, event);
+    return { ...signed, ...(refreshToken ? { refreshToken } : {}) };
+  }
+
+  /** The authentication a refresh token belongs to, after every check; throws NotAuthorizedException. */
+  async function openRefreshToken(clientId: string, refreshToken: string): Promise<AuthEventRecord> {
+    const dot = refreshToken.indexOf('.');
+    const invalid = (check: string) => notAuthorized(MSG.invalidRefresh, check);
+    if (dot <= 0) throw invalid('idp.refresh.format');
+    const event = await ctx.stores.authEvents.get(refreshToken.slice(0, dot));
+    if (!event || !event.refreshHash) throw invalid('idp.refresh.unknown');
+    const given = sha256(refreshToken.slice(dot + 1));
+    const expected = Buffer.from(event.refreshHash, 'hex');
+    if (!timingSafeEqual(given, expected)) throw invalid('idp.refresh.secret');
+    if (event.clientId !== clientId) throw invalid('idp.refresh.client');
+    if (event.revoked) throw notAuthorized(MSG.refreshRevoked, 'idp.refresh.revoked');
+    if ((event.refreshExpiresAt ?? 0) <= nowSeconds()) throw notAuthorized('Refresh Token has expired', 'idp.refresh.expired');
+    return event;
+  }
+
+  async function revoke(originJti: string): Promise<void> {
+    await ctx.stores.authEvents.update(originJti, (e) => ({ ...e, revoked: true })).catch(() => undefined);
+  }
+
+  /** Whether an authentication was revoked (RevokeToken) or predates the user's last GlobalSignOut. */
+  function isRevoked(event: AuthEventRecord | undefined, user: UserRecord | undefined): boolean {
+    if (!event || !user) return true;
+    return event.revoked === true || (user.tokensRevokedBeforeMs !== undefined && event.issuedAtMs <= user.tokensRevokedBeforeMs);
+  }
+
+  /** Pool id from an `iss` of ours, or undefined. */
+  function poolOfIssuer(iss: unknown): string | undefined {
+    if (typeof iss !== 'string' || !iss.startsWith(`${ctx.publicUrl}/`)) return undefined;
+    const id = iss.slice(ctx.publicUrl.length + 1);
+    return /^[\w-]+_[0-9a-zA-Z]+$/.test(id) ? id : undefined;
+  }
+
+  /** Signature, iss, exp (no skew for access tokens, as Cognito) — claims or a Refusal. */
+  async function verifySigned(userPoolId: string, token: string, skew: number): Promise<Record<string, unknown>> {
+    const { claims } = await ring(userPoolId).verifyJwt(token, { issuer: issuer(userPoolId), clockSkewSeconds: skew });
+    return claims;
+  }
+
+  return { ring, issuer, issue, sign, openRefreshToken, revoke, isRevoked, poolOfIssuer, verifySigned, groupsOf };
+}
+
+export type Tokens = ReturnType<typeof createTokens>;
+
+/** Unverified JWT payload, or undefined when the token is not a three-part JWS with a JSON payload. */
+export function peekClaims(token: string): Record<string, unknown> | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as unknown;
+    return claims && typeof claims === 'object' && !Array.isArray(claims) ? (claims as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function isRefusal(e: unknown): e is Refusal {
+  return e instanceof Refusal;
+}
+
+export { tokenRefusal };
