@@ -97,16 +97,25 @@ export function createTokens(ctx: TokensContext) {
     };
   }
 
+  /**
+   * Attribute claims of the ID token: the client's ReadAttributes (all when unset). Hosted logins
+   * follow the scopes (CG:authorization-endpoint): openid alone releases every readable
+   * attribute; with email / phone / profile the release is limited to what those scopes name.
+   */
   function attributeClaims(user: UserRecord, client: UserPoolClientRecord, scopes: string[], via: 'api' | 'hosted'): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     const readable = client.readAttributes ? new Set(client.readAttributes) : undefined;
-    // Hosted logins release attributes per scope (openid = all readable; CG:authorization-endpoint).
-    const scoped = via === 'hosted' && !scopes.includes('profile') ? new Set(['email', 'email_verified', 'phone_number', 'phone_number_verified']) : undefined;
+    const limited = via === 'hosted' && scopes.some((s) => s === 'email' || s === 'phone' || s === 'profile');
+    const allowed = (name: string) => {
+      if (!limited) return true;
+      if (name === 'email' || name === 'email_verified') return scopes.includes('email');
+      if (name === 'phone_number' || name === 'phone_number_verified') return scopes.includes('phone');
+      return scopes.includes('profile');
+    };
     for (const [name, value] of Object.entries(user.attributes)) {
       if (name === 'sub' || name === 'identities') continue;
       if (readable && !readable.has(name)) continue;
-      if (scoped && !name.startsWith('custom:') && !scoped.has(name) && via === 'hosted' && scopes.includes('openid') === false) continue;
-      if (via === 'hosted' && (name === 'email' || name === 'email_verified') && !scopes.includes('email') && !scopes.includes('profile') && !scopes.includes('openid')) continue;
+      if (!allowed(name)) continue;
       out[name] = name === 'email_verified' || name === 'phone_number_verified' ? value === 'true' : value;
     }
     return out;

@@ -38,17 +38,17 @@ test('serves exactly the IAM operations in scope, each named as in the 2010-05-0
   }
 });
 
-test('authorises role operations against the role ARN, provider operations against the provider ARN, listings against *', () => {
-  const resource = (name: string, input: Record<string, unknown>) => {
+test('authorises role operations against the role ARN, provider operations against the provider ARN, listings against *', async () => {
+  const resource = async (name: string, input: Record<string, unknown>) => {
     const op = h.operations.find((o) => o.name === name)!;
     assert.ok(op.authorize && op.authorize.resource);
-    return op.authorize.resource(input, {} as never);
+    return await op.authorize.resource(input, {} as never);
   };
-  assert.equal(resource('CreateRole', { RoleName: 'R', Path: '/p/' }), `arn:aws:iam::${ACCOUNT}:role/p/R`);
-  assert.equal(resource('AttachRolePolicy', { RoleName: 'R', PolicyArn: 'x' }), `arn:aws:iam::${ACCOUNT}:role/R`);
-  assert.equal(resource('CreateOpenIDConnectProvider', { Url: 'https://h:1/p' }), `arn:aws:iam::${ACCOUNT}:oidc-provider/h:1/p`);
-  assert.equal(resource('CreateSAMLProvider', { Name: 'S' }), `arn:aws:iam::${ACCOUNT}:saml-provider/S`);
-  assert.equal(resource('CreatePolicy', { PolicyName: 'P' }), `arn:aws:iam::${ACCOUNT}:policy/P`);
-  assert.equal(resource('GetPolicy', { PolicyArn: 'arn:aws:iam::1:policy/P' }), 'arn:aws:iam::1:policy/P');
-  for (const name of ['ListRoles', 'ListPolicies', 'ListOpenIDConnectProviders', 'ListSAMLProviders']) assert.equal(resource(name, {}), '*');
+  assert.equal(await resource('CreateRole', { RoleName: 'R', Path: '/p/' }), `arn:aws:iam::${ACCOUNT}:role/p/R`);
+  assert.equal(await resource('AttachRolePolicy', { RoleName: 'R', PolicyArn: 'x' }), `arn:aws:iam::${ACCOUNT}:role/R`);
+  assert.equal(await resource('CreateOpenIDConnectProvider', { Url: 'https://h:1/p' }), `arn:aws:iam::${ACCOUNT}:oidc-provider/h:1/p`);
+  assert.equal(await resource('CreateSAMLProvider', { Name: 'S' }), `arn:aws:iam::${ACCOUNT}:saml-provider/S`);
+  assert.equal(await resource('CreatePolicy', { PolicyName: 'P' }), `arn:aws:iam::${ACCOUNT}:policy/P`);
+  assert.equal(await resource('GetPolicy', { PolicyArn: 'arn:aws:iam::1:policy/P' }), 'arn:aws:iam::1:policy/P');
+  for (const name of ['ListRoles', 'ListPolicies', 'ListOpenIDConnectProviders', 'ListSAMLProviders']) assert.equal(await resource(name, {}), '*');
 });

@@ -1,0 +1,288 @@
+/**
+ * The user-pool domain service: the single place that knows how pools, clients, users and
+ * tokens are stored. The cognito-idp operations (operations/) and the hosted OAuth2/OIDC
+ * endpoints (src/services/oauth2/) both go through it.
+ *
+ * Key rings: one RS256 ring per pool, built here from storage (see tokens.ts `ringName`) unless
+ * the composition root passes `keyRing`.
+ *
+ * Federation: `upsertFederatedUser` expects `attributes` already mapped through the IdP's
+ * AttributeMapping (user-pool attribute names → values); `mapAttributes` does that mapping for
+ * callers holding raw IdP claims.
+ */
+import type { Logger } from 'pino';
+import { randomBytes } from 'node:crypto';
+import type { Storage } from '../../storage/contract.js';
+import type { SigningKeyRing } from '../../keys/signing-keys.js';
+import { Refusal } from '../../errors/index.js';
+import { createChallenges, type Challenges } from './challenges.js';
+import { createDirectory, type Directory } from './directory.js';
+import { idpError, MSG, notAuthorized, tokenRefusal } from './errors.js';
+import type { Random } from './ids.js';
+import { burnPasswordCheck, verifyPassword } from './passwords.js';
+import type { CodeRecord, DomainRecord, IdentityProviderRecord, UserPoolClientRecord, UserPoolRecord, UserRecord } from './records.js';
+import { constantTimeEquals } from './secrets.js';
+import { ids, listAll, openStores, type Stores } from './store.js';
+import { createTokens, peekClaims, type Tokens } from './tokens.js';
+import { createUsers, type Users } from './users.js';
+
+export type ClientRecord = UserPoolClientRecord & { userPoolId: string };
+
+/**
+ * Thrown by authenticatePassword for a FORCE_CHANGE_PASSWORD user whose temporary password was
+ * right: the API answers with the NEW_PASSWORD_REQUIRED challenge, the hosted page with a
+ * new-password form (then `completeNewPassword`).
+ */
+export class NewPasswordRequiredError extends Error {
+  constructor(readonly user: UserRecord) {
+    super('A new password is required');
+    this.name = 'NewPasswordRequiredError';
+  }
+}
+
+export interface UserPoolsDeps {
+  storage: Storage;
+  clock: () => Date;
+  /** Tessera's public base URL, no trailing slash; token issuer = `${publicUrl}/${userPoolId}`. */
+  publicUrl: string;
+  region: string;
+  accountId: string;
+  log: Logger;
+  keyRing?: (userPoolId: string) => SigningKeyRing;
+  random?: Random;
+}
+
+export interface UserPools {
+  issuer(userPoolId: string): string;
+  getPool(userPoolId: string): Promise<UserPoolRecord | undefined>;
+  getClient(clientId: string): Promise<ClientRecord | undefined>;
+  getDomain(domain: string): Promise<DomainRecord | undefined>;
+  getIdentityProvider(userPoolId: string, providerName: string): Promise<IdentityProviderRecord | undefined>;
+  findIdentityProviderByIdentifier(userPoolId: string, idpIdentifier: string): Promise<IdentityProviderRecord | undefined>;
+  listIdentityProviders(userPoolId: string): Promise<IdentityProviderRecord[]>;
+  /** Constant time; a client without a secret matches only an absent secret. */
+  verifyClientSecret(client: Pick<UserPoolClientRecord, 'clientSecret'>, secret: string | undefined): boolean;
+  /**
+   * Checks a password and the user's state. Throws NotAuthorizedException ("Incorrect username
+   * or password." / "User is disabled." / temporary password expired), UserNotConfirmedException,
+   * PasswordResetRequiredException, UserNotFoundException (only with
+   * preventUserExistenceErrors: false), or NewPasswordRequiredError (FORCE_CHANGE_PASSWORD).
+   */
+  authenticatePassword(userPoolId: string, username: string, password: string, options?: { preventUserExistenceErrors?: boolean }): Promise<UserRecord>;
+  /** FORCE_CHANGE_PASSWORD → CONFIRMED with a new (policy-checked) password and optional attributes. */
+  completeNewPassword(userPoolId: string, username: string, newPassword: string, attributes?: Record<string, string>): Promise<UserRecord>;
+  issueTokens(input: { userPoolId: string; clientId: string; username: string; scopes: string[]; nonce?: string; authTime?: number; refresh: boolean; via: 'api' | 'hosted' }): Promise<{ idToken?: string; accessToken: string; refreshToken?: string; expiresIn: number }>;
+  refreshTokens(clientId: string, refreshToken: string): Promise<{ idToken?: string; accessToken: string; expiresIn: number }>;
+  revokeRefreshToken(clientId: string, refreshToken: string): Promise<void>;
+  verifyAccessToken(token: string): Promise<{ userPoolId: string; username: string; clientId: string; scopes: string[]; claims: Record<string, unknown> }>;
+  verifyIdToken(userPoolId: string, token: string, options?: { clientId?: string; serverSideTokenCheck?: boolean }): Promise<Record<string, unknown>>;
+  upsertFederatedUser(input: { userPoolId: string; providerName: string; providerType: string; subject: string; issuer?: string; attributes: Record<string, string> }): Promise<UserRecord>;
+  /** IdP claims → user-pool attributes through the provider's AttributeMapping (strings only; arrays space-joined). */
+  mapAttributes(idp: IdentityProviderRecord, claims: Record<string, unknown>): Record<string, string>;
+  jwks(userPoolId: string): Promise<{ keys: unknown[] }>;
+  /** Tessera-specific admin read path: the live confirmation / reset codes of a user (no mail is sent). */
+  lastCodes(userPoolId: string, username: string): Promise<Array<Pick<CodeRecord, 'purpose' | 'code' | 'issuedAt' | 'expiresAt'>>>;
+  /** Building blocks for the cognito-idp operations. */
+  readonly internals: { stores: Stores; directory: Directory; users: Users; tokens: Tokens; challenges: Challenges; clock: () => Date; log: Logger; random: Random };
+}
+
+export function createUserPools(deps: UserPoolsDeps): UserPools {
+  const random = deps.random ?? randomBytes;
+  const stores = openStores(deps.storage);
+  const directory = createDirectory({ stores, clock: deps.clock, random, region: deps.region, accountId: deps.accountId });
+  const users = createUsers({ stores, clock: deps.clock, random, log: deps.log });
+  const tokens = createTokens({ stores, storage: deps.storage, clock: deps.clock, random, publicUrl: deps.publicUrl, ...(deps.keyRing ? { keyRing: deps.keyRing } : {}) });
+  const challenges = createChallenges({ stores, clock: deps.clock, random });
+  const nowSeconds = () => Math.floor(deps.clock().getTime() / 1000);
+
+  async function getClient(clientId: string): Promise<ClientRecord | undefined> {
+    const index = await stores.clientIndex.get(clientId);
+    return index ? stores.clients.get(ids.inPool(index.userPoolId, clientId)) : undefined;
+  }
+
+  async function authenticatePassword(userPoolId: string, username: string, password: string, options: { preventUserExistenceErrors?: boolean } = {}): Promise<UserRecord> {
+    const pool = await directory.requirePool(userPoolId);
+    const user = await users.find(pool, username);
+    const bad = () => notAuthorized(MSG.badCredentials, 'idp.password');
+    if (!user || !user.password) {
+      await burnPasswordCheck(password);
+      if (!user && options.preventUserExistenceErrors === false) throw idpError('UserNotFoundException', MSG.userNotFound, { check: 'idp.user', actual: username });
+      throw bad();
+    }
+    if (!(await verifyPassword(password, user.password))) throw bad();
+    if (!user.enabled) throw notAuthorized(MSG.userDisabled, 'idp.user.disabled');
+    switch (user.status) {
+      case 'UNCONFIRMED':
+        throw idpError('UserNotConfirmedException', MSG.userNotConfirmed, { check: 'idp.user.unconfirmed' });
+      case 'RESET_REQUIRED':
+        throw idpError('PasswordResetRequiredException', MSG.passwordResetRequired, { check: 'idp.user.reset-required' });
+      case 'FORCE_CHANGE_PASSWORD':
+        if ((user.temporaryPasswordExpiresAt ?? Infinity) <= nowSeconds()) throw notAuthorized(MSG.tempPasswordExpired, 'idp.user.temporary-expired');
+        throw new NewPasswordRequiredError(user);
+      case 'CONFIRMED':
+        return user;
+      default:
+        throw bad();
+    }
+  }
+
+  async function completeNewPassword(userPoolId: string, username: string, newPassword: string, attributes: Record<string, string> = {}): Promise<UserRecord> {
+    const pool = await directory.requirePool(userPoolId);
+    let user = await users.require(pool, username);
+    if (user.status !== 'FORCE_CHANGE_PASSWORD') throw notAuthorized(MSG.badCredentials, 'idp.user.not-force-change');
+    if (Object.keys(attributes).length > 0) user = await users.setAttributes(pool, user, attributes);
+    return users.setPassword(pool, user, newPassword, 'CONFIRMED');
+  }
+
+  async function issueTokens(input: Parameters<UserPools['issueTokens']>[0]) {
+    const pool = await directory.requirePool(input.userPoolId);
+    const client = await getClient(input.clientId);
+    if (!client || client.userPoolId !== pool.id) throw idpError('ResourceNotFoundException', `User pool client ${input.clientId} does not exist.`, { check: 'idp.client' });
+    const user = await users.require(pool, input.username);
+    return tokens.issue({
+      userPoolId: pool.id,
+      client,
+      user,
+      scopes: input.scopes,
+      refresh: input.refresh,
+      via: input.via,
+      ...(input.nonce !== undefined ? { nonce: input.nonce } : {}),
+      ...(input.authTime !== undefined ? { authTime: input.authTime } : {}),
+    });
+  }
+
+  async function refreshTokens(clientId: string, refreshToken: string) {
+    const event = await tokens.openRefreshToken(clientId, refreshToken);
+    const pool = await stores.pools.get(event.userPoolId);
+    const client = await getClient(clientId);
+    const user = pool ? await stores.users.get(users.key(pool, event.username)) : undefined;
+    if (!pool || !client || !user) throw notAuthorized(MSG.invalidRefresh, 'idp.refresh.orphan');
+    if (tokens.isRevoked(event, user)) throw notAuthorized(MSG.refreshRevoked, 'idp.refresh.signed-out');
+    if (!user.enabled) throw notAuthorized(MSG.userDisabled, 'idp.user.disabled');
+    return tokens.sign({ userPoolId: pool.id, client, user, scopes: event.scopes, via: event.via }, event);
+  }
+
+  async function revokeRefreshToken(clientId: string, refreshToken: string) {
+    const event = await tokens.openRefreshToken(clientId, refreshToken).catch((err: unknown) => {
+      // Revoking an already revoked token succeeds (RFC 7009 §2.2: invalid tokens do not cause an error).
+      if ((err as { reason?: { check?: string } }).reason?.check === 'idp.refresh.revoked') return undefined;
+      throw err;
+    });
+    if (event) await tokens.revoke(event.originJti);
+  }
+
+  async function verifyAccessToken(token: string) {
+    const invalid = (check: string, cause?: unknown) => idpError('NotAuthorizedException', MSG.invalidAccess, { check }, cause);
+    const userPoolId = tokens.poolOfIssuer(peekClaims(token)?.iss);
+    if (!userPoolId) throw invalid('idp.access.iss');
+    let claims: Record<string, unknown>;
+    try {
+      claims = await tokens.verifySigned(userPoolId, token, 0);
+    } catch (err) {
+      if (err instanceof Refusal && err.kind === 'ExpiredToken') throw idpError('NotAuthorizedException', 'Access Token has expired', { check: 'idp.access.exp' }, err);
+      throw invalid(err instanceof Refusal ? err.reason.check : 'idp.access.verify', err);
+    }
+    if (claims.token_use !== 'access' || typeof claims.username !== 'string' || typeof claims.client_id !== 'string' || typeof claims.origin_jti !== 'string') {
+      throw invalid('idp.access.token_use');
+    }
+    const pool = await stores.pools.get(userPoolId);
+    const user = pool ? await stores.users.get(users.key(pool, claims.username)) : undefined;
+    if (!pool || !user || user.sub !== claims.sub) throw idpError('NotAuthorizedException', 'User does not exist.', { check: 'idp.access.user' });
+    const event = await stores.authEvents.get(claims.origin_jti);
+    if (tokens.isRevoked(event, user)) throw idpError('NotAuthorizedException', MSG.accessRevoked, { check: 'idp.access.revoked' });
+    if (!user.enabled) throw notAuthorized(MSG.userDisabled, 'idp.user.disabled');
+    const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [];
+    return { userPoolId, username: user.username, clientId: claims.client_id, scopes, claims };
+  }
+
+  async function verifyIdToken(userPoolId: string, token: string, options: { clientId?: string; serverSideTokenCheck?: boolean } = {}) {
+    let claims: Record<string, unknown>;
+    try {
+      claims = await tokens.verifySigned(userPoolId, token, 0);
+    } catch (err) {
+      if (err instanceof Refusal) {
+        const message = err.kind === 'ExpiredToken' ? 'Invalid login token. Token expired.' : `Invalid login token. ${err.message}`;
+        throw tokenRefusal(message, err.reason, err);
+      }
+      throw err;
+    }
+    if (claims.token_use !== 'id') throw tokenRefusal('Invalid login token. Not an ID token.', { check: 'jwt.token_use', expected: 'id', actual: claims.token_use });
+    if (options.clientId !== undefined && claims.aud !== options.clientId) {
+      throw tokenRefusal('Invalid login token. Token audience does not match.', { check: 'jwt.aud', expected: options.clientId, actual: claims.aud });
+    }
+    if (options.serverSideTokenCheck) {
+      const pool = await stores.pools.get(userPoolId);
+      const user = pool && typeof claims['cognito:username'] === 'string' ? await stores.users.get(users.key(pool, claims['cognito:username'])) : undefined;
+      const event = typeof claims.origin_jti === 'string' ? await stores.authEvents.get(claims.origin_jti) : undefined;
+      if (!user || user.sub !== claims.sub || !user.enabled || tokens.isRevoked(event, user)) {
+        throw tokenRefusal('Invalid login token. Token is revoked or the user is disabled.', { check: 'idp.server-side-token-check', actual: claims.sub });
+      }
+    }
+    return claims;
+  }
+
+  async function upsertFederatedUser(input: Parameters<UserPools['upsertFederatedUser']>[0]) {
+    const pool = await directory.requirePool(input.userPoolId);
+    return users.upsertFederated(pool, { providerName: input.providerName, providerType: input.providerType }, {
+      subject: input.subject,
+      attributes: input.attributes,
+      ...(input.issuer !== undefined ? { issuer: input.issuer } : {}),
+    });
+  }
+
+  return {
+    issuer: tokens.issuer,
+    getPool: (id) => stores.pools.get(id),
+    getClient,
+    getDomain: (domain) => stores.domains.get(domain),
+    getIdentityProvider: (poolId, name) => stores.idps.get(ids.inPool(poolId, name)),
+    async findIdentityProviderByIdentifier(userPoolId, idpIdentifier) {
+      return (await listAll(stores.idps, ids.poolPrefix(userPoolId))).map((e) => e.doc).find((p) => p.idpIdentifiers.includes(idpIdentifier));
+    },
+    async listIdentityProviders(userPoolId) {
+      return (await listAll(stores.idps, ids.poolPrefix(userPoolId))).map((e) => e.doc);
+    },
+    verifyClientSecret(client, secret) {
+      if (!client.clientSecret) return secret === undefined || secret === '';
+      return secret !== undefined && constantTimeEquals(client.clientSecret, secret);
+    },
+    authenticatePassword,
+    completeNewPassword,
+    issueTokens,
+    refreshTokens,
+    revokeRefreshToken,
+    verifyAccessToken,
+    verifyIdToken,
+    upsertFederatedUser,
+    mapAttributes(idp, claims) {
+      const out: Record<string, string> = {};
+      for (const [attribute, claim] of Object.entries(idp.attributeMapping)) {
+        const v = claims[claim];
+        if (v === undefined || v === null) continue;
+        out[attribute] = Array.isArray(v) ? v.map(String).join(' ') : typeof v === 'object' ? JSON.stringify(v) : String(v);
+      }
+      return out;
+    },
+    async jwks(userPoolId) {
+      return tokens.ring(userPoolId).jwks();
+    },
+    async lastCodes(userPoolId, username) {
+      const pool = await directory.requirePool(userPoolId);
+      return (await users.lastCodes(pool, username)).map(({ purpose, code, issuedAt, expiresAt }) => ({ purpose, code, issuedAt, expiresAt }));
+    },
+    internals: { stores, directory, users, tokens, challenges, clock: deps.clock, log: deps.log, random },
+  };
+}
+
+/**
+ * Adapter for the identity-pool login verifier (src/tokens/logins/types.ts UserPoolTokenVerifier),
+ * whose verifyIdToken returns `{ claims, subject }`.
+ */
+export function asUserPoolTokenVerifier(userPools: UserPools) {
+  return {
+    async verifyIdToken(userPoolId: string, token: string, options: { serverSideTokenCheck?: boolean } = {}) {
+      const claims = await userPools.verifyIdToken(userPoolId, token, options);
+      return { claims, ...(typeof claims.sub === 'string' ? { subject: claims.sub } : {}) };
+    },
+  };
+}
