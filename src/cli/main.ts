@@ -15,10 +15,10 @@ Options (environment variable in brackets):
   --data-dir <dir>      data directory, default ./.tessera            [TESSERA_DATA_DIR]
   --database-url <url>  postgres://… to use PostgreSQL instead of SQLite [TESSERA_DATABASE_URL]
   --public-url <url>    issuer of Tessera's tokens, default http://localhost:<port> [TESSERA_PUBLIC_URL]
-  --no-demo             do not load the demo content
+  --no-demo             do not load the demo content (no demo content exists yet)
+  --log-level <level>   fatal|error|warn|info|debug|trace|silent, default info [TESSERA_LOG_LEVEL]
 Also: TESSERA_ROOT_ACCESS_KEY_ID + TESSERA_ROOT_SECRET_ACCESS_KEY (root credentials; generated
-and kept in the data dir when unset), TESSERA_REGION (us-east-1), TESSERA_ACCOUNT_ID (000000000000),
-TESSERA_LOG_LEVEL (info).`;
+and kept in the data dir when unset), TESSERA_REGION (us-east-1), TESSERA_ACCOUNT_ID (000000000000).`;
 
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;

@@ -51,13 +51,22 @@ speaks the AWS wire protocols, so the unmodified AWS SDKs, the AWS CLI and boto3
 <table>
 <tr><td class="ok">ready</td><td><b>IAM</b> — OIDC and SAML providers, roles, inline and managed policies</td></tr>
 <tr><td class="ok">ready</td><td><b>STS</b> — AssumeRoleWithWebIdentity (real JWKS validation), AssumeRole, GetCallerIdentity</td></tr>
-<tr><td>coming</td><td><b>Cognito Identity</b> (identity pools), <b>Cognito user pools</b> and their hosted sign-in</td></tr>
+<tr><td class="ok">ready</td><td><b>Cognito Identity</b> — identity pools: guest, authenticated (IAM OIDC providers) and developer identities, enhanced and basic flows, role mapping</td></tr>
+<tr><td>coming</td><td><b>Cognito user pools</b> and their hosted sign-in; social and SAML logins</td></tr>
 </table>
 <h2>Try it with the AWS CLI</h2>
 <pre>${esc(envBlock)}</pre>
 <pre>${tries.map(esc).join('\n\n')}</pre>
 <p>Credentials returned by STS are checked by Tessera's own SigV4 verifier and IAM policy engine: a role allowed only
 <code>iam:GetRole</code> can call GetRole, and ListRoles is <code>AccessDenied</code>, exactly as on AWS.</p>
+<h2>Identity pools</h2>
+<p>Tessera's own OpenID tokens (GetOpenIdToken) are issued by <code>${esc(config.publicUrl)}</code>; discovery is at
+<a href="/.well-known/openid-configuration"><code>/.well-known/openid-configuration</code></a>. Trust policies written for AWS
+(<code>"Federated": "cognito-identity.amazonaws.com"</code> with <code>cognito-identity.amazonaws.com:aud</code>) work unchanged.</p>
+<pre>${esc(`aws cognito-identity create-identity-pool --identity-pool-name demo --allow-unauthenticated-identities
+aws cognito-identity set-identity-pool-roles --identity-pool-id <pool id> --roles unauthenticated=<ARN of a role trusting cognito-identity.amazonaws.com>
+aws cognito-identity get-id --identity-pool-id <pool id>
+aws cognito-identity get-credentials-for-identity --identity-id <identity id>`)}</pre>
 <h2>From code</h2>
 <pre>${esc(`import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 const sts = new STSClient({ endpoint: '${endpoint}', region: '${config.region}' });

@@ -127,8 +127,8 @@ export interface OpsDeps {
 
 /** Admin operations are authorised against the pool's ARN (cognito-idp resource type `userpool`). */
 export function poolResource(deps: OpsDeps) {
-  return (input: { UserPoolId?: string }, ctx: OperationContext) =>
-    input.UserPoolId ? `arn:aws:cognito-idp:${ctx.region}:${ctx.accountId}:userpool/${input.UserPoolId}` : '*';
+  return (input: { UserPoolId?: string }, _ctx: OperationContext) =>
+    input.UserPoolId ? `arn:aws:cognito-idp:${deps.region}:${deps.accountId}:userpool/${input.UserPoolId}` : '*';
 }
 
 export type Ops = Operation[];
