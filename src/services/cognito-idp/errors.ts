@@ -33,6 +33,7 @@ export const IDP_ERRORS = {
   ScopeDoesNotExistException: 400,
   InvalidUserPoolConfigurationException: 400,
   TooManyFailedAttemptsException: 400,
+  UnsupportedUserStateException: 400,
   UnauthorizedException: 401,
   ForbiddenException: 403,
 } as const;

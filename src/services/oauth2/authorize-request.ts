@@ -7,7 +7,7 @@
  * `?error=…&state=…` (fragment for response_type=token).
  */
 import type { AuthorizeRequest } from './context.js';
-import type { ClientRecord, UserPoolsPort } from './deps.js';
+import type { ClientRecord, UserPools } from './deps.js';
 import { OAuthError, type OAuthErrorCode } from './errors.js';
 import type { Params } from './form.js';
 import { isValidChallenge } from './pkce.js';
@@ -48,7 +48,7 @@ const MAX_STATE = 2048;
 const MAX_NONCE = 2048;
 
 export async function parseAuthorize(
-  userPools: UserPoolsPort,
+  userPools: UserPools,
   domain: { domain: string; userPoolId: string },
   params: Params,
   rawQuery: string,

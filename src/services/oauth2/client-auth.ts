@@ -6,7 +6,7 @@
  * no secret for a confidential one are all `invalid_client` (security.md O07); the secret is
  * compared in constant time by the user-pool service.
  */
-import type { ClientRecord, UserPoolsPort } from './deps.js';
+import type { ClientRecord, UserPools } from './deps.js';
 import { OAuthError } from './errors.js';
 import type { Params } from './form.js';
 
@@ -26,7 +26,7 @@ function parseBasic(header: string): { id: string; secret: string } {
 }
 
 export async function authenticateClient(
-  userPools: UserPoolsPort,
+  userPools: UserPools,
   userPoolId: string,
   authorization: string | undefined,
   params: Params,

@@ -9,7 +9,7 @@
 import type { Logger } from 'pino';
 import { createExpiringStore, type ExpiringStore } from './expiring-store.js';
 import type { CookieScope } from './cookies.js';
-import type { OAuth2Deps, UserPoolsPort } from './deps.js';
+import type { OAuth2Deps, UserPools } from './deps.js';
 
 /** A validated /oauth2/authorize request, carried through login and upstream round trips. */
 export interface AuthorizeRequest {
@@ -60,7 +60,7 @@ export interface HostedSession {
 }
 
 export interface Hosted {
-  userPools: UserPoolsPort;
+  userPools: UserPools;
   clock: () => Date;
   log: Logger;
   publicUrl: string;

@@ -6,7 +6,7 @@
  * login page, new-password form), `oauth2/idpresponse`, `oauth2/token`, `oauth2/userInfo`,
  * `oauth2/revoke` and `logout`. It keeps only short-lived records of its own (authorization
  * codes, login and upstream transactions, hosted sessions; expiring-store.ts); users, clients,
- * identity providers and tokens belong to the user-pool service (deps.ts `UserPoolsPort`).
+ * identity providers and tokens belong to the user-pool service (cognito-idp/user-pools.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import { createHosted } from './context.js';
@@ -21,7 +21,7 @@ import { tokenRoutes } from './routes/token.js';
 import { userInfoRoutes } from './routes/userinfo.js';
 import { createUpstreamClient, type UpstreamOptions } from './upstream.js';
 
-export type { OAuth2Deps, UserPoolsPort, ClientRecord, IssuedTokens } from './deps.js';
+export type { OAuth2Deps, ClientRecord, IssuedTokens } from './deps.js';
 export { createUpstreamClient, type UpstreamClient, type UpstreamOptions } from './upstream.js';
 
 /** Registers every hosted endpoint; pass the result in `HttpDeps.routes`. */

@@ -15,7 +15,3 @@ export function resolveScopes(requested: string | undefined, allowed: readonly s
   return granted;
 }
 
-/** Custom scopes are `<resource server identifier>/<scope name>` (client_credentials only). */
-export function isCustomScope(scope: string): boolean {
-  return scope.includes('/');
-}

@@ -41,7 +41,7 @@ async function discovery(hosted: Hosted, request: FastifyRequest, reply: Fastify
         }
       : {}),
     response_types_supported: ['code', 'token'],
-    grant_types_supported: ['authorization_code', 'implicit', 'refresh_token', 'client_credentials'],
+    grant_types_supported: ['authorization_code', 'implicit', 'refresh_token'],
     scopes_supported: ['openid', 'email', 'phone', 'profile'],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: ['RS256'],

@@ -19,6 +19,7 @@ import { resolveDomain, sendErrorPage, sendPage } from '../http.js';
 import { safeEqual } from '../ids.js';
 import { newPasswordPage } from '../pages.js';
 import { RedirectError } from '../authorize-request.js';
+import { NewPasswordRequiredError } from '../../cognito-idp/user-pools.js';
 
 export function loginRoutes(hosted: Hosted) {
   return (app: FastifyInstance) => {
@@ -97,17 +98,19 @@ const password: Step = async (hosted, reply, tx, handle, form) => {
   if (!client || !client.supportedIdentityProviders.includes('COGNITO')) return sendErrorPage(reply, 400, EXPIRED);
   let user;
   try {
-    user = await hosted.userPools.authenticatePassword(tx.request.userPoolId, username, pw);
+    // The managed page never tells whether a user exists (PreventUserExistenceErrors).
+    user = await hosted.userPools.authenticatePassword(tx.request.userPoolId, username, pw, { preventUserExistenceErrors: true });
   } catch (err) {
+    if (err instanceof NewPasswordRequiredError) {
+      const pending = err.user.username;
+      const ok = await hosted.logins.replace(handle, (cur) => ({ ...cur, pendingUsername: pending }));
+      if (!ok) return sendErrorPage(reply, 400, EXPIRED);
+      return sendPage(reply, 200, newPasswordPage({ action: `${hosted.domainBase(tx.request.domain)}/login/new-password`, csrf: tx.csrf }));
+    }
     const message = loginFailure(err);
     if (message === undefined) throw err;
     hosted.log.info({ check: 'oauth2.login', code: (err as { code?: string }).code }, 'managed login refused');
     return restart(hosted, reply, tx, handle, message, username);
-  }
-  if (user.status === 'FORCE_CHANGE_PASSWORD') {
-    const ok = await hosted.logins.replace(handle, (cur) => ({ ...cur, pendingUsername: user.username }));
-    if (!ok) return sendErrorPage(reply, 400, EXPIRED);
-    return sendPage(reply, 200, newPasswordPage({ action: `${hosted.domainBase(tx.request.domain)}/login/new-password`, csrf: tx.csrf }));
   }
   return signIn(hosted, reply, tx, handle, user.username);
 };

@@ -4,8 +4,8 @@
  * authorization_code: the code is consumed with compare-and-swap (two concurrent redemptions
  * cannot both succeed, security.md O04), must be unexpired (5 min), issued to this client and
  * redirect_uri (O05), and its PKCE challenge must match the verifier in constant time (O03).
- * refresh_token: no new refresh token is returned. client_credentials: confidential clients
- * with that flow enabled, custom scopes only.
+ * refresh_token: no new refresh token is returned. client_credentials: not yet (see
+ * clientCredentials below).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isServiceError } from '../../../errors/index.js';
@@ -16,7 +16,6 @@ import { formParams, type Params } from '../form.js';
 import { authenticateClient } from '../client-auth.js';
 import { resolveDomain, sendJson, sendOAuthError } from '../http.js';
 import { verifyPkce } from '../pkce.js';
-import { isCustomScope } from '../scopes.js';
 
 export function tokenRoutes(hosted: Hosted) {
   return (app: FastifyInstance) => {
@@ -114,18 +113,11 @@ async function refreshToken(hosted: Hosted, client: ClientRecord, params: Params
   }
 }
 
-async function clientCredentials(hosted: Hosted, client: ClientRecord, params: Params): Promise<Record<string, unknown>> {
-  if (client.clientSecret === undefined) throw new OAuthError('unauthorized_client', 'client_credentials needs a confidential client');
+/**
+ * client_credentials needs access tokens without a user (custom scopes only, §8.2), which the
+ * user-pool service does not mint yet; refused as a grant this server does not support.
+ */
+async function clientCredentials(_hosted: Hosted, client: ClientRecord, _params: Params): Promise<Record<string, unknown>> {
   requireFlow(client, 'client_credentials');
-  const requested = params.get('scope');
-  const allowed = client.allowedOAuthScopes.filter(isCustomScope);
-  const scopes = requested === undefined ? allowed : requested.split(' ').filter((s) => s.length > 0);
-  if (scopes.length === 0 || scopes.some((s) => !allowed.includes(s))) throw new OAuthError('invalid_scope');
-  try {
-    const tokens = await hosted.userPools.issueClientCredentialsToken({ userPoolId: client.userPoolId, clientId: client.clientId, scopes });
-    return { access_token: tokens.accessToken, expires_in: tokens.expiresIn, token_type: 'Bearer' };
-  } catch (err) {
-    if (isServiceError(err) && err.fault === 'client') throw new OAuthError('invalid_scope', undefined, { check: 'oauth2.client-credentials', detail: err.message });
-    throw err;
-  }
+  throw new OAuthError('unsupported_grant_type', 'client_credentials is not supported by this server yet');
 }
