@@ -5,5 +5,6 @@
  * SigV4 request verification lives in sigv4/ and calls `CredentialVault.open`.
  */
 export { createCredentialVault, MAX_SESSION_TOKEN_LENGTH, type CredentialVault, type CredentialVaultOptions, type MintClaims, type MintedCredentials } from './vault.js';
+export { roleSessionClaims, type RoleSessionSpec } from './role-session.js';
 export { generateAccessKeyId, generateSecretAccessKey, generateRootCredentials } from './ids.js';
 export type { Principal, SessionClaims } from './principal.js';

@@ -7,6 +7,7 @@
  * guests get the unauthenticated scope-down session policy; mapped principal tags become
  * session tags (and need sts:TagSession in the trust policy, §4.7).
  */
+import { roleSessionClaims } from '../../credentials/role-session.js';
 import { ServiceError } from '../../errors/index.js';
 import { evaluateTrust } from '../../authz/index.js';
 import { resolveRole } from '../../policy/role-mapping.js';
@@ -74,17 +75,15 @@ export async function credentialsForIdentity(
   }
 
   const minted = await c.vault.mint(
-    {
+    roleSessionClaims({
       accountId: c.accountId,
-      roleArn: role.arn,
-      roleId: role.roleId,
-      roleName: role.roleName,
+      role,
       sessionName: SESSION_NAME,
-      ...(authenticated ? {} : { sessionPolicy: UNAUTHENTICATED_SCOPE_DOWN_POLICY }),
-      ...(tagKeys.length ? { tags } : {}),
+      sessionPolicy: authenticated ? undefined : UNAUTHENTICATED_SCOPE_DOWN_POLICY,
+      tags,
       federated: { provider: COGNITO_IDENTITY_PROVIDER, claims: { aud: pool.poolId, sub: identity.identityId, amr } },
       via: 'GetCredentialsForIdentity',
-    },
+    }),
     Math.min(CREDENTIALS_SECONDS, role.maxSessionDuration),
   );
   return {

@@ -6,6 +6,7 @@
  * policy is evaluated with the web-identity condition keys. Unsigned, as on AWS.
  */
 import { defineOperation } from '../../../wire/operation.js';
+import { roleSessionClaims } from '../../../credentials/role-session.js';
 import { Refusal, ServiceError } from '../../../errors/index.js';
 import type { StsDeps } from '../index.js';
 import {
@@ -117,19 +118,17 @@ export function assumeRoleWithWebIdentity(deps: StsDeps) {
       }
 
       const minted = await deps.vault.mint(
-        {
+        roleSessionClaims({
           accountId: deps.accountId,
-          roleArn: role.arn,
-          roleId: role.roleId,
-          roleName: role.roleName,
+          role,
           sessionName: input.RoleSessionName,
-          ...(input.Policy !== undefined ? { sessionPolicy: input.Policy } : {}),
-          ...(policyArns.length ? { sessionPolicyArns: policyArns } : {}),
-          ...(Object.keys(tags).length ? { tags } : {}),
-          ...(transitiveTagKeys.length ? { transitiveTagKeys } : {}),
+          sessionPolicy: input.Policy,
+          sessionPolicyArns: policyArns,
+          tags,
+          transitiveTagKeys,
           federated: { provider: provider.key, claims: keyClaims.sessionKeys },
           via: 'AssumeRoleWithWebIdentity',
-        },
+        }),
         duration,
       );
 

@@ -5,6 +5,7 @@
  * role too. Chained role sessions are capped at one hour.
  */
 import { defineOperation } from '../../../wire/operation.js';
+import { roleSessionClaims } from '../../../credentials/role-session.js';
 import { ServiceError } from '../../../errors/index.js';
 import type { StsDeps } from '../index.js';
 import { assumedRoleUser, checkSessionTags, credentialsOutput, packedPolicySize, sessionDuration, sessionPolicy, tagContext } from '../session.js';
@@ -94,19 +95,17 @@ export function assumeRole(deps: StsDeps) {
       }
 
       const minted = await deps.vault.mint(
-        {
+        roleSessionClaims({
           accountId: deps.accountId,
-          roleArn: role.arn,
-          roleId: role.roleId,
-          roleName: role.roleName,
+          role,
           sessionName: input.RoleSessionName,
-          ...(input.Policy !== undefined ? { sessionPolicy: input.Policy } : {}),
-          ...(policyArns.length ? { sessionPolicyArns: policyArns } : {}),
-          ...(Object.keys(tags).length ? { tags } : {}),
-          ...(transitive.size ? { transitiveTagKeys: [...transitive] } : {}),
-          ...(input.SourceIdentity !== undefined ? { sourceIdentity: input.SourceIdentity } : {}),
+          sessionPolicy: input.Policy,
+          sessionPolicyArns: policyArns,
+          tags,
+          transitiveTagKeys: [...transitive],
+          sourceIdentity: input.SourceIdentity,
           via: 'AssumeRole',
-        },
+        }),
         duration,
       );
       return {
