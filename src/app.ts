@@ -25,6 +25,9 @@ import { openIdRoutes } from './http/openid-routes.js';
 import { createSigningKeyRing } from './keys/signing-keys.js';
 import { createLoginVerifier } from './tokens/logins/index.js';
 import { cognitoIdentityOperations, MAX_OPEN_ID_TOKEN_SECONDS } from './services/cognito-identity/index.js';
+import { asUserPoolTokenVerifier, cognitoIdpOperations, createUserPools } from './services/cognito-idp/index.js';
+import { oauth2Routes } from './services/oauth2/index.js';
+import { adminRoutes } from './http/admin-routes.js';
 
 export interface RootCredentials {
   accessKeyId: string;
@@ -66,7 +69,17 @@ export async function createTessera(config: Config, options: CreateOptions = {})
     const oidc = createOidcVerifier({ clock });
     // Tessera's own OpenID issuer (GetOpenIdToken, developer tokens): iss = the public URL.
     const openIdKeys = createSigningKeyRing({ storage, clock, name: 'openid', maxTokenLifetimeSeconds: MAX_OPEN_ID_TOKEN_SECONDS });
-    const logins = createLoginVerifier({ iam, oidc, openIdKeys, publicUrl: config.publicUrl, region: config.region, clock });
+    // User pools: the API, the per-pool OpenID issuers and the hosted OAuth 2.0 endpoints.
+    const userPools = createUserPools({ storage, clock, publicUrl: config.publicUrl, region: config.region, accountId: config.accountId, log });
+    const logins = createLoginVerifier({
+      iam,
+      oidc,
+      openIdKeys,
+      publicUrl: config.publicUrl,
+      region: config.region,
+      clock,
+      userPools: asUserPoolTokenVerifier(userPools),
+    });
     const rootPrincipal: Principal = {
       kind: 'root',
       accountId: config.accountId,
@@ -91,6 +104,7 @@ export async function createTessera(config: Config, options: CreateOptions = {})
         logins,
         openIdKeys,
       }),
+      ...cognitoIdpOperations({ userPools, storage, accountId: config.accountId, region: config.region, clock, log }),
     ];
 
     const awsEndpoint = createAwsEndpoint({
@@ -126,7 +140,11 @@ export async function createTessera(config: Config, options: CreateOptions = {})
       awsEndpoint,
       log,
       indexPage: () => renderIndexPage(config, rootCredentials),
-      routes: [openIdRoutes({ publicUrl: config.publicUrl, keys: openIdKeys })],
+      routes: [
+        openIdRoutes({ publicUrl: config.publicUrl, keys: openIdKeys }),
+        oauth2Routes({ userPools, storage, clock, publicUrl: config.publicUrl, log }),
+        adminRoutes({ rootCredentials, userPools }),
+      ],
       health: async () => {
         try {
           await storage.ping();

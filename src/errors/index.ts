@@ -97,6 +97,28 @@ export const ERROR_CATALOG = {
   DeveloperUserAlreadyRegisteredException: { status: 400 },
   ConcurrentModificationException: { status: 400 },
   InternalErrorException: { status: 500, fault: 'server' },
+
+  // ---- Cognito user pools (shape names; 400 as the wire has them, aws-surface.md §2.1) ---------
+  UsernameExistsException: { status: 400 },
+  UserNotFoundException: { status: 400 },
+  UserNotConfirmedException: { status: 400 },
+  PasswordResetRequiredException: { status: 400 },
+  CodeMismatchException: { status: 400 },
+  ExpiredCodeException: { status: 400 },
+  InvalidPasswordException: { status: 400 },
+  AliasExistsException: { status: 400 },
+  DuplicateProviderException: { status: 400 },
+  GroupExistsException: { status: 400 },
+  UnsupportedTokenTypeException: { status: 400 },
+  UnsupportedOperationException: { status: 400 },
+  UnsupportedIdentityProviderException: { status: 400 },
+  InvalidOAuthFlowException: { status: 400 },
+  ScopeDoesNotExistException: { status: 400 },
+  InvalidUserPoolConfigurationException: { status: 400 },
+  TooManyFailedAttemptsException: { status: 400 },
+  UnsupportedUserStateException: { status: 400 },
+  UnauthorizedException: { status: 401 },
+  ForbiddenException: { status: 403 },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

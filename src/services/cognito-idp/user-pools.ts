@@ -162,13 +162,19 @@ export function createUserPools(deps: UserPoolsDeps): UserPools {
     return tokens.sign({ userPoolId: pool.id, client, user, scopes: event.scopes, via: event.via }, event);
   }
 
+  /**
+   * RFC 7009 §2.2: an invalid, expired or already revoked token is not an error — except one
+   * issued to another client (§2.1: the server checks the token was issued to the caller).
+   */
   async function revokeRefreshToken(clientId: string, refreshToken: string) {
-    const event = await tokens.openRefreshToken(clientId, refreshToken).catch((err: unknown) => {
-      // Revoking an already revoked token succeeds (RFC 7009 §2.2: invalid tokens do not cause an error).
-      if ((err as { reason?: { check?: string } }).reason?.check === 'idp.refresh.revoked') return undefined;
-      throw err;
-    });
-    if (event) await tokens.revoke(event.originJti);
+    let event;
+    try {
+      event = await tokens.openRefreshToken(clientId, refreshToken);
+    } catch (err) {
+      if ((err as { reason?: { check?: string } }).reason?.check === 'idp.refresh.client') throw err;
+      return;
+    }
+    await tokens.revoke(event.originJti);
   }
 
   async function verifyAccessToken(token: string) {

@@ -127,7 +127,7 @@ export interface OpsDeps {
 
 /** Admin operations are authorised against the pool's ARN (cognito-idp resource type `userpool`). */
 export function poolResource(deps: OpsDeps) {
-  return (input: { UserPoolId?: string }, _ctx: OperationContext) =>
+  return (input: any, _ctx: OperationContext): string =>
     input.UserPoolId ? `arn:aws:cognito-idp:${deps.region}:${deps.accountId}:userpool/${input.UserPoolId}` : '*';
 }
 

@@ -1,0 +1,48 @@
+/**
+ * Summarises a V8 .cpuprofile (what `node --cpu-prof` writes): self time per function (the
+ * sampled time spent in the function's own code, from `samples` + `timeDeltas`), and the same
+ * aggregated per source area (a node_modules package, a src/ folder, node internals).
+ */
+import { readFileSync } from 'node:fs';
+
+export function selfTimes(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const selfUs = new Map();
+  const { samples, timeDeltas } = profile;
+  // timeDeltas[i] is the time before sample i; attribute it to the sample's node.
+  for (let i = 0; i < samples.length; i++) selfUs.set(samples[i], (selfUs.get(samples[i]) ?? 0) + (timeDeltas[i] ?? 0));
+  const totalUs = [...selfUs.values()].reduce((a, b) => a + b, 0);
+  const fns = new Map();
+  for (const [id, us] of selfUs) {
+    const f = byId.get(id).callFrame;
+    const name = f.functionName || '(anonymous)';
+    const key = `${name} ${f.url}:${f.lineNumber + 1}`;
+    const entry = fns.get(key) ?? { name, url: f.url, line: f.lineNumber + 1, area: areaOf(f.url, name), us: 0 };
+    entry.us += us;
+    fns.set(key, entry);
+  }
+  const functions = [...fns.values()].sort((a, b) => b.us - a.us);
+  const areas = new Map();
+  for (const f of functions) areas.set(f.area, (areas.get(f.area) ?? 0) + f.us);
+  return {
+    totalUs,
+    functions,
+    areas: [...areas.entries()].map(([area, us]) => ({ area, us })).sort((a, b) => b.us - a.us),
+  };
+}
+
+/** "jose", "src/tokens", "node:internal", "(garbage collector)", … */
+export function areaOf(url, name) {
+  if (!url) return name.startsWith('(') ? name : '(native)';
+  const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (nm) return nm[1];
+  const src = /\/(src|test)\/([^/]+)\//.exec(url);
+  if (src) return `${src[1]}/${src[2]}`;
+  if (url.startsWith('node:')) return url.startsWith('node:internal') ? 'node:internal' : url;
+  return url.replace(/^file:\/\//, '');
+}
+
+export function summarizeProfileFile(file, top = 25) {
+  const s = selfTimes(JSON.parse(readFileSync(file, 'utf8')));
+  return { ...s, functions: s.functions.slice(0, top) };
+}
