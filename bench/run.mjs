@@ -118,6 +118,7 @@ const EXPECT = {
   'openid-distinct': '"Token"',
   'arwwi-warm': '<SessionToken>',
   'arwwi-distinct': '<SessionToken>',
+  'arwwi-cold': '<SessionToken>',
   'gci-signed': '<Arn>',
   'initiate-auth': 'AccessToken',
 };
@@ -127,7 +128,7 @@ const EXPECT = {
  * `rpsOf` carries measured rates between workloads (the token budget of a distinct workload is
  * sized from its warm twin).
  */
-async function runWorkloads({ ctx, pid, workloads, target, size }) {
+async function runWorkloads({ ctx, pid, workloads, target, size, dbName }) {
   const rows = [];
   const rpsOf = {};
   for (const w of workloads) {
@@ -157,7 +158,7 @@ async function runWorkloads({ ctx, pid, workloads, target, size }) {
         continue;
       }
       const rss = sampleRss(pid);
-      const cpu = cpuMeter(pid);
+      const cpu = cpuMeter(pid, dbName);
       let used;
       const res = await runLoad({
         url: ctx.url,
@@ -184,11 +185,15 @@ async function runWorkloads({ ctx, pid, workloads, target, size }) {
         serverCpuMsPerReq: used ? used.serverMs / res.completed : undefined,
         serverCpuShare: used ? used.serverMs / 1000 / res.seconds : undefined,
         clientCpuShare: used ? used.clientMs / 1000 / res.seconds : undefined,
+        otherCpuShare: used ? used.otherMs / 1000 / res.seconds : undefined,
+        dbCpuShare: used?.dbMs !== undefined ? used.dbMs / 1000 / res.seconds : undefined,
+        dbCpuMsPerReq: used?.dbMs !== undefined ? used.dbMs / res.completed : undefined,
         tokens: n || undefined,
+        window: { startUs: Number(res.window.startNs / 1000n), endUs: Number(res.window.endNs / 1000n) },
       });
       if (res.errorSample) row.note = res.errorSample.slice(0, 300);
       rpsOf[w.key] = res.rps;
-      log(`${target} ${w.key}: ${Math.round(res.rps)} req/s p50 ${lat.p50.toFixed(2)} p99 ${lat.p99.toFixed(2)} ms, ${res.completed} reqs, ${res.failed + res.transportErrors} failed${res.exhausted ? ' (tokens ran out)' : ''}, RSS ${mem.max.toFixed(1)} MiB, server CPU ${(row.serverCpuShare * 100).toFixed(0)}% (${row.serverCpuMsPerReq.toFixed(2)} ms/req), generator CPU ${(row.clientCpuShare * 100).toFixed(0)}%${res.errorSample ? ` — ${res.errorSample.slice(0, 160)}` : ''}`);
+      log(`${target} ${w.key}: ${Math.round(res.rps)} req/s p50 ${lat.p50.toFixed(2)} p99 ${lat.p99.toFixed(2)} ms, ${res.completed} reqs, ${res.failed + res.transportErrors} failed${res.exhausted ? ' (tokens ran out)' : ''}, RSS ${mem.max.toFixed(1)} MiB, server CPU ${(row.serverCpuShare * 100).toFixed(0)}% (${row.serverCpuMsPerReq.toFixed(2)} ms/req), generator CPU ${(row.clientCpuShare * 100).toFixed(0)}%${row.dbCpuShare !== undefined ? `, postgres ${(row.dbCpuShare * 100).toFixed(0)}% (${row.dbCpuMsPerReq.toFixed(2)} ms/req)` : ''}, others ${(row.otherCpuShare * 100).toFixed(0)}%${res.errorSample ? ` — ${res.errorSample.slice(0, 160)}` : ''}`);
     } catch (err) {
       Object.assign(row, { status: 'failed', note: String(err?.stack ?? err).slice(0, 300) });
       log(`${target} ${w.key}: failed: ${err?.message}`);
@@ -209,6 +214,9 @@ function proportionalSample(parts, size) {
   return out;
 }
 
+/** Undo steps of the run in progress (drop its database, remove its data dir), for signals. */
+const cleanups = new Set();
+
 async function benchTessera(kind, issuer, run) {
   const { openStorage } = await load('src/storage/index.js');
   const dataDir = mkdtempSync(join(tmpdir(), `tessera-bench-${kind}-`));
@@ -226,7 +234,12 @@ async function benchTessera(kind, issuer, run) {
     cpuProfDir: measuring ? run.cpuProfDir : undefined,
   });
   const token = (sub) => issuer.sign(issuer.claims({ sub, aud: CLIENT_ID, jti: randomUUID() }));
+  const cleanup = async () => {
+    if (db) await db.drop().catch((e) => log(`could not drop ${db.name}: ${e.message}`));
+    rmSync(dataDir, { recursive: true, force: true });
+  };
   try {
+    cleanups.add(cleanup);
     if (kind === 'postgres') {
       db = await createBenchDatabase(config.pgUrl);
       log(`postgres: database ${db.name}`);
@@ -272,7 +285,7 @@ async function benchTessera(kind, issuer, run) {
       const existing = sample[Math.floor(sample.length / 2)];
       const vended = await vendCredentials({ url: server.url, credentials: root, roleArn: fx.webRole, token: token(existing.subject) });
       const ctx = { url: server.url, ...fx, token, existing, sample, vended, runId: `${Date.now().toString(36)}-${size}`, signSts: false };
-      const rows = await runWorkloads({ ctx, pid: server.pid, workloads: selected, target: `tessera-${kind}`, size });
+      const rows = await runWorkloads({ ctx, pid: server.pid, workloads: selected, target: `tessera-${kind}`, size, dbName: db?.name });
       const hwm = readMemory(server.pid)?.hwm;
       await server.stop();
       server = undefined;
@@ -283,8 +296,8 @@ async function benchTessera(kind, issuer, run) {
     log(`tessera/${kind} failed: ${err?.stack ?? err}`);
   } finally {
     await server?.stop();
-    if (db) await db.drop().catch((e) => log(`could not drop ${db.name}: ${e.message}`));
-    rmSync(dataDir, { recursive: true, force: true });
+    await cleanup();
+    cleanups.delete(cleanup);
   }
   return result;
 }
@@ -330,8 +343,9 @@ async function benchBare() {
     const lat = summarize(res.latenciesUs);
     const serverCpuShare = used.serverMs / 1000 / res.seconds;
     const clientCpuShare = used.clientMs / 1000 / res.seconds;
-    log(`bare node: ${Math.round(res.rps)} req/s p50 ${lat.p50.toFixed(2)} p99 ${lat.p99.toFixed(2)} ms, server CPU ${(serverCpuShare * 100).toFixed(0)}%, generator CPU ${(clientCpuShare * 100).toFixed(0)}%`);
-    return { rps: res.rps, ...lat, completed: res.completed, rssMax: mem.max, serverCpuShare, clientCpuShare, serverCpuMsPerReq: used.serverMs / res.completed };
+    const otherCpuShare = used.otherMs / 1000 / res.seconds;
+    log(`bare node: ${Math.round(res.rps)} req/s p50 ${lat.p50.toFixed(2)} p99 ${lat.p99.toFixed(2)} ms, server CPU ${(serverCpuShare * 100).toFixed(0)}%, generator CPU ${(clientCpuShare * 100).toFixed(0)}%, others ${(otherCpuShare * 100).toFixed(0)}%`);
+    return { rps: res.rps, ...lat, completed: res.completed, rssMax: mem.max, serverCpuShare, clientCpuShare, otherCpuShare, serverCpuMsPerReq: used.serverMs / res.completed };
   } finally {
     await bare.stop();
   }
@@ -398,9 +412,9 @@ function renderProfile(run, files) {
   L.push(`Tessera on SQLite with ${config.sizes[0]} identities, server child under \`node --cpu-prof\`, ${config.connections} connections, ${config.durationMs} ms measured. Machine: ${run.machine.nproc} × ${run.machine.cpu}, node ${run.machine.node}.`, '');
   for (const r of rows) L.push(`Figure while profiled: ${r.status === 'ok' ? `${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms` : `${r.status} ${r.note ?? ''}`} (the profiler itself costs some throughput).`, '');
   for (const file of files) {
-    const s = summarizeProfileFile(file, 30);
+    const s = summarizeProfileFile(file, 30, rows.find((r) => r.window)?.window);
     const pct = (us) => ((100 * us) / s.totalUs).toFixed(1);
-    L.push(`Profile: ${s.totalUs / 1e6 >= 1 ? (s.totalUs / 1e6).toFixed(1) : s.totalUs} s sampled over the whole server lifetime (setup included).`, '');
+    L.push(`Profile: ${(s.totalUs / 1e6).toFixed(1)} s of samples ${s.windowed ? 'inside the measured phase only' : 'over the whole server lifetime (setup included)'}. "(idle)" is the event loop waiting (I/O, the crypto thread pool, the load generator); native calls such as better-sqlite3 statements (and the fsync a commit does) count as self time of the JS function that called them.`, '');
     L.push('### By area (self time)', '', '| area | self % |', '|---|---:|');
     for (const a of s.areas.slice(0, 20)) L.push(`| ${a.area} | ${pct(a.us)} |`);
     L.push('', '### Top functions (self time)', '', '| function | where | self % |', '|---|---|---:|');
@@ -408,6 +422,16 @@ function renderProfile(run, files) {
     L.push('');
   }
   return L.join('\n');
+}
+
+// Ctrl-C / SIGTERM: stop every child through its handle and undo what the run created.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    log(`${signal}: stopping children and cleaning up`);
+    stopAll()
+      .then(() => Promise.all([...cleanups].map((fn) => fn().catch(() => undefined))))
+      .finally(() => process.exit(130));
+  });
 }
 
 main().catch(async (err) => {

@@ -12,8 +12,10 @@
 //
 // Only the text between `<!-- gen-compat:begin <service> -->` and `<!-- gen-compat:end <service> -->`
 // is rewritten. Hand-written status and notes of served operations are kept; a newly served
-// operation becomes `supported` when an official-SDK test under test/ sends its Command, else
-// `partial` with a note saying so; an operation no longer served becomes `not yet`.
+// operation becomes `supported` when an official-SDK test under test/ sends its Command (imported
+// from that service's @aws-sdk/client-* package, so IAM's GetUser does not vouch for the user
+// pools' GetUser), else `partial` with a note saying so; an operation no longer served becomes
+// `not yet`.
 //
 // Usage (after `npm run build`, which compiles into dist/):
 //   node scripts/gen-compat.mjs             rewrite docs/compatibility.md in place
@@ -40,7 +42,14 @@ const load = (path) => import(pathToFileURL(join(distDir, path)).href);
 
 const STATUSES = ['supported', 'partial', 'not yet'];
 /** Services whose tables the document must carry; any other service must serve nothing yet. */
-const REQUIRED_BLOCKS = ['iam', 'sts', 'cognito-identity'];
+const REQUIRED_BLOCKS = ['iam', 'sts', 'cognito-identity', 'cognito-idp'];
+/** The official SDK for JavaScript v3 client package of each service. */
+const SDK_PACKAGES = {
+  '@aws-sdk/client-iam': 'iam',
+  '@aws-sdk/client-sts': 'sts',
+  '@aws-sdk/client-cognito-identity': 'cognito-identity',
+  '@aws-sdk/client-cognito-identity-provider': 'cognito-idp',
+};
 
 const { iamModel, stsModel, cognitoIdentityModel, cognitoIdpModel } = await load('src/models/index.js');
 const MODELS = { iam: iamModel, sts: stsModel, 'cognito-identity': cognitoIdentityModel, 'cognito-idp': cognitoIdpModel };
@@ -93,7 +102,10 @@ async function answersOperation(http, model, name) {
   return !res.body.includes('<Code>InvalidAction</Code>');
 }
 
-/** Operation names whose Command an official-SDK test under test/ sends (`new <Name>Command(`). */
+/**
+ * `<service>:<Operation>` for every Command an official-SDK test under test/ sends
+ * (`new <Name>Command(`) that its file imports from that service's client package.
+ */
 function sdkTestedOperations() {
   const found = new Set();
   const walk = (dir) => {
@@ -102,12 +114,28 @@ function sdkTestedOperations() {
       if (entry.isDirectory()) {
         if (relative(root, p) !== join('test', 'unit', 'docs')) walk(p);
       } else if (p.endsWith('.ts')) {
-        for (const m of readFileSync(p, 'utf8').matchAll(/new (\w+)Command\(/g)) found.add(m[1]);
+        for (const key of sdkCommandsSent(readFileSync(p, 'utf8'))) found.add(key);
       }
     }
   };
   walk(join(root, 'test'));
   return found;
+}
+
+/** The `<service>:<Operation>` pairs one test file sends (test/unit/docs/compatibility.test.ts reads them alike). */
+function sdkCommandsSent(text) {
+  const source = new Map();
+  for (const m of text.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'(@aws-sdk\/client-[a-z-]+)'/g)) {
+    const service = SDK_PACKAGES[m[2]];
+    if (!service) continue;
+    for (const name of m[1].split(',').map((s) => s.trim()).filter(Boolean)) source.set(name, service);
+  }
+  const out = new Set();
+  for (const m of text.matchAll(/new (\w+)Command\(/g)) {
+    const service = source.get(`${m[1]}Command`);
+    if (service) out.add(`${service}:${m[1]}`);
+  }
+  return out;
 }
 
 const ROW = /^\|\s*([A-Za-z0-9]+)\s*\|\s*([a-z ]+?)\s*\|\s*(.*?)\s*\|\s*$/;
@@ -128,7 +156,7 @@ function renderBlock(service, served, sdkTested, previous) {
     const before = previous.get(name);
     if (served.has(name)) {
       if (before && before.status !== 'not yet') return { name, ...before };
-      return sdkTested.has(name)
+      return sdkTested.has(`${service}:${name}`)
         ? { name, status: 'supported', notes: '' }
         : { name, status: 'partial', notes: 'Served; no official-SDK test yet.' };
     }

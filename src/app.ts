@@ -25,7 +25,7 @@ import { openIdRoutes } from './http/openid-routes.js';
 import { createSigningKeyRing } from './keys/signing-keys.js';
 import { createLoginVerifier } from './tokens/logins/index.js';
 import { cognitoIdentityOperations, MAX_OPEN_ID_TOKEN_SECONDS } from './services/cognito-identity/index.js';
-import { asUserPoolTokenVerifier, cognitoIdpOperations, createUserPools } from './services/cognito-idp/index.js';
+import { asUserPoolTokenVerifier, cognitoIdpOperations, createUserPools, type UserPools } from './services/cognito-idp/index.js';
 import { oauth2Routes } from './services/oauth2/index.js';
 import { adminRoutes } from './http/admin-routes.js';
 
@@ -42,6 +42,8 @@ export interface Tessera {
   readonly storage: Storage;
   readonly rootCredentials: RootCredentials;
   readonly log: Logger;
+  /** The user-pool domain service (what the hosted endpoints and tests that drive them use). */
+  readonly userPools: UserPools;
   /** Every AWS operation this instance serves (what docs/compatibility.md is checked against). */
   readonly operations: readonly Operation[];
   /** Starts listening; resolves to the bound address (port 0 → the chosen port). */
@@ -163,6 +165,7 @@ export async function createTessera(config: Config, options: CreateOptions = {})
       rootCredentials,
       log,
       operations,
+      userPools,
       async listen() {
         await http.listen({ port: config.port, host: config.host });
         const addr = http.server.address();

@@ -5,12 +5,21 @@
  */
 import { readFileSync } from 'node:fs';
 
-export function selfTimes(profile) {
+/**
+ * `window` ({ startUs, endUs } on the monotonic clock V8 and process.hrtime share on Linux) keeps
+ * only the samples taken inside it, e.g. the measured phase of one workload.
+ */
+export function selfTimes(profile, window) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map();
   const { samples, timeDeltas } = profile;
+  let t = profile.startTime;
   // timeDeltas[i] is the time before sample i; attribute it to the sample's node.
-  for (let i = 0; i < samples.length; i++) selfUs.set(samples[i], (selfUs.get(samples[i]) ?? 0) + (timeDeltas[i] ?? 0));
+  for (let i = 0; i < samples.length; i++) {
+    t += timeDeltas[i] ?? 0;
+    if (window && (t < window.startUs || t > window.endUs)) continue;
+    selfUs.set(samples[i], (selfUs.get(samples[i]) ?? 0) + (timeDeltas[i] ?? 0));
+  }
   const totalUs = [...selfUs.values()].reduce((a, b) => a + b, 0);
   const fns = new Map();
   for (const [id, us] of selfUs) {
@@ -42,7 +51,14 @@ export function areaOf(url, name) {
   return url.replace(/^file:\/\//, '');
 }
 
-export function summarizeProfileFile(file, top = 25) {
-  const s = selfTimes(JSON.parse(readFileSync(file, 'utf8')));
-  return { ...s, functions: s.functions.slice(0, top) };
+export function summarizeProfileFile(file, top = 25, window) {
+  const profile = JSON.parse(readFileSync(file, 'utf8'));
+  let s = selfTimes(profile, window);
+  let windowed = Boolean(window);
+  if (s.totalUs === 0) {
+    // The window matched nothing (clock mismatch): fall back to the whole lifetime, and say so.
+    s = selfTimes(profile);
+    windowed = false;
+  }
+  return { ...s, windowed, functions: s.functions.slice(0, top) };
 }

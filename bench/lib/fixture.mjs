@@ -134,3 +134,4 @@ export async function vendCredentials({ url, credentials, roleArn, token }) {
     sts.destroy();
   }
 }
+

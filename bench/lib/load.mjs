@@ -76,16 +76,21 @@ export async function runLoad(o) {
     }
   };
 
-  const loops = Array.from({ length: o.connections }, loop);
   const timers = [];
   const phase = (ms) => new Promise((resolve) => timers.push(setTimeout(resolve, ms)));
-  await Promise.race([phase(o.warmupMs), Promise.all(loops)]);
-  if (!stopping) {
+  const startMeasuring = () => {
     o.onMeasureStart?.();
     recording = true;
     measuredStart = process.hrtime.bigint();
-    await Promise.race([phase(o.durationMs), Promise.all(loops)]);
+  };
+  // Without warm-up the very first requests are measured too.
+  if (o.warmupMs <= 0) startMeasuring();
+  const loops = Array.from({ length: o.connections }, loop);
+  if (o.warmupMs > 0) {
+    await Promise.race([phase(o.warmupMs), Promise.all(loops)]);
+    if (!stopping) startMeasuring();
   }
+  if (measuredStart !== 0n) await Promise.race([phase(o.durationMs), Promise.all(loops)]);
   measuredEnd = process.hrtime.bigint();
   recording = false;
   if (measuredStart !== 0n) o.onMeasureEnd?.();
@@ -104,6 +109,8 @@ export async function runLoad(o) {
     transportErrors,
     exhausted,
     rps: seconds > 0 ? (completed - failed) / seconds : 0,
+    /** The measured window on the monotonic clock (ns), shared with the server's --cpu-prof timestamps. */
+    window: { startNs: measuredStart, endNs: measuredEnd },
     latenciesUs: latencies,
     statuses: Object.fromEntries(statuses),
     errorSample,

@@ -77,17 +77,17 @@ export function evaluateGoals(run) {
 
 function resultTable(rows, { bare, moto }) {
   const out = [
-    '| workload | tokens | req/s | p50 ms | p99 ms | max ms | requests (failed) | s | RSS max MiB | server CPU % (ms/req) | generator CPU % | × moto | × bare |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| workload | tokens | req/s | p50 ms | p99 ms | max ms | requests (failed) | s | RSS max MiB | server CPU % (ms/req) | generator CPU % | PostgreSQL CPU % (ms/req) | other CPU % | × moto | × bare |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of rows) {
     if (r.status !== 'ok') {
-      out.push(`| ${r.label} \`${r.key}\` | ${r.cache} | ${r.status === 'unavailable' ? 'not available' : 'FAILED'} | | | | | | | | | | ${esc(r.note ?? '')} |`);
+      out.push(`| ${r.label} \`${r.key}\` | ${r.cache} | ${r.status === 'unavailable' ? 'not available' : 'FAILED'} | | | | | | | | | | | | ${esc(r.note ?? '')} |`);
       continue;
     }
     const m = moto?.get(motoKey(r));
     out.push(
-      `| ${r.label} \`${r.key}\` | ${r.cache} | ${int(r.rps)} | ${f2(r.p50)} | ${f2(r.p99)} | ${f1(r.max)} | ${int(r.completed)} (${r.failed + r.transportErrors})${r.exhausted ? ' †' : ''} | ${f1(r.seconds)} | ${f1(r.rssMax)} | ${pct(r.serverCpuShare)} (${f2(r.serverCpuMsPerReq)}) | ${pct(r.clientCpuShare)} | ${m ? `${f1(r.rps / m.rps)}×` : '—'} | ${bare ? f2(r.rps / bare) : '—'} |`,
+      `| ${r.label} \`${r.key}\` | ${r.cache} | ${int(r.rps)} | ${f2(r.p50)} | ${f2(r.p99)} | ${f1(r.max)} | ${int(r.completed)} (${r.failed + r.transportErrors})${r.exhausted ? ' †' : ''} | ${f1(r.seconds)} | ${f1(r.rssMax)} | ${pct(r.serverCpuShare)} (${f2(r.serverCpuMsPerReq)}) | ${pct(r.clientCpuShare)} | ${r.dbCpuShare === undefined ? '—' : `${pct(r.dbCpuShare)} (${f2(r.dbCpuMsPerReq)})`} | ${pct(r.otherCpuShare)} | ${m ? `${f1(r.rps / m.rps)}×` : '—'} | ${bare ? f2(r.rps / bare) : '—'} |`,
     );
   }
   return out.join('\n');
@@ -111,14 +111,14 @@ export function renderReport(run) {
     `- Load: bench/lib/load.mjs, closed loop, ${config.connections} keep-alive connections (one http.Agent), ${config.warmupMs} ms warm-up then ${config.durationMs} ms measured per workload; latency per request with process.hrtime.bigint; req/s counts 2xx answers only. The generator runs in the same machine as the server (${machine.nproc} CPUs shared).`,
     `- Servers, each a child process on 127.0.0.1: Tessera (\`node bin/tessera.mjs serve --port 0 --no-demo --log-level ${config.logLevel}\`, request log to /dev/null), moto_server, and a bare node:http server answering a fixed JSON body (the ceiling).`,
     '- Tokens: RS256, signed by the real HTTPS test issuer (test/helpers/issuer.ts) registered as an IAM OIDC provider pinned by thumbprint. "warm" repeats one token; "distinct" sends a different pre-signed token per request for a randomly chosen stored identity (first sign-in: a new subject per request). All tokens are signed before the timed phase.',
-    '- CPU: user+system time of the server process (/proc/<pid>/stat) and of the generator (process.cpuUsage) over the measured phase, as a share of one CPU; ms/req is server CPU per answered request. A server well under 100% while latency grows is waiting (fsync, locks), not computing.',
+    '- CPU: user+system time of the server process (/proc/<pid>/stat) and of the generator (process.cpuUsage) over the measured phase, as a share of one CPU; ms/req is server CPU per answered request; "other" is every other process on the machine (/proc/stat), i.e. noise from work this run did not start; the PostgreSQL backends serving the run’s database are counted apart (they are part of the system under test). A server well under 100% while latency grows is waiting (fsync, locks), not computing.',
     '- RSS: VmRSS of the server process from /proc/<pid>/status every 100 ms during the workload (max shown).',
     `- † = the pre-signed token supply ran out before the duration ended; the figure is over the time measured.`,
     '',
   );
   if (bare) {
     L.push(
-      `Bare node:http ceiling: **${int(bare)} req/s**, p50 ${f2(run.bare.p50)} ms, p99 ${f2(run.bare.p99)} ms, RSS ${f1(run.bare.rssMax)} MiB; server CPU ${pct(run.bare.serverCpuShare)}% (${f2(run.bare.serverCpuMsPerReq)} ms/req), generator CPU ${pct(run.bare.clientCpuShare)}%.`,
+      `Bare node:http ceiling: **${int(bare)} req/s**, p50 ${f2(run.bare.p50)} ms, p99 ${f2(run.bare.p99)} ms, RSS ${f1(run.bare.rssMax)} MiB; server CPU ${pct(run.bare.serverCpuShare)}% (${f2(run.bare.serverCpuMsPerReq)} ms/req), generator CPU ${pct(run.bare.clientCpuShare)}%, other processes ${pct(run.bare.otherCpuShare)}%.`,
       '',
     );
   }

@@ -2,7 +2,7 @@
  * Resident memory of a child process, read from /proc/<pid>/status (VmRSS: what it holds now;
  * VmHWM: its high-water mark since start — proc(5)). Sampled on a timer during each workload.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** { rss, hwm } in MiB, or undefined once the process is gone. */
 export function readMemory(pid) {
@@ -55,18 +55,68 @@ export function readCpuMs(pid, ticksPerSecond = 100) {
  * CPU used by `pid` and by this process between start() and stop(): { serverMs, clientMs }.
  * CLK_TCK is 100 on Linux x86-64 and arm64 (sysconf(_SC_CLK_TCK)).
  */
-export function cpuMeter(pid) {
+export function cpuMeter(pid, dbName) {
   let server0;
   let client0;
+  let machine0;
+  let db0;
   return {
     start() {
       server0 = readCpuMs(pid);
       client0 = process.cpuUsage();
+      machine0 = machineBusyMs();
+      db0 = dbName ? databaseCpuMs(dbName) : undefined;
     },
+    /**
+     * `dbMs`: PostgreSQL backends serving `dbName` (part of the system under test);
+     * `otherMs`: busy CPU time of everything else on the machine (work this run did not start = noise).
+     */
     stop() {
       const server1 = readCpuMs(pid);
       const c = process.cpuUsage(client0);
-      return { serverMs: server0 === undefined || server1 === undefined ? Number.NaN : server1 - server0, clientMs: (c.user + c.system) / 1000 };
+      const serverMs = server0 === undefined || server1 === undefined ? Number.NaN : server1 - server0;
+      const clientMs = (c.user + c.system) / 1000;
+      let dbMs = 0;
+      if (db0) for (const [p, ms] of databaseCpuMs(dbName)) dbMs += ms - (db0.get(p) ?? 0);
+      return { serverMs, clientMs, dbMs: dbName ? dbMs : undefined, otherMs: Math.max(0, machineBusyMs() - machine0 - serverMs - clientMs - dbMs) };
     },
   };
+}
+
+/** CPU ms of every PostgreSQL backend whose process title names database `dbName` (pid → ms). */
+export function databaseCpuMs(dbName) {
+  const out = new Map();
+  let pids;
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return out;
+  }
+  for (const p of pids) {
+    let cmd;
+    try {
+      cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    // Backend titles read "postgres: <user> <database> <client> <state>" (PostgreSQL docs §28.1).
+    if (!cmd.startsWith('postgres: ') || !cmd.includes(` ${dbName} `)) continue;
+    const ms = readCpuMs(Number(p));
+    if (ms !== undefined) out.set(p, ms);
+  }
+  return out;
+}
+
+/** Busy time of all CPUs so far (the aggregate `cpu` line of /proc/stat minus idle and iowait). */
+export function machineBusyMs(ticksPerSecond = 100) {
+  let text;
+  try {
+    text = readFileSync('/proc/stat', 'utf8');
+  } catch {
+    return Number.NaN;
+  }
+  const f = text.slice(0, text.indexOf('\n')).trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal (guest time is already in user)
+  const busy = f[0] + f[1] + f[2] + f[5] + f[6] + f[7];
+  return (busy * 1000) / ticksPerSecond;
 }

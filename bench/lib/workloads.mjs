@@ -136,6 +136,25 @@ export const WORKLOADS = [
     },
   },
   {
+    key: 'arwwi-cold',
+    label: 'AssumeRoleWithWebIdentity, RS256 token + a different inline session policy per call (policy cache defeated)',
+    cache: 'distinct + cold policy',
+    distinctOf: 'arwwi-warm',
+    comparable: 'arwwi-warm',
+    build: async (c, n) => {
+      const pick = prng(43);
+      const list = [];
+      // Trust policies cannot defeat the parsed-policy cache (at most 1000 roles per account, the
+      // cache holds 2000), but the caller-supplied session Policy is parsed through it too: a
+      // different text on every call always misses.
+      for (let i = 0; i < n; i++) {
+        const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: `Call${i}`, Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::bench-${i}/*` }] });
+        list.push(await sts(c, arwwi(c, c.sample[Math.floor(pick() * c.sample.length)].subject, { Policy: policy })));
+      }
+      return fromList(list);
+    },
+  },
+  {
     key: 'gci-signed',
     label: 'GetCallerIdentity, SigV4 with vended credentials',
     cache: '—',
@@ -158,13 +177,14 @@ export const WORKLOADS = [
   },
 ];
 
-function arwwi(c, subject) {
+function arwwi(c, subject, extra = {}) {
   return queryRequest({
     Action: 'AssumeRoleWithWebIdentity',
     Version: '2011-06-15',
     RoleArn: c.webRole,
     RoleSessionName: 'bench',
     WebIdentityToken: c.token(subject),
+    ...extra,
   });
 }
 

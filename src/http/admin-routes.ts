@@ -3,10 +3,12 @@
  * credentials as HTTP Basic (`access key id : secret access key`), compared in constant time.
  *
  * - `GET /_tessera/user-pools/<userPoolId>/users/<username>/codes`: the confirmation and
- *   password-reset codes Tessera would have mailed (it sends no mail), newest first.
+ *   password-reset codes Tessera would have mailed (it sends no mail): the sign-up code, then
+ *   the password-reset code, where each exists. An unknown pool or user is a 404.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ServiceError } from '../errors/index.js';
 
 export interface AdminDeps {
   rootCredentials: { accessKeyId: string; secretAccessKey: string };
@@ -33,8 +35,16 @@ export function adminRoutes(deps: AdminDeps): (app: FastifyInstance) => void {
   return (app) => {
     app.get<{ Params: { userPoolId: string; username: string } }>('/_tessera/user-pools/:userPoolId/users/:username/codes', async (request, reply) => {
       if (!authorised(request, reply)) return;
-      const codes = await deps.userPools.lastCodes(request.params.userPoolId, request.params.username);
-      reply.send({ codes });
+      try {
+        const codes = await deps.userPools.lastCodes(request.params.userPoolId, request.params.username);
+        reply.send({ codes });
+      } catch (err) {
+        if (err instanceof ServiceError && err.fault === 'client') {
+          reply.code(err.code === 'ResourceNotFoundException' || err.code === 'UserNotFoundException' ? 404 : err.status).send({ code: err.code, message: err.message });
+          return;
+        }
+        throw err;
+      }
     });
   };
 }

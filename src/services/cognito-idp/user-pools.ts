@@ -7,8 +7,8 @@
  * the composition root passes `keyRing`.
  *
  * Federation: `upsertFederatedUser` expects `attributes` already mapped through the IdP's
- * AttributeMapping (user-pool attribute names → values); `mapAttributes` does that mapping for
- * callers holding raw IdP claims.
+ * AttributeMapping (user-pool attribute names → values); the hosted endpoints map raw IdP claims
+ * with src/services/oauth2/attribute-mapping.ts (aws-surface.md §9.3), the one mapper.
  */
 import type { Logger } from 'pino';
 import { randomBytes } from 'node:crypto';
@@ -55,6 +55,11 @@ export interface UserPoolsDeps {
 export interface UserPools {
   issuer(userPoolId: string): string;
   getPool(userPoolId: string): Promise<UserPoolRecord | undefined>;
+  /**
+   * A user by name, as the pool's username rules find it (case-insensitive pools, aliases);
+   * undefined when the pool or the user does not exist.
+   */
+  getUser(userPoolId: string, username: string): Promise<UserRecord | undefined>;
   getClient(clientId: string): Promise<ClientRecord | undefined>;
   getDomain(domain: string): Promise<DomainRecord | undefined>;
   getIdentityProvider(userPoolId: string, providerName: string): Promise<IdentityProviderRecord | undefined>;
@@ -77,8 +82,6 @@ export interface UserPools {
   verifyAccessToken(token: string): Promise<{ userPoolId: string; username: string; clientId: string; scopes: string[]; claims: Record<string, unknown> }>;
   verifyIdToken(userPoolId: string, token: string, options?: { clientId?: string; serverSideTokenCheck?: boolean }): Promise<Record<string, unknown>>;
   upsertFederatedUser(input: { userPoolId: string; providerName: string; providerType: string; subject: string; issuer?: string; attributes: Record<string, string> }): Promise<UserRecord>;
-  /** IdP claims → user-pool attributes through the provider's AttributeMapping (strings only; arrays space-joined). */
-  mapAttributes(idp: IdentityProviderRecord, claims: Record<string, unknown>): Record<string, string>;
   jwks(userPoolId: string): Promise<{ keys: unknown[] }>;
   /** Tessera-specific admin read path: the live confirmation / reset codes of a user (no mail is sent). */
   lastCodes(userPoolId: string, username: string): Promise<Array<Pick<CodeRecord, 'purpose' | 'code' | 'issuedAt' | 'expiresAt'>>>;
@@ -239,6 +242,10 @@ export function createUserPools(deps: UserPoolsDeps): UserPools {
   return {
     issuer: tokens.issuer,
     getPool: (id) => stores.pools.get(id),
+    async getUser(userPoolId, username) {
+      const pool = await stores.pools.get(userPoolId);
+      return pool ? users.find(pool, username) : undefined;
+    },
     getClient,
     getDomain: (domain) => stores.domains.get(domain),
     getIdentityProvider: (poolId, name) => stores.idps.get(ids.inPool(poolId, name)),
@@ -260,15 +267,6 @@ export function createUserPools(deps: UserPoolsDeps): UserPools {
     verifyAccessToken,
     verifyIdToken,
     upsertFederatedUser,
-    mapAttributes(idp, claims) {
-      const out: Record<string, string> = {};
-      for (const [attribute, claim] of Object.entries(idp.attributeMapping)) {
-        const v = claims[claim];
-        if (v === undefined || v === null) continue;
-        out[attribute] = Array.isArray(v) ? v.map(String).join(' ') : typeof v === 'object' ? JSON.stringify(v) : String(v);
-      }
-      return out;
-    },
     async jwks(userPoolId) {
       return tokens.ring(userPoolId).jwks();
     },

@@ -6,7 +6,6 @@
 import type { Logger } from 'pino';
 import type { Storage } from '../../storage/contract.js';
 import type { ClientRecord, UserPools } from '../cognito-idp/user-pools.js';
-import type { UserRecord } from '../cognito-idp/records.js';
 
 export type { ClientRecord, UserPools };
 
@@ -24,10 +23,4 @@ export interface OAuth2Deps {
   /** Public base URL of this listener (no trailing slash), e.g. `https://id.example.com`. */
   publicUrl: string;
   log: Logger;
-}
-
-/** A user by name (userInfo needs the stored attributes, not just the token's claims). */
-export async function findUser(userPools: UserPools, userPoolId: string, username: string): Promise<UserRecord | undefined> {
-  const pool = await userPools.getPool(userPoolId);
-  return pool ? userPools.internals.users.find(pool, username) : undefined;
 }

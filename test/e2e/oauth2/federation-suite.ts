@@ -15,9 +15,8 @@ import { Browser, parseLinks } from './harness/browser.js';
 import { readTls } from './harness/tls.js';
 import { startUpstreamOp, type UpstreamOp } from './harness/upstream-op.js';
 import { startFakeIdp, type FakeIdp } from './harness/fake-idp.js';
-import { APP_CALLBACK, startHostedServer, type HostedServer } from '../../protocol/oauth2/harness.js';
+import { APP_CALLBACK, startHostedServer, type AppClient, type HostedServer } from '../../protocol/oauth2/harness.js';
 import { authorizeUrl, callbackParams, tokenRequest } from '../../protocol/oauth2/flow.js';
-import type { ClientRecord } from '../../../src/services/cognito-idp/user-pools.js';
 
 const tlsDir = process.env.TESSERA_OAUTH2_TLS_DIR;
 if (!tlsDir) throw new Error('run through federation.test.ts (needs TESSERA_OAUTH2_TLS_DIR and NODE_EXTRA_CA_CERTS)');
@@ -27,7 +26,7 @@ const DOMAIN = 'federated';
 describe('federated sign-in', () => {
   let server: HostedServer;
   let userPoolId: string;
-  let app: ClientRecord;
+  let app: AppClient;
   let op: UpstreamOp;
   let fake: FakeIdp;
 
@@ -54,7 +53,7 @@ describe('federated sign-in', () => {
 
   it('signs in through oidc-provider and issues pool tokens for Corp_<sub> with the mapped email', async () => {
     const verifier = client.randomPKCECodeVerifier();
-    const config = await client.discovery(new URL(server.userPools.issuer(userPoolId)), app.clientId, app.clientSecret!, client.ClientSecretPost(app.clientSecret!), { execute: [client.allowInsecureRequests] });
+    const config = await client.discovery(new URL(server.issuer(userPoolId)), app.clientId, app.clientSecret!, client.ClientSecretPost(app.clientSecret!), { execute: [client.allowInsecureRequests] });
     const nonce = client.randomNonce();
     const url = client.buildAuthorizationUrl(config, {
       redirect_uri: APP_CALLBACK,
@@ -76,7 +75,7 @@ describe('federated sign-in', () => {
     const raw = claims.identities;
     const identities = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Array<{ providerName: string; userId: string; issuer: string }>;
     assert.deepEqual([identities[0]!.providerName, identities[0]!.userId, identities[0]!.issuer], ['Corp', 'user-42', op.issuer]);
-    const user = await server.userPools.internals.users.find((await server.userPools.getPool(userPoolId))!, 'Corp_user-42');
+    const user = await server.describeUser(userPoolId, 'Corp_user-42');
     assert.equal(user?.status, 'EXTERNAL_PROVIDER');
     assert.equal(user?.attributes.name, 'Dana');
     const info = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
@@ -120,14 +119,13 @@ describe('federated sign-in', () => {
         return { ...p, claims: Object.fromEntries(Object.entries(p.claims).filter(([, v]) => v !== undefined)) };
       });
       fake.userInfo((sub) => ({ sub, email: 'forged@example.org' }));
-      const pool = (await server.userPools.getPool(userPoolId))!;
-      const before = await server.userPools.internals.users.find(pool, 'Scripted_fake-7');
+      const before = await server.describeUser(userPoolId, 'Scripted_fake-7');
       const hop = await viaFake();
       const params = callbackParams(hop);
       assert.equal(params.get('error'), 'invalid_request');
       assert.equal(params.get('state'), 'fs');
       assert.equal(params.get('code'), null);
-      const afterUser = await server.userPools.internals.users.find(pool, 'Scripted_fake-7');
+      const afterUser = await server.describeUser(userPoolId, 'Scripted_fake-7');
       assert.equal(afterUser?.attributes.email, before?.attributes.email, 'no attribute was rewritten');
     });
   }

@@ -45,7 +45,7 @@ describe('cognito-idp users and sign-in', () => {
   let publicClient: string;
   let secretClient: { id: string; secret: string };
   before(async () => {
-    h = await startIdp({ publicUrl: 'https://id.example.test' });
+    h = await startIdp();
     poolId = (
       await h.idp.send(
         new CreateUserPoolCommand({ PoolName: 'app', AutoVerifiedAttributes: ['email'], Schema: [{ Name: 'tier', AttributeDataType: 'Number', Mutable: true }] }),
@@ -79,7 +79,7 @@ describe('cognito-idp users and sign-in', () => {
     await rejectsWith(h.idp.send(new SignUpCommand({ ClientId: publicClient, Username: 'alice', Password: STRONG })), 'UsernameExistsException', 'User already exists');
     await rejectsWith(signIn('alice', STRONG), 'UserNotConfirmedException');
 
-    const codes = await h.userPools.lastCodes(poolId, 'alice');
+    const codes = await h.codes(poolId, 'alice');
     assert.equal(codes.length, 1);
     assert.equal(codes[0]!.purpose, 'signup');
     const logged = h.logs.find((l) => l.username === 'alice' && l.purpose === 'signup');
@@ -97,7 +97,7 @@ describe('cognito-idp users and sign-in', () => {
     const id = decode(r.IdToken!);
     const access = decode(r.AccessToken!);
     assert.equal(header(r.IdToken!).alg, 'RS256');
-    assert.equal(id.iss, `https://id.example.test/${poolId}`);
+    assert.equal(id.iss, `${h.url}/${poolId}`, 'the issuer is the public URL (reachable) plus the pool id');
     assert.equal(id.token_use, 'id');
     assert.equal(id.aud, publicClient);
     assert.equal(id.sub, up.UserSub);
@@ -114,8 +114,8 @@ describe('cognito-idp users and sign-in', () => {
     assert.equal(access.exp - access.iat, 3600);
     assert.ok(typeof id.auth_time === 'number' && typeof id.jti === 'string');
 
-    const jwks = await h.userPools.jwks(poolId);
-    assert.ok(jwks.keys.some((k: any) => k.kid === header(r.IdToken!).kid));
+    const jwks = await h.jwks(poolId);
+    assert.ok(jwks.keys.some((k) => k.kid === header(r.IdToken!).kid), 'the signing key is published at <issuer>/.well-known/jwks.json');
     const claims = await h.userPools.verifyIdToken(poolId, r.IdToken!, { clientId: publicClient, serverSideTokenCheck: true });
     assert.equal(claims.sub, up.UserSub);
   });
@@ -246,7 +246,7 @@ describe('cognito-idp users and sign-in', () => {
   it('resets a forgotten password with the logged code and changes a password with the old one', async () => {
     const fp = await h.idp.send(new ForgotPasswordCommand({ ClientId: publicClient, Username: 'alice' }));
     assert.equal(fp.CodeDeliveryDetails?.DeliveryMedium, 'EMAIL');
-    const code = (await h.userPools.lastCodes(poolId, 'alice')).find((c) => c.purpose === 'forgot-password')!.code;
+    const code = (await h.codes(poolId, 'alice')).find((c) => c.purpose === 'forgot-password')!.code;
     await rejectsWith(h.idp.send(new ConfirmForgotPasswordCommand({ ClientId: publicClient, Username: 'alice', ConfirmationCode: code, Password: 'weak' })), 'InvalidPasswordException');
     const next = 'Another-Strong-9-pass';
     await h.idp.send(new ConfirmForgotPasswordCommand({ ClientId: publicClient, Username: 'alice', ConfirmationCode: code, Password: next }));

@@ -9,9 +9,11 @@ import {
   CreateIdentityProviderCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  DescribeIdentityProviderCommand,
   InitiateAuthCommand,
   ListGroupsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { mapAttributes } from '../../../src/services/oauth2/attribute-mapping.js';
 import { rejectsWith, startIdp, STRONG, type IdpHarness } from './harness.js';
 
 const decode = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, any>;
@@ -37,9 +39,9 @@ describe('federated users', () => {
   after(async () => h?.close());
 
   it('creates <ProviderName>_<sub> as EXTERNAL_PROVIDER in the provider group, with mapped attributes and identities', async () => {
-    const idp = (await h.userPools.getIdentityProvider(poolId, 'Okta'))!;
-    const attributes = h.userPools.mapAttributes(idp, { sub: 'okta-123', email: 'jo@example.com', display_name: 'Jo', ignored: 'x' });
-    assert.deepEqual(attributes, { email: 'jo@example.com', name: 'Jo', username: 'okta-123' });
+    const idp = (await h.idp.send(new DescribeIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Okta' }))).IdentityProvider!;
+    const attributes = mapAttributes(idp.AttributeMapping!, { sub: 'okta-123', email: 'jo@example.com', display_name: 'Jo', ignored: 'x' });
+    assert.deepEqual(attributes, { email: 'jo@example.com', name: 'Jo' }, 'username is not an attribute: it comes from the subject');
     const user = await h.userPools.upsertFederatedUser({ userPoolId: poolId, providerName: 'Okta', providerType: 'OIDC', subject: 'okta-123', issuer: 'https://okta.example', attributes });
     assert.equal(user.username, 'Okta_okta-123');
     assert.equal(user.status, 'EXTERNAL_PROVIDER');
@@ -48,6 +50,9 @@ describe('federated users', () => {
     assert.equal(got.UserStatus, 'EXTERNAL_PROVIDER');
     assert.equal(got.UserAttributes?.find((a) => a.Name === 'email')?.Value, 'jo@example.com');
     assert.ok((await h.idp.send(new ListGroupsCommand({ UserPoolId: poolId }))).Groups?.some((g) => g.GroupName === `${poolId}_Okta`));
+    assert.equal((await h.userPools.getUser(poolId, 'Okta_okta-123'))?.sub, user.sub, 'getUser finds the user by name');
+    assert.equal(await h.userPools.getUser(poolId, 'Okta_nobody'), undefined);
+    assert.equal(await h.userPools.getUser('us-east-1_NoSuchPool', 'Okta_okta-123'), undefined, 'an unknown pool is no error');
 
     // A second sign-in rewrites mapped attributes and keeps the same user.
     const again = await h.userPools.upsertFederatedUser({ userPoolId: poolId, providerName: 'Okta', providerType: 'OIDC', subject: 'okta-123', attributes: { name: 'Jo B.' } });

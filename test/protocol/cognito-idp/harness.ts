@@ -1,95 +1,75 @@
 /**
- * A real HTTP server serving the cognito-idp operations through the shared pipeline
- * (createAwsEndpoint + buildHttpServer) on 127.0.0.1:0 with SQLite storage, plus an unmodified
- * @aws-sdk/client-cognito-identity-provider pointed at it. Built here rather than through
- * createTessera so these tests do not depend on the composition root's wiring; the clock is
- * injectable, and the log is captured so tests can read the codes it carries.
+ * The cognito-idp tests' server: a real Tessera from the composition root (startTestServer →
+ * createTessera), an unmodified @aws-sdk/client-cognito-identity-provider signed with the root
+ * credentials, the captured log (tests read the codes it carries) and an injectable clock.
+ *
+ * A few tests exercise the user-pool service API the hosted endpoints use (upsertFederatedUser,
+ * authenticatePassword, verifyIdToken…), for which no AWS operation exists; `userPools` is that
+ * the running server's own service.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { openStorage } from '../../../src/storage/index.js';
-import type { Storage } from '../../../src/storage/contract.js';
-import { createIamDirectory } from '../../../src/services/iam/directory.js';
-import { createAuthorizer } from '../../../src/authz/index.js';
-import { createAwsEndpoint } from '../../../src/http/aws-endpoint.js';
-import { buildHttpServer } from '../../../src/http/server.js';
-import type { Principal } from '../../../src/credentials/principal.js';
-import { cognitoIdpOperations, createUserPools, type UserPools } from '../../../src/services/cognito-idp/index.js';
+import type { UserPools } from '../../../src/services/cognito-idp/index.js';
+import { startTestServer, type TestServer } from '../../helpers/server.js';
 
 export interface IdpHarness {
   url: string;
   region: string;
   accountId: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
-  storage: Storage;
+  server: TestServer;
   userPools: UserPools;
   idp: CognitoIdentityProviderClient;
   /** Log lines written so far (parsed JSON). */
   logs: Array<Record<string, unknown>>;
+  /** The confirmation / reset codes of a user, read through Tessera's admin endpoint. */
+  codes(userPoolId: string, username: string): Promise<Array<{ purpose: string; code: string }>>;
+  /** The pool's published JWKS (`<issuer>/.well-known/jwks.json`). */
+  jwks(userPoolId: string): Promise<{ keys: Array<Record<string, unknown>> }>;
   /** Moves the injected clock. */
   advance(seconds: number): void;
   close(): Promise<void>;
 }
 
-export async function startIdp(options: { publicUrl?: string; realClock?: boolean } = {}): Promise<IdpHarness> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tessera-idp-'));
-  const logs: Array<Record<string, unknown>> = [];
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  const log = pino({ level: 'info' }, sink);
+/**
+ * The user-pool service of a running server. createTessera does not return it (yet); until it
+ * does, this is a second instance over the same storage, clock and settings — what a second
+ * Tessera node on the same database is, and every user-pool record and signing key lives in
+ * storage, so both see the same pools, users, sessions and keys.
+ */
+
+export async function startIdp(options: { publicUrl?: string } = {}): Promise<IdpHarness> {
   let offsetMs = 0;
   const clock = () => new Date(Date.now() + offsetMs);
-  const region = 'us-east-1';
-  const accountId = '123456789012';
-  const credentials = { accessKeyId: 'AKIATESSERAIDPTEST01', secretAccessKey: 'tessera-idp-test-secret-000000000000000' };
-  const storage = await openStorage({ dataDir });
-  const iam = createIamDirectory(storage, accountId);
-  const authorizer = createAuthorizer(iam);
-  const root: Principal = { kind: 'root', accountId, arn: `arn:aws:iam::${accountId}:root`, userId: accountId, accessKeyId: credentials.accessKeyId };
-  const publicUrl = options.publicUrl ?? 'http://127.0.0.1:4590';
-  const userPools = createUserPools({ storage, clock, publicUrl, region, accountId, log });
-  const awsEndpoint = createAwsEndpoint({
-    operations: cognitoIdpOperations({ userPools, storage, accountId, region, clock, log }),
-    authorizer,
-    clock,
-    region,
-    accountId,
-    log,
-    async lookupCredentials(accessKeyId) {
-      return accessKeyId === credentials.accessKeyId ? { secretAccessKey: credentials.secretAccessKey, principal: root } : undefined;
-    },
-  });
-  const http = buildHttpServer({ awsEndpoint, log, indexPage: () => 'tessera', health: async () => ({ ok: true }) });
-  await http.listen({ port: 0, host: '127.0.0.1' });
-  const addr = http.server.address();
-  const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-  const idp = new CognitoIdentityProviderClient({ endpoint: url, region, credentials, maxAttempts: 1 });
+  const server = await startTestServer({ clock, captureLogs: true, region: 'us-east-1', accountId: '123456789012', ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) });
+  const credentials = server.rootCredentials;
+  const idp = new CognitoIdentityProviderClient({ endpoint: server.url, region: server.region, credentials, maxAttempts: 1 });
+  const basic = `Basic ${Buffer.from(`${credentials.accessKeyId}:${credentials.secretAccessKey}`).toString('base64')}`;
   return {
-    url,
-    region,
-    accountId,
+    url: server.url,
+    region: server.region,
+    accountId: server.accountId,
     credentials,
-    storage,
-    userPools,
+    server,
+    userPools: server.tessera.userPools,
     idp,
-    logs,
+    logs: server.logs,
+    async codes(userPoolId, username) {
+      const res = await fetch(`${server.url}/_tessera/user-pools/${encodeURIComponent(userPoolId)}/users/${encodeURIComponent(username)}/codes`, { headers: { authorization: basic } });
+      assert.equal(res.status, 200, `admin codes endpoint: ${res.status}`);
+      return ((await res.json()) as { codes: Array<{ purpose: string; code: string }> }).codes;
+    },
+    async jwks(userPoolId) {
+      const res = await fetch(`${server.tessera.config.publicUrl}/${userPoolId}/.well-known/jwks.json`);
+      assert.equal(res.status, 200, `jwks: ${res.status}`);
+      return (await res.json()) as { keys: Array<Record<string, unknown>> };
+    },
     advance(seconds) {
       offsetMs += seconds * 1000;
     },
     async close() {
       idp.destroy();
-      await http.close();
-      await storage.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      await server.close();
     },
   };
 }

@@ -71,6 +71,10 @@ describe('USER_SRP_AUTH / PASSWORD_VERIFIER', () => {
     await rejectsWith(h.idp.send(new InitiateAuthCommand({ AuthFlow: 'USER_SRP_AUTH', ClientId: clientId, AuthParameters: { USERNAME: 'ivy', SRP_A: '0' } })), 'InvalidParameterException');
   });
 
+  it('getUser finds a user of a case-insensitive pool whatever case the caller uses', async () => {
+    assert.equal((await h.userPools.getUser(poolId, 'IVY'))?.username, 'Ivy');
+  });
+
   it('formats and parses Cognito timestamps with an unpadded day', () => {
     const d = new Date(Date.UTC(2024, 2, 5, 9, 3, 7));
     assert.equal(formatTimestamp(d), 'Tue Mar 5 09:03:07 UTC 2024');

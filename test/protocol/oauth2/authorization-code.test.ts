@@ -8,14 +8,13 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as client from 'openid-client';
 import { Browser } from '../../e2e/oauth2/harness/browser.js';
-import { APP_CALLBACK, APP_LOGOUT, startHostedServer, type HostedServer } from './harness.js';
+import { APP_CALLBACK, APP_LOGOUT, startHostedServer, type AppClient, type HostedServer } from './harness.js';
 import { callbackParams, signInWithPassword } from './flow.js';
-import type { ClientRecord } from '../../../src/services/cognito-idp/user-pools.js';
 
 describe('authorization code flow through the managed login page', () => {
   let server: HostedServer;
   let userPoolId: string;
-  let app: ClientRecord;
+  let app: AppClient;
   let config: client.Configuration;
 
   before(async () => {
@@ -24,7 +23,7 @@ describe('authorization code flow through the managed login page', () => {
     await server.createDomain(userPoolId, 'acme-login');
     app = await server.createClient(userPoolId, { GenerateSecret: true });
     await server.createUser(userPoolId, 'alice', 'Correct-Horse-1', { attributes: { email: 'alice@example.com', email_verified: 'true', name: 'Alice' } });
-    config = await client.discovery(new URL(server.userPools.issuer(userPoolId)), app.clientId, app.clientSecret!, client.ClientSecretBasic(app.clientSecret!), {
+    config = await client.discovery(new URL(server.issuer(userPoolId)), app.clientId, app.clientSecret!, client.ClientSecretBasic(app.clientSecret!), {
       execute: [client.allowInsecureRequests],
     });
   });
@@ -124,8 +123,7 @@ describe('authorization code flow through the managed login page', () => {
     const done = await browser.request(form.action, { form: { ...form.fields, new_password: 'Brand-New-Pass-2', confirm_password: 'Brand-New-Pass-2' } });
     const tokens = await client.authorizationCodeGrant(config, new URL(done.location!), { pkceCodeVerifier: verifier });
     assert.equal(tokens.claims()?.['cognito:username'], 'bob');
-    const user = await server.userPools.internals.users.find((await server.userPools.getPool(userPoolId))!, 'bob');
-    assert.equal(user?.status, 'CONFIRMED');
+    assert.equal((await server.describeUser(userPoolId, 'bob'))?.status, 'CONFIRMED');
   });
 
   it('refuses a wrong password and an unknown user with the same message', async () => {

@@ -1,112 +1,129 @@
 /**
- * A listener serving the hosted OAuth2/OIDC endpoints (oauth2Routes) over the real user-pool
- * service and storage (SQLite in a temp dir), for protocol and end-to-end tests of this folder.
- * The public URL must be the URL browsers reach, so a free loopback port is picked first and
- * the server started on it. Pools, clients, domains, IdPs and users are created through the
- * user-pool service's own directory and user store (the same code the cognito-idp API calls).
+ * The hosted-endpoint tests' server: a real Tessera from the composition root (startTestServer
+ * → createTessera) on a free loopback port whose URL is also the public URL, so the issuers,
+ * discovery documents and redirects it produces are the ones browsers and relying parties
+ * reach. Pools, app clients, domains, identity providers and users are created through the
+ * cognito-idp API with the unmodified SDK and the root credentials, as an operator would.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
-import { openStorage } from '../../../src/storage/index.js';
-import { buildHttpServer } from '../../../src/http/server.js';
-import { createUserPools, type UserPools, type ClientRecord } from '../../../src/services/cognito-idp/user-pools.js';
-import { oauth2Routes } from '../../../src/services/oauth2/index.js';
-import type { UserPoolRecord, UserRecord } from '../../../src/services/cognito-idp/records.js';
+import {
+  AdminCreateUserCommand,
+  AdminGetUserCommand,
+  AdminSetUserPasswordCommand,
+  CognitoIdentityProviderClient,
+  CreateIdentityProviderCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  CreateUserPoolDomainCommand,
+  type CreateUserPoolClientCommandInput,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { startTestServer, type TestServer } from '../../helpers/server.js';
 
 export const APP_CALLBACK = 'https://app.example.com/callback';
 export const APP_LOGOUT = 'https://app.example.com/signed-out';
 
-export interface HostedServer {
-  url: string;
-  userPools: UserPools;
-  close(): Promise<void>;
-  createPool(name?: string): Promise<UserPoolRecord>;
-  createDomain(userPoolId: string, domain: string): Promise<void>;
-  createClient(userPoolId: string, settings?: Record<string, unknown>): Promise<ClientRecord>;
-  createUser(userPoolId: string, username: string, password: string, options?: { attributes?: Record<string, string>; status?: 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' }): Promise<UserRecord>;
-  createOidcProvider(userPoolId: string, input: { name: string; issuer: string; clientId: string; clientSecret: string; attributeMapping?: Record<string, string>; method?: 'GET' | 'POST'; identifiers?: string[] }): Promise<void>;
+/** An app client as CreateUserPoolClient returned it. */
+export interface AppClient {
+  clientId: string;
+  clientSecret?: string;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
+/** A user as AdminGetUser describes it. */
+export interface DescribedUser {
+  status: string;
+  attributes: Record<string, string>;
+}
+
+export type ClientSettings = Omit<Partial<CreateUserPoolClientCommandInput>, 'UserPoolId'>;
+
+export interface HostedServer {
+  url: string;
+  server: TestServer;
+  /** The cognito-idp client (root credentials) the set-up calls go through. */
+  idp: CognitoIdentityProviderClient;
+  /** The pool's token issuer, `<public URL>/<userPoolId>` (aws-surface.md §7.4). */
+  issuer(userPoolId: string): string;
+  close(): Promise<void>;
+  createPool(name?: string): Promise<{ id: string }>;
+  createDomain(userPoolId: string, domain: string): Promise<void>;
+  createClient(userPoolId: string, settings?: ClientSettings): Promise<AppClient>;
+  createUser(userPoolId: string, username: string, password: string, options?: { attributes?: Record<string, string>; status?: 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' }): Promise<void>;
+  createOidcProvider(userPoolId: string, input: { name: string; issuer: string; clientId: string; clientSecret: string; attributeMapping?: Record<string, string>; method?: 'GET' | 'POST'; identifiers?: string[] }): Promise<void>;
+  /** AdminGetUser; undefined for UserNotFoundException. */
+  describeUser(userPoolId: string, username: string): Promise<DescribedUser | undefined>;
 }
 
 export async function startHostedServer(options: { clock?: () => Date } = {}): Promise<HostedServer> {
-  const clock = options.clock ?? (() => new Date());
-  const log = pino({ level: process.env.TESSERA_TEST_LOG ?? 'silent' });
-  const dataDir = mkdtempSync(join(tmpdir(), 'tessera-oauth2-'));
-  const storage = await openStorage({ dataDir, log });
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const userPools = createUserPools({ storage, clock, publicUrl: url, region: 'us-east-1', accountId: '123456789012', log });
-  const app = buildHttpServer({
-    // This harness serves the hosted endpoints only; the AWS APIs are not under test here.
-    awsEndpoint: async (_request, reply) => {
-      reply.code(404).send();
-    },
-    health: async () => ({ ok: true }),
-    indexPage: () => '',
-    log,
-    routes: [oauth2Routes({ userPools, storage, clock, publicUrl: url, log })],
-  });
-  await app.listen({ port, host: '127.0.0.1' });
-  const { directory, users } = userPools.internals;
+  const server = await startTestServer(options.clock ? { clock: options.clock } : {});
+  const idp = new CognitoIdentityProviderClient({ endpoint: server.url, region: server.region, credentials: server.rootCredentials, maxAttempts: 1 });
+  const publicUrl = server.tessera.config.publicUrl;
 
   return {
-    url,
-    userPools,
+    url: publicUrl,
+    server,
+    idp,
+    issuer: (userPoolId) => `${publicUrl}/${userPoolId}`,
     async close() {
-      await app.close();
-      await storage.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      idp.destroy();
+      await server.close();
     },
-    createPool: (name = 'pool') => directory.createPool({ PoolName: name }),
+    async createPool(name = 'pool') {
+      return { id: (await idp.send(new CreateUserPoolCommand({ PoolName: name }))).UserPool!.Id! };
+    },
     async createDomain(userPoolId, domain) {
-      await directory.createDomain({ UserPoolId: userPoolId, Domain: domain });
+      await idp.send(new CreateUserPoolDomainCommand({ UserPoolId: userPoolId, Domain: domain }));
     },
-    createClient: (userPoolId, settings = {}) =>
-      directory.createClient({
-        UserPoolId: userPoolId,
-        ClientName: 'web',
-        CallbackURLs: [APP_CALLBACK],
-        LogoutURLs: [APP_LOGOUT],
-        AllowedOAuthFlows: ['code', 'implicit'],
-        AllowedOAuthScopes: ['openid', 'email', 'profile'],
-        AllowedOAuthFlowsUserPoolClient: true,
-        SupportedIdentityProviders: ['COGNITO'],
-        ...settings,
-      }),
+    async createClient(userPoolId, settings = {}) {
+      const created = await idp.send(
+        new CreateUserPoolClientCommand({
+          ClientName: 'web',
+          CallbackURLs: [APP_CALLBACK],
+          LogoutURLs: [APP_LOGOUT],
+          AllowedOAuthFlows: ['code', 'implicit'],
+          AllowedOAuthScopes: ['openid', 'email', 'profile'],
+          AllowedOAuthFlowsUserPoolClient: true,
+          SupportedIdentityProviders: ['COGNITO'],
+          ...settings,
+          UserPoolId: userPoolId,
+        }),
+      );
+      const client = created.UserPoolClient!;
+      return { clientId: client.ClientId!, ...(client.ClientSecret ? { clientSecret: client.ClientSecret } : {}) };
+    },
     async createUser(userPoolId, username, password, opts = {}) {
-      const pool = (await userPools.getPool(userPoolId))!;
-      const status = opts.status ?? 'CONFIRMED';
-      const user = await users.create(pool, { username, attributes: opts.attributes ?? {}, status });
-      return users.setPassword(pool, user, password, status);
+      const UserAttributes = Object.entries(opts.attributes ?? {}).map(([Name, Value]) => ({ Name, Value }));
+      if (opts.status === 'FORCE_CHANGE_PASSWORD') {
+        await idp.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: username, TemporaryPassword: password, MessageAction: 'SUPPRESS', UserAttributes }));
+        return;
+      }
+      await idp.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: username, MessageAction: 'SUPPRESS', UserAttributes }));
+      await idp.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: username, Password: password, Permanent: true }));
     },
     async createOidcProvider(userPoolId, input) {
-      await directory.createIdentityProvider({
-        UserPoolId: userPoolId,
-        ProviderName: input.name,
-        ProviderType: 'OIDC',
-        ProviderDetails: {
-          client_id: input.clientId,
-          client_secret: input.clientSecret,
-          authorize_scopes: 'openid email profile',
-          oidc_issuer: input.issuer,
-          attributes_request_method: input.method ?? 'GET',
-        },
-        AttributeMapping: input.attributeMapping ?? { username: 'sub', email: 'email' },
-        ...(input.identifiers ? { IdpIdentifiers: input.identifiers } : {}),
-      });
+      await idp.send(
+        new CreateIdentityProviderCommand({
+          UserPoolId: userPoolId,
+          ProviderName: input.name,
+          ProviderType: 'OIDC',
+          ProviderDetails: {
+            client_id: input.clientId,
+            client_secret: input.clientSecret,
+            authorize_scopes: 'openid email profile',
+            oidc_issuer: input.issuer,
+            attributes_request_method: input.method ?? 'GET',
+          },
+          AttributeMapping: input.attributeMapping ?? { username: 'sub', email: 'email' },
+          ...(input.identifiers ? { IdpIdentifiers: input.identifiers } : {}),
+        }),
+      );
+    },
+    async describeUser(userPoolId, username) {
+      try {
+        const user = await idp.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }));
+        return { status: user.UserStatus!, attributes: Object.fromEntries((user.UserAttributes ?? []).map((a) => [a.Name!, a.Value ?? ''])) };
+      } catch (err) {
+        if ((err as Error).name === 'UserNotFoundException') return undefined;
+        throw err;
+      }
     },
   };
 }

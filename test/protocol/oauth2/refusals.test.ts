@@ -7,18 +7,17 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { Browser, parseForm } from '../../e2e/oauth2/harness/browser.js';
-import { APP_CALLBACK, APP_LOGOUT, startHostedServer, type HostedServer } from './harness.js';
+import { APP_CALLBACK, APP_LOGOUT, startHostedServer, type AppClient, type HostedServer } from './harness.js';
 import { authorizeUrl, callbackParams, signInWithPassword, tokenRequest } from './flow.js';
-import type { ClientRecord } from '../../../src/services/cognito-idp/user-pools.js';
 
 const DOMAIN = 'refusals';
 
 describe('hosted endpoint refusals', () => {
   let server: HostedServer;
   let userPoolId: string;
-  let confidential: ClientRecord;
-  let other: ClientRecord;
-  let publicClient: ClientRecord;
+  let confidential: AppClient;
+  let other: AppClient;
+  let publicClient: AppClient;
 
   const verifier = randomBytes(32).toString('base64url');
   const challenge = createHash('sha256').update(verifier).digest('base64url');

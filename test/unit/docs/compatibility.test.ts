@@ -1,7 +1,8 @@
 /**
  * docs/compatibility.md against the code: the models it must cover, the operations the server
- * registers and answers, the official-SDK tests that back `supported`, and the generator
- * (scripts/gen-compat.mjs) that writes its tables.
+ * registers and answers, the official-SDK tests that back `supported`, the hosted OAuth 2.0 /
+ * OpenID Connect routes of the user pools, and the generator (scripts/gen-compat.mjs) that
+ * writes its tables.
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,8 +12,8 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServiceName } from '../../../src/wire/operation.js';
 import { repoRoot } from '../../helpers/paths.js';
-import { generatedBlock, readDoc, tableRows } from './markdown.js';
-import { MODELS, registeredOperations, wireServedOperations } from './registry.js';
+import { generatedBlock, readDoc, section, tableRows } from './markdown.js';
+import { hostedRoutes, MODELS, registeredOperations, unservedRoutes, wireServedOperations } from './registry.js';
 
 const STATUSES = ['supported', 'partial', 'not yet'] as const;
 type Status = (typeof STATUSES)[number];
@@ -23,7 +24,7 @@ interface Row {
 }
 
 /** The services whose every operation the document must list. */
-const TABLED: ServiceName[] = ['iam', 'sts', 'cognito-identity'];
+const TABLED: ServiceName[] = ['iam', 'sts', 'cognito-identity', 'cognito-idp'];
 
 function rowsOf(doc: string, service: ServiceName): Row[] {
   const block = generatedBlock(doc, service);
@@ -48,7 +49,7 @@ before(async () => {
   onTheWire = await wireServedOperations();
 });
 
-test('lists every IAM, STS and Cognito Identity operation of the models exactly once', () => {
+test('lists every IAM, STS, Cognito Identity and Cognito user pools operation of the models exactly once', () => {
   for (const service of TABLED) {
     const names = rowsOf(doc, service).map((r) => r.name);
     const duplicates = names.filter((n, i) => names.indexOf(n) !== i);
@@ -59,6 +60,7 @@ test('lists every IAM, STS and Cognito Identity operation of the models exactly 
   assert.equal(rowsOf(doc, 'iam').length, 176);
   assert.equal(rowsOf(doc, 'sts').length, 11);
   assert.equal(rowsOf(doc, 'cognito-identity').length, 23);
+  assert.equal(rowsOf(doc, 'cognito-idp').length, 122);
 });
 
 test('marks supported or partial only operations the server registers', () => {
@@ -93,14 +95,49 @@ test('the registry and the running server agree on what is served', () => {
   }
 });
 
-test('says Cognito user pools are not served, and the server serves none of their operations', () => {
-  assert.match(doc, /\*\*Cognito user pools\*\*[^\n]*\n?[^\n]*not served yet/);
-  assert.equal(generatedBlock(doc, 'cognito-idp'), undefined, 'no user-pool table while nothing is served');
-  assert.deepEqual([...registered.get('cognito-idp')!], []);
-  assert.deepEqual([...onTheWire.get('cognito-idp')!], []);
+test('serves Cognito user pools: the table marks their core operations served and a running server answers them', () => {
+  // Guards against the whole service silently dropping out of app.ts (every row would turn `not yet`).
+  const served = rowsOf(doc, 'cognito-idp').filter((r) => r.status !== 'not yet').map((r) => r.name);
+  for (const name of ['CreateUserPool', 'InitiateAuth', 'RespondToAuthChallenge', 'SignUp']) {
+    assert.ok(served.includes(name), `${name} is marked served`);
+    assert.ok(onTheWire.get('cognito-idp')!.has(name), `${name} is answered by a running server`);
+  }
 });
 
-/** Operation names whose Command an official-SDK test sends (`new <Name>Command(`), outside this folder. */
+/** The official SDK v3 client package of each service. */
+const SDK_PACKAGES: Record<string, ServiceName> = {
+  '@aws-sdk/client-iam': 'iam',
+  '@aws-sdk/client-sts': 'sts',
+  '@aws-sdk/client-cognito-identity': 'cognito-identity',
+  '@aws-sdk/client-cognito-identity-provider': 'cognito-idp',
+};
+
+/** `<service>:<Operation>` for each `new <Name>Command(` whose Command the file imports from that service's client package. */
+function sdkCommandsSent(text: string): Set<string> {
+  const source = new Map<string, ServiceName>();
+  for (const m of text.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'(@aws-sdk\/client-[a-z-]+)'/g)) {
+    const service = SDK_PACKAGES[m[2]!];
+    if (!service) continue;
+    for (const name of m[1]!.split(',').map((n) => n.trim()).filter(Boolean)) source.set(name, service);
+  }
+  const out = new Set<string>();
+  for (const m of text.matchAll(/new (\w+)Command\(/g)) {
+    const service = source.get(`${m[1]!}Command`);
+    if (service) out.add(`${service}:${m[1]!}`);
+  }
+  return out;
+}
+
+test('credits an SDK Command only to the service whose client package it is imported from', () => {
+  const text = [
+    "import { GetUserCommand, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';",
+    "import { CreateRoleCommand } from '@aws-sdk/client-iam';",
+    'await idp.send(new GetUserCommand({})); await iam.send(new CreateRoleCommand({})); new OtherCommand();',
+  ].join('\n');
+  assert.deepEqual([...sdkCommandsSent(text)].sort(), ['cognito-idp:GetUser', 'iam:CreateRole']);
+});
+
+/** `<service>:<Operation>` pairs an official-SDK test sends, outside this folder. */
 function sdkTestedOperations(): Set<string> {
   const found = new Set<string>();
   const here = join('test', 'unit', 'docs');
@@ -110,7 +147,7 @@ function sdkTestedOperations(): Set<string> {
       if (entry.isDirectory()) {
         if (relative(repoRoot, p) !== here) walk(p);
       } else if (p.endsWith('.ts')) {
-        for (const m of readFileSync(p, 'utf8').matchAll(/new (\w+)Command\(/g)) found.add(m[1]!);
+        for (const key of sdkCommandsSent(readFileSync(p, 'utf8'))) found.add(key);
       }
     }
   };
@@ -122,7 +159,7 @@ test('marks supported only operations that an official-SDK test sends', () => {
   const tested = sdkTestedOperations();
   assert.ok(tested.size > 0, 'found the SDK tests under test/');
   for (const service of TABLED) {
-    const untested = rowsOf(doc, service).filter((r) => r.status === 'supported' && !tested.has(r.name)).map((r) => r.name);
+    const untested = rowsOf(doc, service).filter((r) => r.status === 'supported' && !tested.has(`${service}:${r.name}`)).map((r) => r.name);
     assert.deepEqual(untested, [], `${service}: supported without an SDK test`);
   }
 });
@@ -131,6 +168,46 @@ test('names the gaps of every partial operation in its notes', () => {
   for (const service of TABLED) {
     const silent = rowsOf(doc, service).filter((r) => r.status === 'partial' && r.notes.length < 10).map((r) => r.name);
     assert.deepEqual(silent, [], `${service}: partial without notes`);
+  }
+});
+
+const HOSTED = 'Hosted sign-in (OAuth 2.0 / OpenID Connect)';
+
+/** The hosted-endpoint table: one row per path, methods comma-separated, `<param>` placeholders. */
+function hostedRows(): Array<{ methods: string[]; path: string; status: string; notes: string }> {
+  return tableRows(section(doc, HOSTED))
+    .filter((cells) => cells[0] !== 'Method')
+    .map((cells) => {
+      assert.equal(cells.length, 4, `row '${cells.join(' | ')}' has Method, Path, Status and Notes`);
+      const [methods, path, status, notes] = cells as [string, string, string, string];
+      assert.match(path, /^`\/[^`]*`$/, `path ${path} is code, relative to the public URL`);
+      return { methods: methods.split(',').map((m) => m.trim()), path: path.slice(1, -1), status, notes };
+    });
+}
+
+/** `/auth/<domain>/logout` → `/auth/:domain/logout` (fastify's parameter syntax). */
+const asRoute = (path: string) => path.replace(/<([A-Za-z]+)>/g, ':$1');
+
+test('lists in the hosted sign-in table exactly the routes the hosted OAuth 2.0 / OIDC endpoints register', async () => {
+  const documented = hostedRows().flatMap((r) => r.methods.map((m) => `${m} ${asRoute(r.path)}`));
+  const duplicates = documented.filter((d, i) => documented.indexOf(d) !== i);
+  assert.deepEqual(duplicates, [], 'routes listed more than once');
+  const registeredRoutes = (await hostedRoutes()).map((r) => `${r.method} ${r.url}`);
+  assert.ok(registeredRoutes.length >= 8, `found the hosted routes (${registeredRoutes.join(', ')})`);
+  assert.deepEqual([...documented].sort(), [...registeredRoutes].sort());
+});
+
+test('every hosted endpoint the table lists is a route of a real server', async () => {
+  const routes = hostedRows().flatMap((r) => r.methods.map((method) => ({ method, url: asRoute(r.path) })));
+  const missing = (await unservedRoutes(routes)).map((r) => `${r.method} ${r.url}`);
+  assert.deepEqual(missing, [], 'listed but not served by createTessera');
+});
+
+test('gives each hosted endpoint a status, and names the gaps of partial ones', () => {
+  for (const r of hostedRows()) {
+    assert.ok((STATUSES as readonly string[]).includes(r.status), `${r.path}: status '${r.status}'`);
+    assert.notEqual(r.status, 'not yet', `${r.path}: an endpoint in the table is served`);
+    if (r.status === 'partial') assert.ok(r.notes.length >= 10, `${r.path}: partial without notes`);
   }
 });
 

@@ -8,6 +8,13 @@
  *   protocol's "no such operation" code (awsQuery `InvalidAction`, awsJson1_1
  *   `UnknownOperationException`). This also catches a service wired into app.ts that the first
  *   list does not know about.
+ *
+ * And the hosted OAuth 2.0 / OpenID Connect routes of the user pools two ways:
+ *
+ * - `hostedRoutes`: every route `oauth2Routes` (src/services/oauth2) registers, caught with
+ *   fastify's onRoute hook on a bare instance;
+ * - `unservedRoutes`: which of some routes a real Tessera (createTessera) does not serve,
+ *   asked of its router (`hasRoute`), so a route dropped from app.ts is caught.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +23,10 @@ import { cognitoIdentityModel, cognitoIdpModel, iamModel, stsModel, type Service
 import type { ServiceName } from '../../../src/wire/operation.js';
 import { loadConfig } from '../../../src/config/index.js';
 import { createTessera } from '../../../src/app.js';
+import { openStorage } from '../../../src/storage/index.js';
+import { createUserPools } from '../../../src/services/cognito-idp/index.js';
+import { oauth2Routes } from '../../../src/services/oauth2/index.js';
+import Fastify, { type HTTPMethods } from 'fastify';
 import pino from 'pino';
 
 export const MODELS: Record<ServiceName, ServiceModel> = {
@@ -84,6 +95,52 @@ export async function wireServedOperations(): Promise<Map<ServiceName, Set<strin
       }
     }
     return out;
+  } finally {
+    await tessera.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export interface Route {
+  method: string;
+  url: string;
+}
+
+const PUBLIC_URL = 'http://127.0.0.1:4590';
+
+export async function hostedRoutes(): Promise<Route[]> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tessera-docs-routes-'));
+  const log = pino({ level: 'silent' });
+  const storage = await openStorage({ dataDir, log });
+  const app = Fastify();
+  try {
+    const routes: Route[] = [];
+    app.addHook('onRoute', (route) => {
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      // HEAD is added by fastify for every GET; the table lists what the code registers.
+      for (const method of methods) if (method !== 'HEAD') routes.push({ method, url: route.url });
+    });
+    const clock = () => new Date();
+    const userPools = createUserPools({ storage, clock, publicUrl: PUBLIC_URL, region: 'us-east-1', accountId: ACCOUNT, log });
+    oauth2Routes({ userPools, storage, clock, publicUrl: PUBLIC_URL, log })(app);
+    await app.ready();
+    return routes;
+  } finally {
+    await app.close();
+    await storage.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export async function unservedRoutes(routes: readonly Route[]): Promise<Route[]> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tessera-docs-served-routes-'));
+  const tessera = await createTessera(
+    loadConfig({ dataDir, accountId: ACCOUNT, rootAccessKeyId: 'AKIADOCSREGISTRY0002', rootSecretAccessKey: 'docs-registry-secret-0000000000000000', logLevel: 'silent' }),
+    { logger: pino({ level: 'silent' }) },
+  );
+  try {
+    await tessera.http.ready();
+    return routes.filter((r) => !tessera.http.hasRoute({ method: r.method as HTTPMethods, url: r.url }));
   } finally {
     await tessera.close();
     rmSync(dataDir, { recursive: true, force: true });

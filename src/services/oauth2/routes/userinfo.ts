@@ -8,7 +8,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Hosted } from '../context.js';
 import { resolveDomain, sendJson } from '../http.js';
 import { userInfoClaims } from '../userinfo-claims.js';
-import { findUser } from '../deps.js';
 
 const BAD_REQUEST = 'error="invalid_request", error_description="Bad OAuth2 request at UserInfo Endpoint"';
 const BAD_TOKEN = 'error="invalid_token", error_description="Access token is expired, disabled, or deleted, or the user has globally signed out."';
@@ -40,7 +39,7 @@ async function userInfo(hosted: Hosted, request: FastifyRequest, reply: FastifyR
   }
   if (verified.userPoolId !== domain.userPoolId || !verified.scopes.includes('openid')) return refuse(reply, 401, BAD_TOKEN);
   const [user, client] = await Promise.all([
-    findUser(hosted.userPools, verified.userPoolId, verified.username),
+    hosted.userPools.getUser(verified.userPoolId, verified.username),
     hosted.userPools.getClient(verified.clientId),
   ]);
   if (!user || !user.enabled || !client) return refuse(reply, 401, BAD_TOKEN);
