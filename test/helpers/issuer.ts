@@ -12,12 +12,9 @@ import { createHmac, constants, generateKeyPairSync, KeyObject, sign as nodeSign
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { makeTestCertificates } from './tls.js';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
 
-type CryptoKeyPair = webcrypto.CryptoKeyPair;
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
 export type SigningAlg = 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512';
 
@@ -87,46 +84,6 @@ export function jwsSign(alg: string, key: KeyObject | undefined, data: Buffer, h
 
 const b64u = (b: Uint8Array | string) => Buffer.from(b).toString('base64url');
 
-async function makeCertificates(names: Array<{ type: 'ip' | 'dns'; value: string }>) {
-  const alg = { name: 'ECDSA', namedCurve: 'P-256' } as const;
-  const sig = { name: 'ECDSA', hash: 'SHA-256' } as const;
-  const caKeys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const leafKeys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const notBefore = new Date(Date.now() - 3600_000);
-  const notAfter = new Date(Date.now() + 2 * 86400_000);
-  const ca = await x509.X509CertificateGenerator.createSelfSigned({
-    name: 'CN=Tessera Test Root CA',
-    notBefore,
-    notAfter,
-    keys: caKeys as never,
-    signingAlgorithm: sig,
-    extensions: [
-      new x509.BasicConstraintsExtension(true, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-      await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey as never),
-    ],
-  });
-  const leaf = await x509.X509CertificateGenerator.create({
-    subject: 'CN=127.0.0.1',
-    issuer: ca.subject,
-    notBefore,
-    notAfter,
-    publicKey: leafKeys.publicKey as never,
-    signingKey: caKeys.privateKey as never,
-    signingAlgorithm: sig,
-    extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-      new x509.ExtendedKeyUsageExtension(['1.3.6.1.5.5.7.3.1']),
-      new x509.SubjectAlternativeNameExtension(names),
-      await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey as never),
-    ],
-  });
-  const leafKeyDer = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', leafKeys.privateKey));
-  const leafKeyPem = `-----BEGIN PRIVATE KEY-----\n${leafKeyDer.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END PRIVATE KEY-----\n`;
-  return { caPem: ca.toString('pem'), leafPem: leaf.toString('pem'), leafKeyPem };
-}
-
 export interface StartIssuerOptions {
   /** Issuer path after the origin, e.g. '/tenant-1' (default none). */
   path?: string;
@@ -138,7 +95,7 @@ export interface StartIssuerOptions {
 
 export async function startIssuer(options: StartIssuerOptions = {}): Promise<TestIssuer> {
   const path = (options.path ?? '').replace(/\/$/, '');
-  const { caPem, leafPem, leafKeyPem } = await makeCertificates(options.names ?? [{ type: 'ip', value: '127.0.0.1' }, { type: 'dns', value: 'localhost' }]);
+  const { caPem, leafPem, leafKeyPem } = await makeTestCertificates(options.names ?? [{ type: 'ip', value: '127.0.0.1' }, { type: 'dns', value: 'localhost' }]);
   const keys: IssuerKey[] = [];
   const overrides = new Map<string, RouteHandler>();
   let jwksOverride: unknown;
