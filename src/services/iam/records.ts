@@ -81,18 +81,8 @@ export interface StoredSamlProvider {
   createDate: string;
 }
 
-/** What STS and the authoriser see of a role. */
-export interface RoleRecord {
-  roleName: string;
-  roleId: string;
-  arn: string;
-  path: string;
-  assumeRolePolicyDocument: string;
-  maxSessionDuration: number;
-  description?: string;
-  tags: Tag[];
-  createDate: Date;
-}
+/** What STS and the authoriser see of a role: the stored record with a real Date. */
+export type RoleRecord = Omit<StoredRole, 'createDate'> & { createDate: Date };
 
 export interface OidcProviderRecord {
   arn: string;
