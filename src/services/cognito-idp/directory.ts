@@ -17,6 +17,8 @@ export interface DirectoryContext {
   random: Random;
   region: string;
   accountId: string;
+  /** The pool's custom scopes (resource-servers.ts), which AllowedOAuthScopes may name. */
+  customScopes: (userPoolId: string) => Promise<Set<string>>;
 }
 
 type Input = Record<string, any>;
@@ -119,7 +121,7 @@ export function createDirectory(ctx: DirectoryContext) {
       await stores.clients.delete(id);
     }
     if (pool.domain) await stores.domains.delete(pool.domain);
-    for (const c of [stores.idps, stores.groups, stores.users, stores.userSubs, stores.aliases, stores.links, stores.codes] as const) {
+    for (const c of [stores.idps, stores.resourceServers, stores.groups, stores.users, stores.userSubs, stores.aliases, stores.links, stores.codes] as const) {
       for (const { id } of await listAll<unknown>(c as never, prefix)) await (c as { delete(id: string): Promise<boolean> }).delete(id);
     }
     await stores.pools.delete(userPoolId);
@@ -173,8 +175,11 @@ export function createDirectory(ctx: DirectoryContext) {
     if (input.DefaultRedirectURI && !callbacks.includes(input.DefaultRedirectURI)) {
       throw invalidParameter('DefaultRedirectURI must be one of the CallbackURLs.', 'idp.client.default-redirect', input.DefaultRedirectURI);
     }
+    // Reserved scopes, or `<identifier>/<scope>` of one of the pool's resource servers (M-IDP
+    // AllowedOAuthScopes; ScopeDoesNotExistException otherwise).
+    const custom = scopes.some((s) => !RESERVED_SCOPES.has(s)) ? await ctx.customScopes(pool.id) : new Set<string>();
     for (const s of scopes) {
-      if (!RESERVED_SCOPES.has(s)) throw idpError('ScopeDoesNotExistException', `Invalid scope requested: ${s}`, { check: 'idp.client.scope', actual: s });
+      if (!RESERVED_SCOPES.has(s) && !custom.has(s)) throw idpError('ScopeDoesNotExistException', `Invalid scope requested: ${s}`, { check: 'idp.client.scope', actual: s });
     }
     const providers: string[] = input.SupportedIdentityProviders ?? [];
     for (const p of providers) {

@@ -114,6 +114,16 @@ export interface GroupRecord {
   lastModifiedAt: number;
 }
 
+/** ResourceServerType (M-IDP CreateResourceServer): custom scopes are `<identifier>/<ScopeName>`. */
+export interface ResourceServerRecord {
+  userPoolId: string;
+  identifier: string;
+  name: string;
+  scopes: Array<{ ScopeName: string; ScopeDescription: string }>;
+  createdAt: number;
+  lastModifiedAt: number;
+}
+
 export interface DomainRecord {
   domain: string;
   userPoolId: string;

@@ -7,6 +7,7 @@
  *   cognito-idp.domains        <domain prefix>                  (the database makes domains unique)
  *   cognito-idp.idps           <userPoolId>/<ProviderName>
  *   cognito-idp.groups         <userPoolId>/<GroupName>
+ *   cognito-idp.resource-servers <userPoolId>/<Identifier>     (custom scopes)
  *   cognito-idp.users          <userPoolId>/<username key>      (key lower-cased in case-insensitive pools)
  *   cognito-idp.user-subs      <userPoolId>/<sub> → { username }
  *   cognito-idp.aliases        <userPoolId>/<attribute>/<value> → { username }  (email / phone sign-in)
@@ -28,6 +29,7 @@ import type {
   GroupRecord,
   IdentityProviderRecord,
   LinkRecord,
+  ResourceServerRecord,
   UserPoolClientRecord,
   UserPoolRecord,
   UserRecord,
@@ -40,6 +42,7 @@ export interface Stores {
   domains: Collection<DomainRecord>;
   idps: Collection<IdentityProviderRecord>;
   groups: Collection<GroupRecord>;
+  resourceServers: Collection<ResourceServerRecord>;
   users: Collection<UserRecord>;
   userSubs: Collection<{ username: string }>;
   aliases: Collection<{ username: string }>;
@@ -57,6 +60,7 @@ export function openStores(storage: Storage): Stores {
     domains: storage.collection('cognito-idp.domains'),
     idps: storage.collection('cognito-idp.idps'),
     groups: storage.collection('cognito-idp.groups'),
+    resourceServers: storage.collection('cognito-idp.resource-servers'),
     users: storage.collection('cognito-idp.users'),
     userSubs: storage.collection('cognito-idp.user-subs'),
     aliases: storage.collection('cognito-idp.aliases'),

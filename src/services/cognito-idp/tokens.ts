@@ -8,6 +8,8 @@
  *    cognito:roles / cognito:preferred_role, identities (JSON array), nonce.
  *  - Access token: sub, cognito:groups, iss, client_id, origin_jti, event_id, token_use "access",
  *    scope, auth_time, exp, iat, jti, username; no aud.
+ *  - client_credentials access token: sub = client_id, client_id, token_use "access", scope
+ *    (custom scopes only), auth_time, iat, exp, jti, version 2; no username (signClientCredentials).
  *  - Refresh token: `<origin_jti>.<256 random bits, base64url>`; only sha256 of the random part is
  *    stored, in the authentication's record, so RevokeToken / GlobalSignOut / expiry are checked
  *    there. Refreshing keeps origin_jti and auth_time and issues no new refresh token.
@@ -208,6 +210,34 @@ export function createTokens(ctx: TokensContext) {
     return { ...signed, ...(refreshToken ? { refreshToken } : {}) };
   }
 
+  /**
+   * The access token of a client_credentials grant (CG:token-endpoint; aws-surface.md §8.2):
+   * no user, so `sub` is the app client id and there is no `username`, `origin_jti` or
+   * `cognito:groups`; `version: 2` as Cognito's machine-to-machine tokens carry; the lifetime is
+   * the client's AccessTokenValidity. No authentication record is kept: nothing can refresh or
+   * revoke it, and user-pool APIs and userInfo refuse it (it names no user).
+   */
+  async function signClientCredentials(userPoolId: string, client: UserPoolClientRecord, scopes: string[]): Promise<{ accessToken: string; expiresIn: number }> {
+    const iat = nowSeconds();
+    const expiresIn = lifetime(client.accessTokenValidity, client.tokenValidityUnits.AccessToken);
+    const accessToken = await ring(userPoolId).signJwt(
+      {
+        sub: client.clientId,
+        token_use: 'access',
+        scope: scopes.join(' '),
+        auth_time: iat,
+        iss: issuer(userPoolId),
+        exp: iat + expiresIn,
+        iat,
+        version: 2,
+        jti: newUuid(ctx.random),
+        client_id: client.clientId,
+      },
+      { typ: 'JWT' },
+    );
+    return { accessToken, expiresIn };
+  }
+
   /** The authentication a refresh token belongs to, after every check; throws NotAuthorizedException. */
   async function openRefreshToken(clientId: string, refreshToken: string): Promise<AuthEventRecord> {
     const dot = refreshToken.indexOf('.');
@@ -247,7 +277,7 @@ export function createTokens(ctx: TokensContext) {
     return claims;
   }
 
-  return { ring, issuer, issue, sign, openRefreshToken, revoke, isRevoked, poolOfIssuer, verifySigned, groupsOf };
+  return { ring, issuer, issue, sign, signClientCredentials, openRefreshToken, revoke, isRevoked, poolOfIssuer, verifySigned, groupsOf };
 }
 
 export type Tokens = ReturnType<typeof createTokens>;

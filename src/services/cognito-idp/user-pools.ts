@@ -17,7 +17,8 @@ import type { SigningKeyRing } from '../../keys/signing-keys.js';
 import { Refusal } from '../../errors/index.js';
 import { createChallenges, type Challenges } from './challenges.js';
 import { createDirectory, type Directory } from './directory.js';
-import { idpError, MSG, notAuthorized, tokenRefusal } from './errors.js';
+import { createResourceServers, type ResourceServers } from './resource-servers.js';
+import { clientNotFound, idpError, MSG, notAuthorized, tokenRefusal } from './errors.js';
 import type { Random } from './ids.js';
 import { burnPasswordCheck, verifyPassword } from './passwords.js';
 import type { CodeRecord, DomainRecord, IdentityProviderRecord, UserPoolClientRecord, UserPoolRecord, UserRecord } from './records.js';
@@ -77,6 +78,13 @@ export interface UserPools {
   /** FORCE_CHANGE_PASSWORD → CONFIRMED with a new (policy-checked) password and optional attributes. */
   completeNewPassword(userPoolId: string, username: string, newPassword: string, attributes?: Record<string, string>): Promise<UserRecord>;
   issueTokens(input: { userPoolId: string; clientId: string; username: string; scopes: string[]; nonce?: string; authTime?: number; refresh: boolean; via: 'api' | 'hosted' }): Promise<{ idToken?: string; accessToken: string; refreshToken?: string; expiresIn: number }>;
+  /**
+   * The access token of a client_credentials grant (aws-surface.md §8.2). The client must be
+   * confidential with the client_credentials flow enabled (else InvalidOAuthFlowException);
+   * `scopes` (undefined = all) must each be one of the client's AllowedOAuthScopes that is a
+   * custom scope the pool still defines (else ScopeDoesNotExistException, also when none remain).
+   */
+  issueClientCredentialsToken(clientId: string, scopes?: readonly string[]): Promise<{ accessToken: string; expiresIn: number; scopes: string[] }>;
   refreshTokens(clientId: string, refreshToken: string): Promise<{ idToken?: string; accessToken: string; expiresIn: number }>;
   revokeRefreshToken(clientId: string, refreshToken: string): Promise<void>;
   verifyAccessToken(token: string): Promise<{ userPoolId: string; username: string; clientId: string; scopes: string[]; claims: Record<string, unknown> }>;
@@ -86,13 +94,14 @@ export interface UserPools {
   /** Tessera-specific admin read path: the live confirmation / reset codes of a user (no mail is sent). */
   lastCodes(userPoolId: string, username: string): Promise<Array<Pick<CodeRecord, 'purpose' | 'code' | 'issuedAt' | 'expiresAt'>>>;
   /** Building blocks for the cognito-idp operations. */
-  readonly internals: { stores: Stores; directory: Directory; users: Users; tokens: Tokens; challenges: Challenges; clock: () => Date; log: Logger; random: Random };
+  readonly internals: { stores: Stores; directory: Directory; resourceServers: ResourceServers; users: Users; tokens: Tokens; challenges: Challenges; clock: () => Date; log: Logger; random: Random };
 }
 
 export function createUserPools(deps: UserPoolsDeps): UserPools {
   const random = deps.random ?? randomBytes;
   const stores = openStores(deps.storage);
-  const directory = createDirectory({ stores, clock: deps.clock, random, region: deps.region, accountId: deps.accountId });
+  const resourceServers = createResourceServers({ stores, clock: deps.clock });
+  const directory = createDirectory({ stores, clock: deps.clock, random, region: deps.region, accountId: deps.accountId, customScopes: resourceServers.customScopes });
   const users = createUsers({ stores, clock: deps.clock, random, log: deps.log });
   const tokens = createTokens({ stores, storage: deps.storage, clock: deps.clock, random, publicUrl: deps.publicUrl, ...(deps.keyRing ? { keyRing: deps.keyRing } : {}) });
   const challenges = createChallenges({ stores, clock: deps.clock, random });
@@ -152,6 +161,24 @@ export function createUserPools(deps: UserPoolsDeps): UserPools {
       ...(input.nonce !== undefined ? { nonce: input.nonce } : {}),
       ...(input.authTime !== undefined ? { authTime: input.authTime } : {}),
     });
+  }
+
+  async function issueClientCredentialsToken(clientId: string, requested?: readonly string[]) {
+    const client = await getClient(clientId);
+    if (!client) throw clientNotFound(clientId);
+    if (!client.clientSecret || !client.allowedOAuthFlowsUserPoolClient || !client.allowedOAuthFlows.includes('client_credentials')) {
+      throw idpError('InvalidOAuthFlowException', 'client_credentials flow is not enabled for this client.', { check: 'idp.client-credentials.flow', actual: clientId });
+    }
+    // Reserved scopes (openid, email …) name user data and mean nothing without a user.
+    const defined = await resourceServers.customScopes(client.userPoolId);
+    const allowed = client.allowedOAuthScopes.filter((s) => defined.has(s));
+    const granted = requested === undefined ? allowed : [...new Set(requested)];
+    for (const s of granted) {
+      if (!allowed.includes(s)) throw idpError('ScopeDoesNotExistException', `Invalid scope requested: ${s}`, { check: 'idp.client-credentials.scope', actual: s });
+    }
+    if (granted.length === 0) throw idpError('ScopeDoesNotExistException', 'No custom scope to grant.', { check: 'idp.client-credentials.scope' });
+    const signed = await tokens.signClientCredentials(client.userPoolId, client, granted);
+    return { ...signed, scopes: granted };
   }
 
   async function refreshTokens(clientId: string, refreshToken: string) {
@@ -262,6 +289,7 @@ export function createUserPools(deps: UserPoolsDeps): UserPools {
     authenticatePassword,
     completeNewPassword,
     issueTokens,
+    issueClientCredentialsToken,
     refreshTokens,
     revokeRefreshToken,
     verifyAccessToken,
@@ -274,7 +302,7 @@ export function createUserPools(deps: UserPoolsDeps): UserPools {
       const pool = await directory.requirePool(userPoolId);
       return (await users.lastCodes(pool, username)).map(({ purpose, code, issuedAt, expiresAt }) => ({ purpose, code, issuedAt, expiresAt }));
     },
-    internals: { stores, directory, users, tokens, challenges, clock: deps.clock, log: deps.log, random },
+    internals: { stores, directory, resourceServers, users, tokens, challenges, clock: deps.clock, log: deps.log, random },
   };
 }
 

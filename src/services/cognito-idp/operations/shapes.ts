@@ -1,10 +1,10 @@
 /**
  * Records → the AWS output shapes of aws-surface.md §7.1 (UserPoolType, UserPoolClientType,
- * IdentityProviderType, GroupType, UserType, DomainDescriptionType). Only what is listed here
- * reaches the wire: hashes, verifiers and internal fields never do.
+ * IdentityProviderType, GroupType, UserType, DomainDescriptionType, ResourceServerType). Only
+ * what is listed here reaches the wire: hashes, verifiers and internal fields never do.
  */
 import type { Operation, OperationContext } from '../../../wire/operation.js';
-import type { DomainRecord, GroupRecord, IdentityProviderRecord, UserPoolClientRecord, UserPoolRecord, UserRecord } from '../records.js';
+import type { DomainRecord, GroupRecord, IdentityProviderRecord, ResourceServerRecord, UserPoolClientRecord, UserPoolRecord, UserRecord } from '../records.js';
 import type { UserPools } from '../user-pools.js';
 
 const date = (s: number) => new Date(s * 1000);
@@ -76,6 +76,10 @@ export function identityProviderShape(p: IdentityProviderRecord) {
     CreationDate: date(p.createdAt),
     LastModifiedDate: date(p.lastModifiedAt),
   };
+}
+
+export function resourceServerShape(r: ResourceServerRecord) {
+  return { UserPoolId: r.userPoolId, Identifier: r.identifier, Name: r.name, Scopes: r.scopes };
 }
 
 export function groupShape(g: GroupRecord) {

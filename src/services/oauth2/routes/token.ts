@@ -4,8 +4,8 @@
  * authorization_code: the code is consumed with compare-and-swap (two concurrent redemptions
  * cannot both succeed, security.md O04), must be unexpired (5 min), issued to this client and
  * redirect_uri (O05), and its PKCE challenge must match the verifier in constant time (O03).
- * refresh_token: no new refresh token is returned. client_credentials: not yet (see
- * clientCredentials below).
+ * refresh_token: no new refresh token is returned. client_credentials: an access token for the
+ * client itself, custom scopes only (see clientCredentials below).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isServiceError } from '../../../errors/index.js';
@@ -114,10 +114,26 @@ async function refreshToken(hosted: Hosted, client: ClientRecord, params: Params
 }
 
 /**
- * client_credentials needs access tokens without a user (custom scopes only, §8.2), which the
- * user-pool service does not mint yet; refused as a grant this server does not support.
+ * client_credentials (CG:token-endpoint; RFC 6749 §4.4; aws-surface.md §8.2): confidential
+ * clients only — a public client is `invalid_client` (RFC 6749 §4.4.2: the client MUST
+ * authenticate); the client must allow the flow (`unauthorized_client`); `scope` is optional
+ * (absent = every custom scope the client is allowed) and each requested scope must be one of
+ * them (`invalid_scope`). The answer has no id_token and no refresh_token (RFC 6749 §4.4.3).
  */
-async function clientCredentials(_hosted: Hosted, client: ClientRecord, _params: Params): Promise<Record<string, unknown>> {
+async function clientCredentials(hosted: Hosted, client: ClientRecord, params: Params): Promise<Record<string, unknown>> {
+  if (client.clientSecret === undefined) {
+    throw new OAuthError('invalid_client', 'Client authentication failed', { check: 'oauth2.client-credentials.public', actual: client.clientId });
+  }
   requireFlow(client, 'client_credentials');
-  throw new OAuthError('unsupported_grant_type', 'client_credentials is not supported by this server yet');
+  const scope = params.get('scope');
+  const requested = scope === undefined ? undefined : scope.split(' ').filter((s) => s.length > 0);
+  if (requested !== undefined && requested.length === 0) throw new OAuthError('invalid_scope', undefined, { check: 'oauth2.client-credentials.scope', detail: 'empty scope' });
+  try {
+    const issued = await hosted.userPools.issueClientCredentialsToken(client.clientId, requested);
+    return { access_token: issued.accessToken, expires_in: issued.expiresIn, token_type: 'Bearer' };
+  } catch (err) {
+    if (isServiceError(err) && err.code === 'ScopeDoesNotExistException') throw new OAuthError('invalid_scope', undefined, { check: 'oauth2.client-credentials.scope', detail: err.message });
+    if (isServiceError(err) && err.code === 'InvalidOAuthFlowException') throw new OAuthError('unauthorized_client', undefined, { check: 'oauth2.client-credentials.flow' });
+    throw err;
+  }
 }
