@@ -19,7 +19,10 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
   UpdateIdentityPoolCommand,
+  GetCredentialsForIdentityCommand,
+  GetOpenIdTokenForDeveloperIdentityCommand,
 } from '@aws-sdk/client-cognito-identity';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { awsError, fixture, type Fixture } from './setup.js';
 import { startCognitoServer } from './server.js';
 
@@ -149,19 +152,53 @@ describe('Cognito Identity control plane', () => {
 });
 
 describe('Cognito Identity across a restart', () => {
-  it('keeps pools, identities and login links after the server restarts on the same data dir', async () => {
-    const first = await startCognitoServer({ keepDataDir: true });
+  it('keeps pools, identities, login links and signing keys: a token issued before the restart still buys credentials', async () => {
+    // The issuer is the public URL, so it must stay the same across the restart (as in production).
+    const publicUrl = 'http://tessera.restart.test';
+    const first = await startCognitoServer({ keepDataDir: true, publicUrl });
     const client = (url: string, credentials: { accessKeyId: string; secretAccessKey: string }) => new CognitoIdentityClient({ endpoint: url, region: first.region, credentials });
     let c = client(first.url, first.rootCredentials);
-    const pool = await c.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'durable', AllowUnauthenticatedIdentities: true }));
+    const pool = await c.send(
+      new CreateIdentityPoolCommand({ IdentityPoolName: 'durable', AllowUnauthenticatedIdentities: true, DeveloperProviderName: 'login.durable.app' }),
+    );
     const { IdentityId } = await c.send(new GetIdCommand({ IdentityPoolId: pool.IdentityPoolId }));
+    const dev = await c.send(
+      new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: pool.IdentityPoolId, Logins: { 'login.durable.app': 'user-1' }, TokenDuration: 3600 }),
+    );
+    const iam = new IAMClient({ endpoint: first.url, region: first.region, credentials: first.rootCredentials });
+    const role = await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'durable-auth',
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Federated: 'cognito-identity.amazonaws.com' },
+              Action: 'sts:AssumeRoleWithWebIdentity',
+              Condition: { StringEquals: { 'cognito-identity.amazonaws.com:aud': pool.IdentityPoolId } },
+            },
+          ],
+        }),
+      }),
+    );
+    iam.destroy();
+    await c.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: pool.IdentityPoolId, Roles: { authenticated: role.Role!.Arn! } }));
+    const jwksBefore = await (await fetch(`${first.url}/.well-known/jwks.json`)).json();
     c.destroy();
     await first.close();
-    const second = await startCognitoServer({ dataDir: first.dataDir });
+
+    const second = await startCognitoServer({ dataDir: first.dataDir, publicUrl });
     c = client(second.url, second.rootCredentials);
     try {
       assert.equal((await c.send(new DescribeIdentityPoolCommand({ IdentityPoolId: pool.IdentityPoolId }))).IdentityPoolName, 'durable');
       assert.equal((await c.send(new DescribeIdentityCommand({ IdentityId }))).IdentityId, IdentityId);
+      assert.deepEqual(await (await fetch(`${second.url}/.well-known/jwks.json`)).json(), jwksBefore);
+      // The developer token signed before the restart verifies after it.
+      const creds = await c.send(
+        new GetCredentialsForIdentityCommand({ IdentityId: dev.IdentityId!, Logins: { 'cognito-identity.amazonaws.com': dev.Token! } }),
+      );
+      assert.match(creds.Credentials!.AccessKeyId!, /^ASIA/);
     } finally {
       c.destroy();
       await second.close();
