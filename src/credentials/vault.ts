@@ -8,13 +8,12 @@
  * we sealed for this access key id (checks 'session-token.format' / '.key' / '.seal' /
  * '.claims'); kind 'ExpiredToken' from the second `expiresAt` on ('session-token.expired').
  */
-import { randomBytes } from 'node:crypto';
 import { Refusal } from '../errors/index.js';
 import type { Storage } from '../storage/contract.js';
 import { createSealingKeyRing, isSealingKid, type SealingKeyRing } from '../keys/index.js';
 import { decodeBase64Url } from '../tokens/base64url.js';
 import type { SessionClaims } from './principal.js';
-import { generateAccessKeyId, generateSecretAccessKey } from './ids.js';
+import { generateAccessKeyId, generateSecretAccessKey, pooledRandomBytes } from './ids.js';
 import { NONCE_BYTES, TAG_BYTES, TOKEN_PREFIX, decodeClaims, encodeClaims, seal, unseal } from './session-token.js';
 
 export type MintClaims = Omit<SessionClaims, 'accessKeyId' | 'secretAccessKey' | 'issuedAt' | 'expiresAt' | 'v'>;
@@ -53,7 +52,7 @@ function invalid(check: string, message: string, actual?: unknown): Refusal {
 }
 
 export function createCredentialVault(options: CredentialVaultOptions): CredentialVault {
-  const random = options.random ?? randomBytes;
+  const random = options.random ?? pooledRandomBytes;
   const ring = options.keyRing ?? createSealingKeyRing({ storage: options.storage, clock: options.clock, random });
 
   return {
