@@ -3,6 +3,11 @@
  * (every value is a bound parameter). Uniqueness comes from the (collection, id) primary key;
  * updates are compare-and-swap on the row's `version` column, so concurrent writers on one node
  * or many never lose an update (design.md §6).
+ *
+ * Reads run on the shared handle at once. Each write is a unit handed to the storage's WritePath
+ * (writes.ts), which either runs it immediately or, on SQLite, inside a group-commit batch; the
+ * unit's queries are identical either way, and inside a batch the compare-and-swap is decided
+ * against the current row under the write lock, so it succeeds on its first attempt.
  */
 import type { Kysely } from 'kysely';
 import {
@@ -15,6 +20,7 @@ import {
 import { checkKey, prefixSuccessor } from './ids.js';
 import { decodePageToken, encodePageToken } from './page-token.js';
 import type { Dialect, TesseraDatabase } from './schema.js';
+import type { WritePath } from './writes.js';
 
 /** The update lost the compare-and-swap race more times than the retry budget allows. */
 export class UpdateContentionError extends Error {
@@ -31,7 +37,10 @@ export interface DialectAdapter {
 }
 
 export interface CollectionDeps {
+  /** The shared handle, for reads. */
   db: Kysely<TesseraDatabase>;
+  /** Where write units run; see writes.ts. */
+  writes: WritePath;
   adapter: DialectAdapter;
   now: () => Date;
   /** Registers the operation as in flight so close() can wait for it. */
@@ -52,16 +61,18 @@ export class SqlCollection<T> implements Collection<T> {
     return this.deps.track(async () => {
       checkKey('id', id);
       const body = serialize(doc);
-      const at = this.deps.now().toISOString();
-      try {
-        await this.deps.db
-          .insertInto('documents')
-          .values({ collection: this.name, id, body, version: 1, created_at: at, updated_at: at })
-          .execute();
-      } catch (err) {
-        if (this.deps.adapter.isUniqueViolation(err)) throw new AlreadyExistsError(this.name, id);
-        throw err;
-      }
+      await this.deps.writes.run(async (db) => {
+        const at = this.deps.now().toISOString();
+        try {
+          await db
+            .insertInto('documents')
+            .values({ collection: this.name, id, body, version: 1, created_at: at, updated_at: at })
+            .execute();
+        } catch (err) {
+          if (this.deps.adapter.isUniqueViolation(err)) throw new AlreadyExistsError(this.name, id);
+          throw err;
+        }
+      });
     });
   }
 
@@ -70,25 +81,28 @@ export class SqlCollection<T> implements Collection<T> {
       checkKey('id', id);
       const body = serialize(doc);
       // INSERT … ON CONFLICT DO NOTHING, then read: the database decides the single winner.
-      // The loop only repeats if the winner's row is deleted between our insert and our read.
-      for (;;) {
-        const at = this.deps.now().toISOString();
-        const result = await this.deps.db
-          .insertInto('documents')
-          .values({ collection: this.name, id, body, version: 1, created_at: at, updated_at: at })
-          .onConflict((oc) => oc.columns(['collection', 'id']).doNothing())
-          .executeTakeFirst();
-        if (result.numInsertedOrUpdatedRows === 1n) return { doc: JSON.parse(body) as T, created: true };
-        const existing = await this.read(id);
-        if (existing) return { doc: JSON.parse(existing.body) as T, created: false };
-      }
+      // The loop only repeats if the winner's row is deleted between our insert and our read
+      // (impossible inside a group-commit batch, which holds the write lock throughout).
+      return this.deps.writes.run(async (db) => {
+        for (;;) {
+          const at = this.deps.now().toISOString();
+          const result = await db
+            .insertInto('documents')
+            .values({ collection: this.name, id, body, version: 1, created_at: at, updated_at: at })
+            .onConflict((oc) => oc.columns(['collection', 'id']).doNothing())
+            .executeTakeFirst();
+          if (result.numInsertedOrUpdatedRows === 1n) return { doc: JSON.parse(body) as T, created: true };
+          const existing = await this.read(db, id);
+          if (existing) return { doc: JSON.parse(existing.body) as T, created: false };
+        }
+      });
     });
   }
 
   get(id: string): Promise<T | undefined> {
     return this.deps.track(async () => {
       checkKey('id', id);
-      const row = await this.read(id);
+      const row = await this.read(this.deps.db, id);
       return row ? (JSON.parse(row.body) as T) : undefined;
     });
   }
@@ -137,39 +151,43 @@ export class SqlCollection<T> implements Collection<T> {
     return this.deps.track(async () => {
       checkKey('id', id);
       const { casMaxAttempts } = this.deps;
-      for (let attempt = 1; attempt <= casMaxAttempts; attempt++) {
-        const row = await this.read(id);
-        if (!row) throw new NotFoundError(this.name, id);
-        // Throwing here propagates before anything is written.
-        const body = serialize(updater(JSON.parse(row.body) as T));
-        const result = await this.deps.db
-          .updateTable('documents')
-          .set({ body, version: row.version + 1, updated_at: this.deps.now().toISOString() })
-          .where('collection', '=', this.name)
-          .where('id', '=', id)
-          .where('version', '=', row.version)
-          .executeTakeFirst();
-        if (result.numUpdatedRows === 1n) return JSON.parse(body) as T;
-        if (attempt < casMaxAttempts) await this.deps.sleep(this.backoff(attempt));
-      }
-      throw new UpdateContentionError(this.name, id, casMaxAttempts);
+      return this.deps.writes.run(async (db) => {
+        for (let attempt = 1; attempt <= casMaxAttempts; attempt++) {
+          const row = await this.read(db, id);
+          if (!row) throw new NotFoundError(this.name, id);
+          // Throwing here propagates before anything is written.
+          const body = serialize(updater(JSON.parse(row.body) as T));
+          const result = await db
+            .updateTable('documents')
+            .set({ body, version: row.version + 1, updated_at: this.deps.now().toISOString() })
+            .where('collection', '=', this.name)
+            .where('id', '=', id)
+            .where('version', '=', row.version)
+            .executeTakeFirst();
+          if (result.numUpdatedRows === 1n) return JSON.parse(body) as T;
+          if (attempt < casMaxAttempts) await this.deps.sleep(this.backoff(attempt));
+        }
+        throw new UpdateContentionError(this.name, id, casMaxAttempts);
+      });
     });
   }
 
   delete(id: string): Promise<boolean> {
     return this.deps.track(async () => {
       checkKey('id', id);
-      const result = await this.deps.db
-        .deleteFrom('documents')
-        .where('collection', '=', this.name)
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return result.numDeletedRows > 0n;
+      return this.deps.writes.run(async (db) => {
+        const result = await db
+          .deleteFrom('documents')
+          .where('collection', '=', this.name)
+          .where('id', '=', id)
+          .executeTakeFirst();
+        return result.numDeletedRows > 0n;
+      });
     });
   }
 
-  private read(id: string): Promise<{ body: string; version: number } | undefined> {
-    return this.deps.db
+  private read(db: Kysely<TesseraDatabase>, id: string): Promise<{ body: string; version: number } | undefined> {
+    return db
       .selectFrom('documents')
       .select(['body', 'version'])
       .where('collection', '=', this.name)

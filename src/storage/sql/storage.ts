@@ -1,14 +1,16 @@
 /**
  * Storage over a kysely instance: hands out collections, answers ping, and closes cleanly.
  * close() refuses new operations, waits for every in-flight one (including CAS backoff sleeps),
- * then destroys kysely, which ends the pg pool or closes the SQLite handle. Closing twice
- * returns the same promise.
+ * (including writes still queued for a group commit, whose promises are in flight until their
+ * batch commits), then destroys kysely, which ends the pg pool or closes the SQLite handle.
+ * Closing twice returns the same promise.
  */
 import { sql, type Kysely } from 'kysely';
 import type { Collection, CollectionName, Storage } from '../contract.js';
 import { SqlCollection, type CollectionDeps, type DialectAdapter } from './collection.js';
 import { checkKey } from './ids.js';
 import type { TesseraDatabase } from './schema.js';
+import { directWrites, type WritePath } from './writes.js';
 
 export class StorageClosedError extends Error {
   constructor() {
@@ -30,14 +32,23 @@ export class SqlStorage implements Storage {
   readonly kind: Storage['kind'];
   readonly #db: Kysely<TesseraDatabase>;
   readonly #deps: CollectionDeps;
+  readonly #writes: WritePath;
   readonly #inFlight = new Set<Promise<unknown>>();
   #closing: Promise<void> | undefined;
 
-  constructor(db: Kysely<TesseraDatabase>, adapter: DialectAdapter, options: SqlStorageOptions = {}) {
+  /** `writes` defaults to running each write unit at once on `db` (see writes.ts). */
+  constructor(
+    db: Kysely<TesseraDatabase>,
+    adapter: DialectAdapter,
+    options: SqlStorageOptions = {},
+    writes: WritePath = directWrites(db),
+  ) {
     this.kind = adapter.kind;
     this.#db = db;
+    this.#writes = writes;
     this.#deps = {
       db,
+      writes,
       adapter,
       now: options.now ?? (() => new Date()),
       random: options.random ?? Math.random,
@@ -61,6 +72,7 @@ export class SqlStorage implements Storage {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+      await this.#writes.drain();
       await this.#db.destroy();
     })();
     return this.#closing;

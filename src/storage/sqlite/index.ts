@@ -1,6 +1,8 @@
 /**
  * Embedded SQLite backend (the default): one better-sqlite3 handle on `<dataDir>/tessera.db`,
- * wrapped by kysely's SqliteDialect (which serialises queries on that handle).
+ * wrapped by kysely's SqliteDialect (which serialises queries on that handle) through a
+ * prepared-statement cache (statement-cache.ts), with writes group-committed (group-commit.ts):
+ * many writes share one transaction and so one fsync.
  *
  * Durability settings follow security.md R3: journal_mode=WAL with synchronous=FULL, because
  * WAL+NORMAL survives a process crash but may lose acknowledged commits on power loss
@@ -16,6 +18,11 @@ import { migrate, type Migration } from '../migrations/index.js';
 import type { DialectAdapter } from '../sql/collection.js';
 import type { TesseraDatabase } from '../sql/schema.js';
 import { SqlStorage, type SqlStorageOptions } from '../sql/storage.js';
+import { GroupCommit, type GroupCommitOptions } from './group-commit.js';
+import { DEFAULT_STATEMENT_CACHE_SIZE, withStatementCache } from './statement-cache.js';
+
+export { GroupCommit, DEFAULT_MAX_BATCH, type GroupCommitOptions } from './group-commit.js';
+export { withStatementCache, DEFAULT_STATEMENT_CACHE_SIZE, type CachingDatabase } from './statement-cache.js';
 
 export const SQLITE_FILE_NAME = 'tessera.db';
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
@@ -34,6 +41,13 @@ export interface OpenSqliteOptions extends SqlStorageOptions {
   dataDir: string;
   log?: { info(obj: object, msg?: string): void };
   migrations?: readonly Migration[];
+  /**
+   * Group commit of writes (default on). `false` commits every write on its own, as before
+   * issue #5; kept for measuring (bench/storage-micro.mjs) and for comparison, not for service.
+   */
+  groupCommit?: boolean | GroupCommitOptions;
+  /** Prepared statements kept, keyed by SQL text (default 256); 0 prepares every query afresh. */
+  statementCacheSize?: number;
 }
 
 /**
@@ -74,7 +88,8 @@ export async function openSqlite(options: OpenSqliteOptions): Promise<Storage> {
     throw err;
   }
 
-  const db = new Kysely<TesseraDatabase>({ dialect: new SqliteDialect({ database: handle }) });
+  const database = withStatementCache(handle, options.statementCacheSize ?? DEFAULT_STATEMENT_CACHE_SIZE);
+  const db = new Kysely<TesseraDatabase>({ dialect: new SqliteDialect({ database }) });
   try {
     await serialisePerFile(file, () =>
       migrate({
@@ -101,6 +116,8 @@ export async function openSqlite(options: OpenSqliteOptions): Promise<Storage> {
     await db.destroy();
     throw err;
   }
-  options.log?.info({ kind: 'sqlite', file }, 'storage opened');
-  return new SqlStorage(db, sqliteAdapter, options);
+  const { groupCommit = true } = options;
+  options.log?.info({ kind: 'sqlite', file, groupCommit: groupCommit !== false }, 'storage opened');
+  const writes = groupCommit === false ? undefined : new GroupCommit(db, groupCommit === true ? {} : groupCommit);
+  return new SqlStorage(db, sqliteAdapter, options, writes);
 }

@@ -1,0 +1,195 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { AlreadyExistsError, NotFoundError, type Storage } from '../../src/storage/contract.js';
+import { SQLITE_FILE_NAME, openSqlite, type GroupCommitOptions } from '../../src/storage/sqlite/index.js';
+
+const root = mkdtempSync(join(tmpdir(), 'tessera-group-commit-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+let dirs = 0;
+const freshDir = () => join(root, `d${dirs++}`);
+
+/** Opens a storage on a fresh file, recording the size of every committed batch. */
+async function openRecorded(options: GroupCommitOptions = {}, dataDir = freshDir()) {
+  const commits: number[] = [];
+  const storage = await openSqlite({ dataDir, groupCommit: { ...options, onCommit: (n) => commits.push(n) } });
+  return { storage, commits, dataDir };
+}
+
+async function withStorage<R>(s: Storage, fn: (s: Storage) => Promise<R>): Promise<R> {
+  try {
+    return await fn(s);
+  } finally {
+    await s.close();
+  }
+}
+
+describe('sqlite group commit', () => {
+  it('commits 200 concurrent creates of distinct ids in one transaction, all readable afterwards', async () => {
+    const { storage, commits, dataDir } = await openRecorded();
+    const ids = Array.from({ length: 200 }, (_, i) => `id-${i}`);
+    await withStorage(storage, async (s) => {
+      const c = s.collection<{ i: number }>('gc.many');
+      await Promise.all(ids.map((id, i) => c.create(id, { i })));
+      assert.deepEqual(commits, [200]);
+      for (const [i, id] of ids.entries()) assert.deepEqual(await c.get(id), { i });
+    });
+    // Durable: a new handle on the file (another node, or after a restart) sees every row.
+    await withStorage(await openSqlite({ dataDir }), async (s) => {
+      assert.equal(await s.collection('gc.many').count(), 200);
+    });
+  });
+
+  it('cuts a queue longer than maxBatch into several transactions', async () => {
+    const { storage, commits } = await openRecorded({ maxBatch: 64 });
+    await withStorage(storage, async (s) => {
+      const c = s.collection<number>('gc.cut');
+      await Promise.all(Array.from({ length: 200 }, (_, i) => c.create(`k${i}`, i)));
+      assert.deepEqual(commits, [64, 64, 64, 8]);
+      assert.equal(await c.count(), 200);
+    });
+  });
+
+  it('rejects only the duplicate create in a batch; the rest of the batch commits', async () => {
+    const { storage, commits } = await openRecorded();
+    await withStorage(storage, async (s) => {
+      const c = s.collection<string>('gc.dup');
+      await c.create('dup', 'first');
+      commits.length = 0;
+      const results = await Promise.allSettled([
+        c.create('a', 'a'),
+        c.create('dup', 'second'),
+        c.create('b', 'b'),
+        c.createIfAbsent('dup', 'third'),
+      ]);
+      assert.deepEqual(commits, [4]);
+      assert.equal(results[0]!.status, 'fulfilled');
+      assert.equal(results[1]!.status, 'rejected');
+      assert.ok((results[1] as PromiseRejectedResult).reason instanceof AlreadyExistsError);
+      assert.equal(results[2]!.status, 'fulfilled');
+      assert.deepEqual((results[3] as PromiseFulfilledResult<unknown>).value, { doc: 'first', created: false });
+      assert.deepEqual(
+        (await c.list({ limit: 10 })).items.map((i) => [i.id, i.doc]),
+        [
+          ['a', 'a'],
+          ['b', 'b'],
+          ['dup', 'first'],
+        ],
+      );
+    });
+  });
+
+  it('decides 32 concurrent updates of one row inside one batch, calling each updater once', async () => {
+    const { storage, commits } = await openRecorded();
+    await withStorage(storage, async (s) => {
+      const c = s.collection<{ n: number }>('gc.cas');
+      await c.create('counter', { n: 0 });
+      commits.length = 0;
+      let calls = 0;
+      await Promise.all(
+        Array.from({ length: 32 }, () =>
+          c.update('counter', (d) => {
+            calls++;
+            return { n: d.n + 1 };
+          }),
+        ),
+      );
+      assert.deepEqual(commits, [32]);
+      assert.equal(calls, 32);
+      assert.deepEqual(await c.get('counter'), { n: 32 });
+    });
+  });
+
+  it('rolls back only the unit whose updater throws or whose row is absent', async () => {
+    const { storage } = await openRecorded();
+    await withStorage(storage, async (s) => {
+      const c = s.collection<{ n: number }>('gc.partial');
+      await c.create('x', { n: 1 });
+      const boom = new Error('refused');
+      const results = await Promise.allSettled([
+        c.update('x', (d) => ({ n: d.n + 1 })),
+        c.update('x', () => {
+          throw boom;
+        }),
+        c.update('missing', (d) => d),
+        c.delete('x'),
+        c.create('x', { n: 100 }),
+      ]);
+      assert.deepEqual(
+        results.map((r) => r.status),
+        ['fulfilled', 'rejected', 'rejected', 'fulfilled', 'fulfilled'],
+      );
+      assert.equal((results[1] as PromiseRejectedResult).reason, boom);
+      assert.ok((results[2] as PromiseRejectedResult).reason instanceof NotFoundError);
+      assert.equal((results[3] as PromiseFulfilledResult<boolean>).value, true);
+      assert.deepEqual(await c.get('x'), { n: 100 });
+    });
+  });
+
+  it('rejects every unit of a batch whose COMMIT fails, and keeps none of its writes', async () => {
+    const dataDir = freshDir();
+    const { storage, commits } = await openRecorded({}, dataDir);
+    // A deferred foreign-key violation is only detected at COMMIT (sqlite.org/foreignkeys.html §4.2):
+    // inserting document id "poison" makes the trigger insert an orphan child row.
+    const raw = new Database(join(dataDir, SQLITE_FILE_NAME));
+    raw.exec(`
+      create table poison_parent (id text primary key);
+      create table poison_child (parent text references poison_parent(id) deferrable initially deferred);
+      create trigger poison after insert on documents when new.id = 'poison'
+        begin insert into poison_child values ('missing'); end;
+    `);
+    raw.close();
+    await withStorage(storage, async (s) => {
+      const c = s.collection<number>('gc.commit-fails');
+      await c.create('before', 0);
+      commits.length = 0;
+      const results = await Promise.allSettled([c.create('a', 1), c.create('poison', 2), c.create('b', 3)]);
+      assert.deepEqual(commits, []);
+      for (const r of results) {
+        assert.equal(r.status, 'rejected');
+        assert.equal((r as PromiseRejectedResult).reason.code, 'SQLITE_CONSTRAINT_FOREIGNKEY');
+      }
+      assert.deepEqual(
+        (await c.list({ limit: 10 })).items.map((i) => i.id),
+        ['before'],
+      );
+      // The transaction was rolled back, so the next batch starts clean and commits.
+      await c.create('a', 1);
+      assert.deepEqual(commits, [1]);
+      assert.equal(await c.get('a'), 1);
+    });
+  });
+
+  it('drains queued writes on close before closing the database', async () => {
+    const dataDir = freshDir();
+    const s = await openSqlite({ dataDir });
+    const c = s.collection<{ n: number }>('gc.drain');
+    const creates = Array.from({ length: 100 }, (_, i) => c.create(`k${i}`, { n: i }));
+    const closed = s.close();
+    const settled = await Promise.allSettled(creates);
+    await closed;
+    assert.ok(settled.every((r) => r.status === 'fulfilled'));
+    await withStorage(await openSqlite({ dataDir }), async (again) => {
+      assert.equal(await again.collection('gc.drain').count(), 100);
+      assert.deepEqual(await again.collection('gc.drain').get('k99'), { n: 99 });
+    });
+  });
+
+  it('runs reads at once without waiting for queued writes, and sees a write once it resolved', async () => {
+    const { storage, dataDir } = await openRecorded();
+    await withStorage(storage, async (s) => {
+      const c = s.collection<string>('gc.ryw');
+      const write = c.create('k', 'v');
+      // The create is queued until the next setImmediate; it has not been acknowledged yet.
+      assert.equal(await c.get('k'), undefined);
+      await write;
+      assert.equal(await c.get('k'), 'v');
+      await withStorage(await openSqlite({ dataDir }), async (other) => {
+        assert.equal(await other.collection('gc.ryw').get('k'), 'v');
+      });
+    });
+  });
+});
