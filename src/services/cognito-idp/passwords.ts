@@ -12,6 +12,7 @@
  * texts ("Password did not conform with policy: Password not long enough", …).
  */
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { idpError, MSG } from './errors.js';
 import type { PasswordPolicy } from './records.js';
 
@@ -26,11 +27,35 @@ export interface PasswordHash {
 
 export const SCRYPT_PARAMS = { N: 1 << 15, r: 8, p: 1, keyLength: 32 } as const;
 
+/**
+ * At most one derivation per CPU at a time: each holds 128·N·r bytes (32 MiB at the defaults),
+ * and more in parallel than there are CPUs only adds memory, not throughput. Callers queue in
+ * arrival order.
+ */
+const MAX_CONCURRENT_DERIVATIONS = Math.max(1, availableParallelism());
+let running = 0;
+const waiting: Array<() => void> = [];
+
+async function withDerivationSlot<T>(fn: () => Promise<T>): Promise<T> {
+  if (running >= MAX_CONCURRENT_DERIVATIONS) await new Promise<void>((resolve) => waiting.push(resolve));
+  else running++;
+  try {
+    return await fn();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}
+
 function derive(password: string, salt: Buffer, N: number, r: number, p: number, keyLength: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    // maxmem must exceed 128·N·r bytes (RFC 7914 §6's V array); allow twice that.
-    scrypt(password.normalize('NFC'), salt, keyLength, { N, r, p, maxmem: 256 * N * r }, (err, key) => (err ? reject(err) : resolve(key)));
-  });
+  return withDerivationSlot(
+    () =>
+      new Promise((resolve, reject) => {
+        // maxmem must exceed 128·N·r bytes (RFC 7914 §6's V array); allow twice that.
+        scrypt(password.normalize('NFC'), salt, keyLength, { N, r, p, maxmem: 256 * N * r }, (err, key) => (err ? reject(err) : resolve(key)));
+      }),
+  );
 }
 
 export async function hashPassword(password: string, params: { N: number; r: number; p: number } = SCRYPT_PARAMS): Promise<PasswordHash> {
