@@ -142,7 +142,7 @@ async function runWorkloads({ ctx, pid, workloads, target, size, dbName }) {
     }
     try {
       let n = 0;
-      if (w.cache === 'distinct') {
+      if (w.distinctOf) {
         const hint = rpsOf[w.distinctOf] ?? 2000;
         n = Math.min(config.maxTokens, Math.ceil((hint * (config.warmupMs + config.durationMs) * 1.3) / 1000) + 200);
       }
@@ -171,6 +171,12 @@ async function runWorkloads({ ctx, pid, workloads, target, size, dbName }) {
       });
       const mem = rss.stop();
       const lat = summarize(res.latenciesUs);
+      if (!used) {
+        // The supply ran out during warm-up: nothing was measured.
+        Object.assign(row, { status: 'failed', note: `request supply (${n}) exhausted during warm-up; ${res.errorSample ?? ''}` });
+        log(`${target} ${w.key}: ${row.note}`);
+        continue;
+      }
       Object.assign(row, {
         status: res.completed > 0 && res.failed + res.transportErrors < res.completed * 0.01 ? 'ok' : 'failed',
         rps: res.rps,
@@ -312,7 +318,7 @@ async function benchMoto(motoBin, issuer) {
     const existing = { subject: 'moto-user', identityId: await getIdFor({ url: moto.url, credentials: dummy, poolId: fx.poolId, providerKey: fx.providerKey, token: token('moto-user') }) };
     const ctx = { url: moto.url, ...fx, token, existing, sample: [existing], vended: dummy, runId: `moto-${Date.now().toString(36)}`, signSts: true };
     // moto verifies no token, so a distinct-token figure would equal the warm one: warm only.
-    const workloads = selected.filter((w) => w.cache !== 'distinct' || w.key === 'first-signin');
+    const workloads = selected.filter((w) => !w.distinctOf || w.key === 'first-signin');
     const rows = await runWorkloads({ ctx, pid: moto.pid, workloads, target: 'moto', size: 0 });
     return { rows };
   } catch (err) {

@@ -99,8 +99,9 @@ export function databaseCpuMs(dbName) {
     } catch {
       continue;
     }
-    // Backend titles read "postgres: <user> <database> <client> <state>" (PostgreSQL docs §28.1).
-    if (!cmd.startsWith('postgres: ') || !cmd.includes(` ${dbName} `)) continue;
+    // Backend titles read "postgres: <user> <database> <client> <state>" (PostgreSQL docs §28.1),
+    // an autovacuum worker's "postgres: autovacuum worker <database>".
+    if (!cmd.startsWith('postgres: ') || !` ${cmd.replace(/\0/g, ' ')} `.includes(` ${dbName} `)) continue;
     const ms = readCpuMs(Number(p));
     if (ms !== undefined) out.set(p, ms);
   }
