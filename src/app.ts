@@ -55,6 +55,8 @@ export interface Tessera {
 export interface CreateOptions {
   logger?: Logger;
   clock?: () => Date;
+  /** Wraps the opened storage before anything uses it (instrumentation in tests, e.g. counting reads). */
+  wrapStorage?: (storage: Storage) => Storage;
 }
 
 export async function createTessera(config: Config, options: CreateOptions = {}): Promise<Tessera> {
@@ -62,7 +64,8 @@ export async function createTessera(config: Config, options: CreateOptions = {})
   const clock = options.clock ?? (() => new Date());
 
   mkdirSync(config.dataDir, { recursive: true });
-  const storage = await openStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, log });
+  const opened = await openStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, log });
+  const storage = options.wrapStorage ? options.wrapStorage(opened) : opened;
   try {
     const rootCredentials = loadRootCredentials(config);
     const vault = createCredentialVault({ storage, clock });

@@ -22,6 +22,15 @@
  *    a crash anywhere heals on the next use of any of those logins.
  * 5. Delete: login documents first (so nothing can resurrect the identity), then the record,
  *    then the index entry (ListIdentities skips index entries whose record is gone).
+ *
+ * Reads (issue 5, bench/results/2026-11-23-analysis.md item 3): a request reads each document at
+ * most once where it can. Callers hand down the records they already hold (`known` for
+ * resolveLogin, `target` and `resolved` for link) instead of ids to look up again. That is safe
+ * because nothing here trusts a record for longer than a read would be trusted anyway: every
+ * write is a compare-and-swap that re-checks the current document (addLogins follows merges,
+ * merge refuses an already disabled loser, linkOne lets createIfAbsent pick the owner), and any
+ * surprise throws Retry, whose next round reads everything afresh. No record outlives its request
+ * (no cache), so several nodes stay as consistent as before.
  */
 import { ServiceError } from '../../errors/index.js';
 import { NotFoundError } from '../../storage/contract.js';
@@ -107,17 +116,19 @@ export function createIdentityEngine(o: EngineOptions) {
   /**
    * The active identity a login belongs to, repairing what a crash may have left behind
    * (missing record, missing list entry, login still pointing at a merged-away identity).
+   * `known` is an identity record this request has already read: when the login document points
+   * at it, it stands in for reading that record again.
    */
-  async function resolveLogin(poolId: string, login: LinkedLogin): Promise<IdentityRecord | undefined> {
+  async function resolveLogin(poolId: string, login: LinkedLogin, known?: IdentityRecord): Promise<IdentityRecord | undefined> {
     const id = loginId(poolId, login.providerKey, login.subject);
     const doc = await store.logins.get(id);
     if (!doc) return undefined;
-    return repairLogin(id, doc);
+    return repairLogin(id, doc, known);
   }
 
-  async function repairLogin(id: string, doc: LoginRecord): Promise<IdentityRecord> {
+  async function repairLogin(id: string, doc: LoginRecord, known?: IdentityRecord): Promise<IdentityRecord> {
     const linked: LinkedLogin = { providerKey: doc.providerKey, subject: doc.subject, publicProvider: doc.publicProvider };
-    let rec = await store.identities.get(doc.identityId);
+    let rec = known?.identityId === doc.identityId ? known : await store.identities.get(doc.identityId);
     if (!rec) {
       rec = await materialise({
         identityId: doc.identityId,
@@ -225,16 +236,27 @@ export function createIdentityEngine(o: EngineOptions) {
      * Makes every login in `logins` belong to one identity and returns it: the identity they (or
      * `target`) already belong to, merged when they belong to several (`merge`), or refused with
      * DeveloperUserAlreadyRegisteredException (`developer-conflict`); a new identity when none.
+     *
+     * `target` is a record the caller resolved in this request, and `resolved` (index-aligned with
+     * `logins`) what resolveLogin returned for each login in this request, if the caller already
+     * asked. The first round uses them as they are; retries read everything again.
      */
-    async link(poolId: string, logins: LinkedLogin[], options: { target?: IdentityRecord; onOwnedElsewhere: OnOwnedElsewhere }): Promise<IdentityRecord> {
+    async link(
+      poolId: string,
+      logins: LinkedLogin[],
+      options: { target?: IdentityRecord; resolved?: ReadonlyArray<IdentityRecord | undefined>; onOwnedElsewhere: OnOwnedElsewhere },
+    ): Promise<IdentityRecord> {
+      if (options.resolved && options.resolved.length !== logins.length) throw new Error('link(): resolved must be index-aligned with logins');
       for (let round = 0; round < MAX_LINK_ROUNDS; round++) {
         try {
           const owners = new Map<string, IdentityRecord>();
           const unowned: LinkedLogin[] = [];
-          let target = options.target ? await resolve(options.target.identityId) : undefined;
-          if (options.target && !target) throw identityNotFound(options.target.identityId);
-          for (const l of logins) {
-            const owner = await resolveLogin(poolId, l);
+          const given = options.target;
+          // A merged-away record (only resolve()'s cycle fallback returns one) is followed again.
+          const target = given && (round > 0 || (given.disabled && given.mergedInto)) ? await resolve(given.identityId) : given;
+          if (given && !target) throw identityNotFound(given.identityId);
+          for (const [i, l] of logins.entries()) {
+            const owner = round === 0 && options.resolved ? options.resolved[i] : await resolveLogin(poolId, l, target);
             if (owner) owners.set(owner.identityId, owner);
             else unowned.push(l);
           }
@@ -261,6 +283,8 @@ export function createIdentityEngine(o: EngineOptions) {
           return survivor;
         } catch (err) {
           if (err instanceof Retry) continue;
+          // The target was deleted (DeleteIdentities) after this request read it.
+          if (err instanceof NotFoundError && options.target && err.id === options.target.identityId) throw identityNotFound(options.target.identityId);
           throw err;
         }
       }

@@ -40,9 +40,12 @@ export function toLinked(v: VerifiedLogin): LinkedLogin {
   return { providerKey: v.providerKey, subject: v.subject, publicProvider: v.publicProvider };
 }
 
-/** The active identity a Tessera OpenID token names, which must be of this pool. */
-async function tokenIdentity(c: CognitoIdentityContext, pool: PoolRecord, v: VerifiedLogin): Promise<IdentityRecord> {
-  const rec = v.identityId ? await c.engine.resolve(v.identityId) : undefined;
+/**
+ * The active identity a Tessera OpenID token names, which must be of this pool. `known` is the
+ * identity the request already holds: when the token names it, it is not read again.
+ */
+async function tokenIdentity(c: CognitoIdentityContext, pool: PoolRecord, v: VerifiedLogin, known: IdentityRecord | undefined): Promise<IdentityRecord> {
+  const rec = known && v.identityId === known.identityId ? known : v.identityId ? await c.engine.resolve(v.identityId) : undefined;
   if (!rec || rec.poolId !== pool.poolId) {
     throw notAuthorized(MSG.loginsDontMatch, { check: 'ci.logins.token-identity', expected: `an identity of ${pool.poolId}`, actual: v.identityId });
   }
@@ -62,7 +65,7 @@ export async function bindLogins(
   let anchor = target;
   let proven = false;
   for (const v of verified.filter((x) => x.providerKind === 'cognito-identity')) {
-    const named = await tokenIdentity(c, pool, v);
+    const named = await tokenIdentity(c, pool, v, anchor);
     if (anchor && anchor.identityId !== named.identityId) {
       throw notAuthorized(MSG.loginsDontMatch, { check: 'ci.logins.token-identity', expected: anchor.identityId, actual: named.identityId });
     }
@@ -76,12 +79,14 @@ export async function bindLogins(
   }
   if (anchor && anchor.authenticated && !proven) {
     // Takeover guard: an authenticated identity accepts new logins only alongside one of its own.
-    let owns = false;
-    for (const l of linked) {
-      const owner = await c.engine.resolveLogin(pool.poolId, l);
-      if (owner?.identityId === anchor.identityId) owns = true;
-    }
-    if (!owns) throw notAuthorized(MSG.loginsDontMatch, { check: 'ci.logins.identity', expected: `a login of ${anchor.identityId}`, actual: linked.map((l) => l.providerKey) });
+    const owners: Array<IdentityRecord | undefined> = [];
+    for (const l of linked) owners.push(await c.engine.resolveLogin(pool.poolId, l, anchor));
+    const own = owners.filter((o): o is IdentityRecord => o?.identityId === anchor.identityId);
+    if (!own.length) throw notAuthorized(MSG.loginsDontMatch, { check: 'ci.logins.identity', expected: `a login of ${anchor.identityId}`, actual: linked.map((l) => l.providerKey) });
+    // Every login already belongs to the anchor (the steady-state sign-in): nothing to link or
+    // merge, which is what link() would conclude from these same reads (issue 5).
+    if (own.length === linked.length) return own[own.length - 1]!;
+    return c.engine.link(pool.poolId, linked, { target: anchor, resolved: owners, onOwnedElsewhere: 'merge' });
   }
   return c.engine.link(pool.poolId, linked, { ...(anchor ? { target: anchor } : {}), onOwnedElsewhere: 'merge' });
 }

@@ -23,9 +23,9 @@ export function unlinkIdentity(c: CognitoIdentityContext) {
       let proven = false;
       for (const v of verified) {
         if (v.providerKind === 'cognito-identity') {
-          const named = v.identityId ? await c.engine.resolve(v.identityId) : undefined;
+          const named = v.identityId === identity.identityId ? identity : v.identityId ? await c.engine.resolve(v.identityId) : undefined;
           if (named?.identityId === identity.identityId) proven = true;
-        } else if ((await c.engine.resolveLogin(pool.poolId, toLinked(v)))?.identityId === identity.identityId) {
+        } else if ((await c.engine.resolveLogin(pool.poolId, toLinked(v), identity))?.identityId === identity.identityId) {
           proven = true;
         }
       }
