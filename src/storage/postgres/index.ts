@@ -1,5 +1,7 @@
 /**
- * PostgreSQL backend: a bounded pg Pool wrapped by kysely's PostgresDialect.
+ * PostgreSQL backend: a bounded pg Pool wrapped by kysely's PostgresDialect, with the documents
+ * statements run as named prepared statements (named-statements.ts: parsed once per connection
+ * instead of parsed and planned on every call; measured by bench/storage-micro-pg.mjs).
  *
  * An optional schema (test isolation, or several deployments in one database) is created under
  * the migration lock and selected on every pooled connection through the startup `options`
@@ -13,6 +15,9 @@ import { migrate, type Migration } from '../migrations/index.js';
 import type { DialectAdapter } from '../sql/collection.js';
 import type { TesseraDatabase } from '../sql/schema.js';
 import { SqlStorage, type SqlStorageOptions } from '../sql/storage.js';
+import { StatementNames, withNamedStatements } from './named-statements.js';
+
+export { StatementNames, withNamedStatements, DEFAULT_MAX_NAMED_STATEMENTS } from './named-statements.js';
 
 export const POSTGRES_POOL_SIZE = 10;
 
@@ -33,6 +38,13 @@ export interface OpenPostgresOptions extends SqlStorageOptions {
   poolSize?: number;
   log?: { info(obj: object, msg?: string): void };
   migrations?: readonly Migration[];
+  /**
+   * Run DML as named prepared statements (default true). `false` sends every query unnamed, as
+   * before issue #5: for a transaction-pooling proxy that cannot keep per-session statements, and
+   * for measuring (bench/storage-micro-pg.mjs). A StatementNames instance is used as the registry
+   * (tests read back which texts were named).
+   */
+  preparedStatements?: boolean | StatementNames;
 }
 
 /** Adds `-c search_path=<schema>` to the URL's `options` parameter, keeping any already there. */
@@ -58,7 +70,12 @@ export async function openPostgres(options: OpenPostgresOptions): Promise<Storag
   // process. The pool discards the client and the next query opens a new one.
   pool.on('error', (err) => options.log?.info({ err: err.message }, 'postgres idle connection error'));
 
-  const db = new Kysely<TesseraDatabase>({ dialect: new PostgresDialect({ pool }) });
+  const { preparedStatements = true } = options;
+  const names =
+    preparedStatements === false ? undefined : preparedStatements === true ? new StatementNames() : preparedStatements;
+  const db = new Kysely<TesseraDatabase>({
+    dialect: new PostgresDialect({ pool: names === undefined ? pool : withNamedStatements(pool, names) }),
+  });
   try {
     await migrate({
       dialect: 'postgres',
