@@ -11,6 +11,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as client from 'openid-client';
+import { CognitoIdentityClient, CreateIdentityPoolCommand, SetIdentityPoolRolesCommand } from '@aws-sdk/client-cognito-identity';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
 import { Browser, parseLinks } from './harness/browser.js';
 import { readTls } from './harness/tls.js';
 import { startUpstreamOp, type UpstreamOp } from './harness/upstream-op.js';
@@ -51,7 +55,7 @@ describe('federated sign-in', () => {
     return browser.go(authorizeUrl(server.url, DOMAIN, { client_id: app.clientId, scope: 'openid email', identity_provider: 'Scripted', state: 'fs' }), APP_CALLBACK);
   }
 
-  it('signs in through oidc-provider and issues pool tokens for Corp_<sub> with the mapped email', async () => {
+  it('signs in through oidc-provider, issues pool tokens for Corp_<sub> with the mapped email, and those buy identity-pool credentials', async () => {
     const verifier = client.randomPKCECodeVerifier();
     const config = await client.discovery(new URL(server.issuer(userPoolId)), app.clientId, app.clientSecret!, client.ClientSecretPost(app.clientSecret!), { execute: [client.allowInsecureRequests] });
     const nonce = client.randomNonce();
@@ -80,6 +84,60 @@ describe('federated sign-in', () => {
     assert.equal(user?.attributes.name, 'Dana');
     const info = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
     assert.equal(info.email, 'dana@example.org');
+
+    // The federated user's pool ID token buys identity-pool credentials, as apps written for
+    // AWS do it: Logins keyed `cognito-idp.<region>.amazonaws.com/<userPoolId>`.
+    const t = server.server;
+    const providerName = `cognito-idp.${t.region}.amazonaws.com/${userPoolId}`;
+    const common = { endpoint: t.url, region: t.region };
+    const ci = new CognitoIdentityClient({ ...common, credentials: t.rootCredentials });
+    const iam = new IAMClient({ ...common, credentials: t.rootCredentials });
+    try {
+      const pool = await ci.send(
+        new CreateIdentityPoolCommand({
+          IdentityPoolName: 'federated',
+          AllowUnauthenticatedIdentities: false,
+          CognitoIdentityProviders: [{ ProviderName: providerName, ClientId: app.clientId }],
+        }),
+      );
+      const role = await iam.send(
+        new CreateRoleCommand({
+          RoleName: 'federated-users',
+          AssumeRolePolicyDocument: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { Federated: 'cognito-identity.amazonaws.com' },
+                Action: 'sts:AssumeRoleWithWebIdentity',
+                Condition: {
+                  StringEquals: { 'cognito-identity.amazonaws.com:aud': pool.IdentityPoolId },
+                  'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' },
+                },
+              },
+            ],
+          }),
+        }),
+      );
+      await ci.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: pool.IdentityPoolId, Roles: { authenticated: role.Role!.Arn! } }));
+      const provider = fromCognitoIdentityPool({
+        identityPoolId: pool.IdentityPoolId!,
+        logins: { [providerName]: tokens.id_token! },
+        clientConfig: common,
+      });
+      const creds = await provider();
+      assert.match(creds.accessKeyId, /^ASIA/);
+      const sts = new STSClient({ ...common, credentials: creds });
+      try {
+        const me = await sts.send(new GetCallerIdentityCommand({}));
+        assert.match(me.Arn!, /:assumed-role\/federated-users\//);
+      } finally {
+        sts.destroy();
+      }
+    } finally {
+      ci.destroy();
+      iam.destroy();
+    }
   });
 
   it('offers each enabled IdP on the managed login page and routes idp_identifier to its IdP', async () => {
