@@ -7,11 +7,11 @@
  *  - EC curve other than P-256/P-384/P-521, or a point Node refuses (not on the curve),
  *  - a `kid` that is not a string of 1..256 characters (J08).
  * Whether a key may verify a given `alg` is decided per token by `keyRefusesAlg` (J10).
+ *
+ * The node:crypto `KeyObject` built while parsing (to let OpenSSL validate the key) is kept for
+ * verification (`publicKeyObjectOf`), so the request path never imports a key again (issue #5).
  */
-import { createPublicKey, type JsonWebKey as NodeJwk, type webcrypto } from 'node:crypto';
-
-type CryptoKey = webcrypto.CryptoKey;
-import { importJWK } from 'jose';
+import { createPublicKey, type JsonWebKey as NodeJwk, type KeyObject } from 'node:crypto';
 import { decodeBase64Url } from './base64url.js';
 
 /** The JWS algorithms accepted for federated ID tokens: RSA PKCS#1, RSA-PSS and ECDSA (J01–J03). */
@@ -43,6 +43,9 @@ export interface VerificationKey {
 
 export type ParsedJwk = { key: VerificationKey } | { skipped: string };
 
+/** The node:crypto key of each VerificationKey, built once (see publicKeyObjectOf). */
+const keyObjects = new WeakMap<VerificationKey, KeyObject>();
+
 export function parseJwk(raw: unknown): ParsedJwk {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { skipped: 'not an object' };
   const j = raw as Record<string, unknown>;
@@ -64,17 +67,20 @@ export function parseJwk(raw: unknown): ParsedJwk {
     if (typeof j.n !== 'string' || typeof j.e !== 'string' || !decodeBase64Url(j.n) || !decodeBase64Url(j.e)) {
       return { skipped: 'RSA n/e missing or not base64url' };
     }
-    let details;
+    let keyObject: KeyObject;
     try {
-      details = createPublicKey({ key: { kty: 'RSA', n: j.n, e: j.e } as NodeJwk, format: 'jwk' }).asymmetricKeyDetails;
+      keyObject = createPublicKey({ key: { kty: 'RSA', n: j.n, e: j.e } as NodeJwk, format: 'jwk' });
     } catch {
       return { skipped: 'RSA key rejected by the platform' };
     }
+    const details = keyObject.asymmetricKeyDetails;
     const bits = details?.modulusLength ?? 0;
     const e = details?.publicExponent ?? 0n;
     if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) return { skipped: `RSA modulus of ${bits} bits outside ${MIN_RSA_BITS}..${MAX_RSA_BITS}` };
     if (e < 3n || e % 2n === 0n) return { skipped: `RSA exponent ${e} is not an odd number ≥ 3` };
-    return { key: { ...common, kty: 'RSA', jwk: { kty: 'RSA', n: j.n, e: j.e }, rsaBits: bits } };
+    const key: VerificationKey = { ...common, kty: 'RSA', jwk: { kty: 'RSA', n: j.n, e: j.e }, rsaBits: bits };
+    keyObjects.set(key, keyObject);
+    return { key };
   }
   if (j.kty === 'EC') {
     const crv = j.crv;
@@ -82,12 +88,15 @@ export function parseJwk(raw: unknown): ParsedJwk {
     const x = typeof j.x === 'string' ? decodeBase64Url(j.x) : undefined;
     const y = typeof j.y === 'string' ? decodeBase64Url(j.y) : undefined;
     if (!x || !y || x.length !== COORD_BYTES[crv] || y.length !== COORD_BYTES[crv]) return { skipped: 'EC coordinates malformed' };
+    let keyObject: KeyObject;
     try {
-      createPublicKey({ key: { kty: 'EC', crv, x: j.x, y: j.y } as NodeJwk, format: 'jwk' });
+      keyObject = createPublicKey({ key: { kty: 'EC', crv, x: j.x, y: j.y } as NodeJwk, format: 'jwk' });
     } catch {
       return { skipped: 'EC point rejected by the platform' };
     }
-    return { key: { ...common, kty: 'EC', crv, jwk: { kty: 'EC', crv, x: j.x as string, y: j.y as string } } };
+    const key: VerificationKey = { ...common, kty: 'EC', crv, jwk: { kty: 'EC', crv, x: j.x as string, y: j.y as string } };
+    keyObjects.set(key, keyObject);
+    return { key };
   }
   return { skipped: `unsupported kty ${String(j.kty)}` };
 }
@@ -122,16 +131,25 @@ export function keyRefusesAlg(key: VerificationKey, alg: JwsAlg): { check: 'jwt.
   return undefined;
 }
 
-const imported = new WeakMap<VerificationKey, Map<string, Promise<CryptoKey>>>();
-
-/** WebCrypto key for `alg`, imported once per key and algorithm. */
-export function cryptoKeyFor(key: VerificationKey, alg: JwsAlg): Promise<CryptoKey> {
-  let perAlg = imported.get(key);
-  if (!perAlg) imported.set(key, (perAlg = new Map()));
-  let p = perAlg.get(alg);
-  if (!p) {
-    p = importJWK({ ...key.jwk }, alg) as Promise<CryptoKey>;
-    perAlg.set(alg, p);
+/**
+ * Public KeyObject of `key`. Keys from parseJwk carry the one built while parsing; a key made
+ * elsewhere (Tessera's own signing keys, signing-keys.ts) gets one built and validated here, once.
+ * Kept in a WeakMap rather than on the key so that VerificationKey stays plain, comparable data
+ * and the key object dies with the snapshot that holds the key.
+ */
+export function publicKeyObjectOf(key: VerificationKey): KeyObject {
+  let keyObject = keyObjects.get(key);
+  if (!keyObject) {
+    keyObject = createPublicKey({ key: { ...key.jwk } as NodeJwk, format: 'jwk' });
+    // The parse-time bounds hold here too: jose refused RSA keys under 2048 bits at import.
+    const details = keyObject.asymmetricKeyDetails;
+    if (key.kty === 'RSA' && (keyObject.asymmetricKeyType !== 'rsa' || (details?.modulusLength ?? 0) < MIN_RSA_BITS || (details?.modulusLength ?? 0) > MAX_RSA_BITS)) {
+      throw new Error(`RSA modulus of ${details?.modulusLength ?? 0} bits outside ${MIN_RSA_BITS}..${MAX_RSA_BITS}`);
+    }
+    if (key.kty === 'EC' && (keyObject.asymmetricKeyType !== 'ec' || !(key.crv !== undefined && key.crv in COORD_BYTES))) {
+      throw new Error(`EC key on unsupported curve ${String(key.crv)}`);
+    }
+    keyObjects.set(key, keyObject);
   }
-  return p;
+  return keyObject;
 }

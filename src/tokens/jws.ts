@@ -7,12 +7,18 @@
  * Steps: length cap (J24) → three segments, JWE refused (J23, J25) → strict base64url (J22) →
  * header is a JSON object without duplicate members (J21, J23) → `alg` in the allow-list (J01–J03)
  * → no `crit` / `b64` / `zip` (J11) → `kid` shape (J08) → key selection, at most one refetch for
- * a kid the set lacks (J09, N04, N09) → key/alg consistency (J10) → signature by jose with the
- * single algorithm chosen above (J04–J06).
+ * a kid the set lacks (J09, N04, N09) → key/alg consistency (J10) → signature length → signature
+ * with the single algorithm chosen above (J04–J06).
+ *
+ * The signature is checked with node:crypto's synchronous `verify()` on the KeyObject built when
+ * the key was parsed (jwk.ts): no WebCrypto promise, no thread-pool hop per token (issue #5,
+ * bench/results/2026-11-23-analysis.md item 5). Parameters per RFC 7518: RS* = RSASSA-PKCS1-v1_5
+ * (§3.3), PS* = RSASSA-PSS with MGF1 and a salt as long as the digest (§3.5), ES* = ECDSA with
+ * the fixed-length r‖s form (§3.4; IEEE P1363), whose r and s OpenSSL range-checks (1..n−1).
  */
-import { compactVerify } from 'jose';
+import { constants, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { decodeBase64Url } from './base64url.js';
-import { ALLOWED_ALGS, MAX_KID_LENGTH, cryptoKeyFor, isAllowedAlg, keyRefusesAlg, type JwsAlg, type VerificationKey } from './jwk.js';
+import { ALLOWED_ALGS, MAX_KID_LENGTH, isAllowedAlg, keyRefusesAlg, publicKeyObjectOf, type JwsAlg, type VerificationKey } from './jwk.js';
 import { invalidToken } from './refusals.js';
 import { StrictJsonError, parseStrictJson } from './strict-json.js';
 
@@ -21,6 +27,12 @@ export const MAX_TOKEN_LENGTH = 20_000;
 export const MAX_HEADER_SEGMENT_LENGTH = 8_192;
 /** ECDSA signatures in JWS are fixed-length r‖s (RFC 7518 §3.4). */
 const ES_SIGNATURE_BYTES: Record<string, number> = { ES256: 64, ES384: 96, ES512: 132 };
+/** The SHA-2 digest of each algorithm and its length in bytes (the PSS salt length, RFC 7518 §3.5). */
+const DIGEST: Record<JwsAlg, { name: string; bytes: number }> = {
+  RS256: { name: 'sha256', bytes: 32 }, RS384: { name: 'sha384', bytes: 48 }, RS512: { name: 'sha512', bytes: 64 },
+  PS256: { name: 'sha256', bytes: 32 }, PS384: { name: 'sha384', bytes: 48 }, PS512: { name: 'sha512', bytes: 64 },
+  ES256: { name: 'sha256', bytes: 32 }, ES384: { name: 'sha384', bytes: 48 }, ES512: { name: 'sha512', bytes: 64 },
+};
 
 export interface KeyResolver {
   /** The trusted keys as currently known. */
@@ -151,16 +163,35 @@ export async function verifyDecodedJws(token: string, decoded: DecodedJws, resol
   if (esLength !== undefined && decoded.signature.length !== esLength) {
     throw invalidToken('jwt.signature', 'ECDSA signature has the wrong length', `${esLength} bytes`, `${decoded.signature.length} bytes`);
   }
-  let cryptoKey: Awaited<ReturnType<typeof cryptoKeyFor>>;
+  let keyObject: KeyObject;
   try {
-    cryptoKey = await cryptoKeyFor(key, decoded.alg);
+    keyObject = publicKeyObjectOf(key);
   } catch (e) {
     throw invalidToken('jwt.key', 'the trusted key cannot be used for this algorithm', decoded.alg, (e as Error).message);
   }
+  // RFC 8017 §8.2.2 / §8.1.2 step 1: an RSA signature is exactly k = modulus-length octets.
+  const rsaLength = key.kty === 'RSA' ? Math.ceil((keyObject.asymmetricKeyDetails?.modulusLength ?? 0) / 8) : undefined;
+  if (rsaLength !== undefined && decoded.signature.length !== rsaLength) {
+    throw invalidToken('jwt.signature', 'token signature does not verify', 'a valid signature', `RSA signature of ${decoded.signature.length} bytes, key needs ${rsaLength}`);
+  }
+  // RFC 7515 §5.2 step 8: the JWS Signing Input is ASCII(header '.' payload), as received.
+  const signingInput = Buffer.from(token.slice(0, token.lastIndexOf('.')), 'latin1');
+  let valid: boolean;
   try {
-    await compactVerify(token, cryptoKey, { algorithms: [decoded.alg] });
+    valid = verifySignature(decoded.alg, signingInput, keyObject, decoded.signature);
   } catch (e) {
     throw invalidToken('jwt.signature', 'token signature does not verify', 'a valid signature', (e as Error).message);
   }
+  if (!valid) throw invalidToken('jwt.signature', 'token signature does not verify', 'a valid signature', 'signature verification failed');
   return { header: decoded.header, payload: decoded.payload, alg: decoded.alg, key };
+}
+
+/** One synchronous signature check with exactly the parameters `alg` names (RFC 7518 §3.3–3.5). */
+function verifySignature(alg: JwsAlg, data: Buffer, key: KeyObject, signature: Buffer): boolean {
+  const digest = DIGEST[alg];
+  if (alg.startsWith('PS')) {
+    return nodeVerify(digest.name, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: digest.bytes }, signature);
+  }
+  if (alg.startsWith('ES')) return nodeVerify(digest.name, data, { key, dsaEncoding: 'ieee-p1363' }, signature);
+  return nodeVerify(digest.name, data, { key, padding: constants.RSA_PKCS1_PADDING }, signature);
 }

@@ -1,7 +1,7 @@
 /**
  * Wycheproof JSON Web Signature vectors (C2SP/wycheproof testvectors_v1/json_web_signature_test.json,
  * copied to ../shared/vectors/wycheproof/; security.md §2.4) run through the same strict decoding
- * and jose verification path as ID tokens (verifyCompactJws), with the group's public JWK as the
+ * and node:crypto verification path as ID tokens (verifyCompactJws), with the group's public JWK as the
  * only trusted key, parsed by the same JWKS parser.
  *
  * Scope: every group whose key type we support (RSA, EC). The HMAC groups ("oct" keys, no public
