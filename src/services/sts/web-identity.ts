@@ -1,25 +1,23 @@
 /** Helpers for web-identity tokens that STS and (later) Cognito Identity share. */
-import { ServiceError } from '../../errors/index.js';
+import { Refusal, ServiceError } from '../../errors/index.js';
+import { decodeUnverified } from '../../tokens/oidc.js';
 
 const NOT_A_JWT = 'The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)';
 
 /**
  * Reads the unverified `iss` of a compact JWS so the provider (and so the trusted key set) can be
- * chosen. Nothing else from an unverified token is used.
+ * chosen. Nothing else from an unverified token is used. Decoding is the verifier's own strict
+ * decoding (src/tokens), so a token refused later is refused here for the same reason.
  */
 export function peekJwt(token: string): { iss: string } {
-  const parts = token.split('.');
-  const refuse = (check: string, actual?: unknown) =>
-    new ServiceError('InvalidIdentityToken', NOT_A_JWT, { reason: { check, expected: 'a compact JWS: header.payload.signature', actual } });
-  if (parts.length !== 3) throw refuse('jwt.format', `${parts.length} segments`);
-  let payload: unknown;
+  let claims: Record<string, unknown>;
   try {
-    payload = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
-  } catch {
-    throw refuse('jwt.format', 'payload is not base64url JSON');
+    claims = decodeUnverified(token).claims;
+  } catch (err) {
+    const reason = err instanceof Refusal ? err.reason : { check: 'jwt.format' };
+    throw new ServiceError('InvalidIdentityToken', NOT_A_JWT, { reason, cause: err });
   }
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw refuse('jwt.format', 'payload is not a JSON object');
-  const iss = (payload as Record<string, unknown>).iss;
+  const iss = claims.iss;
   if (typeof iss !== 'string' || !iss) {
     throw new ServiceError('InvalidIdentityToken', 'Missing a required claim: iss', { reason: { check: 'jwt.iss', expected: 'a string', actual: iss } });
   }
