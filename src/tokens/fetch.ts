@@ -19,7 +19,7 @@ import { request, type IncomingMessage } from 'node:http';
 import { connect, checkServerIdentity, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
 import { isIP } from 'node:net';
 import { Refusal } from '../errors/index.js';
-import { parseStrictJson } from './strict-json.js';
+import { parseStrictJson } from '../json/strict-json.js';
 
 export interface FetchJsonOptions {
   /** SHA-1 fingerprints (40 hex) of certificates to trust in the presented chain. */

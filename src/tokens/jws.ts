@@ -20,7 +20,7 @@ import { constants, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { decodeBase64Url } from './base64url.js';
 import { ALLOWED_ALGS, MAX_KID_LENGTH, isAllowedAlg, keyRefusesAlg, publicKeyObjectOf, type JwsAlg, type VerificationKey } from './jwk.js';
 import { invalidToken } from './refusals.js';
-import { StrictJsonError, parseStrictJson } from './strict-json.js';
+import { StrictJsonError, parseStrictJson } from '../json/strict-json.js';
 
 /** STS `clientTokenType` is at most 20 000 characters (aws-surface.md, M-STS). */
 export const MAX_TOKEN_LENGTH = 20_000;

@@ -11,6 +11,7 @@ import type { MemberRef, ServiceModel, ShapeModel } from '../models/types.js';
 import { ServiceError } from '../errors/index.js';
 import { getOperation, getShape } from './model.js';
 import { toDate } from './timestamps.js';
+import { parseStrictJson, StrictJsonError } from '../json/strict-json.js';
 
 export const MAX_JSON_DEPTH = 64;
 export const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
@@ -38,144 +39,24 @@ export function parseJsonBody(body: Buffer | string, maxDepth: number = MAX_JSON
     }
   }
   if (text.trim() === '') return {};
-  scanJson(text, maxDepth);
+  let value: unknown;
   try {
-    return JSON.parse(text) as Record<string, unknown>;
+    value = parseStrictJson(text, maxDepth);
   } catch (cause) {
-    // scanJson accepts exactly RFC 8259 JSON, so this is unreachable unless the two disagree.
-    throw new ServiceError('SerializationException', 'The request body is not valid JSON.', { reason: { check: 'json.syntax' }, cause });
+    if (!(cause instanceof StrictJsonError)) throw cause;
+    if (cause.kind === 'duplicate-member') {
+      const name = cause.member ?? '';
+      throw serializationError(`Duplicate member name '${name.length > 100 ? `${name.slice(0, 100)}...` : name}' in the request body.`, 'json.duplicate-member', name);
+    }
+    if (cause.kind === 'depth') throw serializationError(`The request body nests deeper than ${maxDepth} levels.`, 'json.depth');
+    throw serializationError(`The request body is not valid JSON: ${cause.message}.`, 'json.syntax', cause.message);
   }
-}
-
-/**
- * One iterative pass over the text checking RFC 8259 syntax, nesting depth and duplicate member
- * names (compared after unescaping, so `"a"` and `"\u0061"` collide). Iterative on purpose: a
- * recursive checker is exactly what a `[[[[…` body would overflow.
- */
-function scanJson(text: string, maxDepth: number): void {
-  const len = text.length;
-  let i = 0;
-  // One entry per open container: the member names seen so far (object) or null (array).
-  const stack: Array<Set<string> | null> = [];
-  const fail = (what: string): never => {
-    throw serializationError(`The request body is not valid JSON: ${what} at offset ${i}.`, 'json.syntax', what);
-  };
-  const ws = () => {
-    while (i < len) {
-      const c = text.charCodeAt(i);
-      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
-      else break;
-    }
-  };
-  /** Scans a string at text[i] === '"'; returns its decoded value when `decode` is set. */
-  const str = (decode: boolean): string => {
-    const start = i;
-    let escaped = false;
-    i++;
-    for (;;) {
-      if (i >= len) fail('unterminated string');
-      const c = text.charCodeAt(i);
-      if (c === 0x22) break;
-      if (c < 0x20) fail('control character in string');
-      if (c === 0x5c) {
-        escaped = true;
-        const e = text[i + 1];
-        if (e === 'u') {
-          if (!/^[0-9A-Fa-f]{4}$/.test(text.slice(i + 2, i + 6))) fail('bad \\u escape');
-          i += 6;
-          continue;
-        }
-        if (e === undefined || !'"\\/bfnrt'.includes(e)) fail('bad escape');
-        i += 2;
-        continue;
-      }
-      i++;
-    }
-    i++; // closing quote
-    if (!decode) return '';
-    return escaped ? (JSON.parse(text.slice(start, i)) as string) : text.slice(start + 1, i - 1);
-  };
-  const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
-  const open = (names: Set<string> | null) => {
-    stack.push(names);
-    if (stack.length > maxDepth) {
-      throw serializationError(`The request body nests deeper than ${maxDepth} levels.`, 'json.depth');
-    }
-    i++;
-  };
-
-  ws();
-  if (text[i] !== '{') {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw serializationError('Start of structure or map expected: the request body must be a JSON object.', 'json.top-level');
   }
-  let state: 'value' | 'key' | 'after' = 'value';
-  for (;;) {
-    ws();
-    if (state === 'value') {
-      const c = text[i];
-      if (c === '{') {
-        open(new Set());
-        ws();
-        if (text[i] === '}') {
-          stack.pop();
-          i++;
-          state = 'after';
-        } else state = 'key';
-      } else if (c === '[') {
-        open(null);
-        ws();
-        if (text[i] === ']') {
-          stack.pop();
-          i++;
-          state = 'after';
-        } else state = 'value';
-      } else if (c === '"') {
-        str(false);
-        state = 'after';
-      } else if (text.startsWith('true', i)) {
-        i += 4;
-        state = 'after';
-      } else if (text.startsWith('false', i)) {
-        i += 5;
-        state = 'after';
-      } else if (text.startsWith('null', i)) {
-        i += 4;
-        state = 'after';
-      } else {
-        NUMBER.lastIndex = i;
-        if (!NUMBER.test(text)) fail('unexpected character');
-        i = NUMBER.lastIndex;
-        state = 'after';
-      }
-    } else if (state === 'key') {
-      if (text[i] !== '"') fail('expected a member name');
-      const name = str(true);
-      const names = stack[stack.length - 1]!;
-      if (names.has(name)) {
-        throw serializationError(`Duplicate member name '${name.length > 100 ? `${name.slice(0, 100)}...` : name}' in the request body.`, 'json.duplicate-member', name);
-      }
-      names.add(name);
-      ws();
-      if (text[i] !== ':') fail("expected ':'");
-      i++;
-      state = 'value';
-    } else {
-      if (stack.length === 0) {
-        if (i !== len) fail('unexpected data after the top-level object');
-        return;
-      }
-      const top = stack[stack.length - 1];
-      const c = text[i];
-      if (c === ',') {
-        i++;
-        state = top ? 'key' : 'value';
-      } else if (c === (top ? '}' : ']')) {
-        stack.pop();
-        i++;
-      } else fail(top ? "expected ',' or '}'" : "expected ',' or ']'");
-    }
-  }
+  return value as Record<string, unknown>;
 }
+
 
 // ---- value → input -------------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeBase64Url } from '../../../src/tokens/base64url.js';
-import { parseStrictJson, StrictJsonError } from '../../../src/tokens/strict-json.js';
+import { parseStrictJson, StrictJsonError } from '../../../src/json/strict-json.js';
 import { parseJwk } from '../../../src/tokens/jwk.js';
 
 test('decodes canonical base64url and refuses every other spelling of the same bytes', () => {

@@ -1,5 +1,6 @@
 /**
- * A JSON reader that refuses what `JSON.parse` silently accepts: duplicate member names in any
+ * The one strict JSON reader of Tessera (request bodies, tokens, fetched JWKS and discovery
+ * documents). It refuses what `JSON.parse` silently accepts: duplicate member names in any
  * object (RFC 7515 §5.2 step 4 / RFC 7519 §7.2 step 4: "MUST reject"; security.md J21 —
  * `{"sub":"alice","sub":"admin"}` would otherwise read as admin) and unbounded nesting (J24: a
  * 100 000-deep array must be a 4xx, never a stack overflow).
@@ -10,7 +11,12 @@
  */
 
 export class StrictJsonError extends Error {
-  constructor(message: string, readonly kind: 'syntax' | 'duplicate-member' | 'depth') {
+  constructor(
+    message: string,
+    readonly kind: 'syntax' | 'duplicate-member' | 'depth',
+    /** The duplicated member name (kind 'duplicate-member'). */
+    readonly member?: string,
+  ) {
     super(message);
     this.name = 'StrictJsonError';
   }
@@ -90,7 +96,7 @@ function scan(text: string, maxDepth: number): void {
     if (text[i] !== '"') fail('expected member name');
     const name = readString();
     const frame = stack[stack.length - 1]!;
-    if (frame.names!.has(name)) throw new StrictJsonError(`duplicate member name ${JSON.stringify(name)}`, 'duplicate-member');
+    if (frame.names!.has(name)) throw new StrictJsonError(`duplicate member name ${JSON.stringify(name)}`, 'duplicate-member', name);
     frame.names!.add(name);
     skipWs();
     if (text[i] !== ':') fail("expected ':'");
