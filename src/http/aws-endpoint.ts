@@ -177,7 +177,9 @@ export function createAwsEndpoint(deps: EndpointDeps) {
       };
 
       // ---- authorise ----------------------------------------------------------------------
-      if (principal && op.authorize !== false) {
+      // The account root is allowed everything (src/authz), so its requests skip the resource
+      // lookup and policy evaluation altogether.
+      if (principal && principal.kind !== 'root' && op.authorize !== false) {
         const spec = op.authorize ?? {};
         const action = spec.action ?? `${model.metadata.signingName ?? service}:${name}`;
         const resource = spec.resource ? await spec.resource(input, ctx) : '*';
