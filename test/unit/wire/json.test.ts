@@ -1,20 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ServiceError } from '../../../src/errors/index.js';
+import { codeOf } from './helpers.js';
 import { decodeJsonInput, getModel, headerSafe, parseJsonBody, renderJsonError, renderJsonResponse, MAX_JSON_DEPTH } from '../../../src/wire/index.js';
 
 const ci = getModel('cognito-identity');
 const idp = getModel('cognito-idp');
 
-function codeOf(fn: () => unknown): { code: string; message: string } {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof ServiceError, String(e));
-    return { code: e.code, message: e.message };
-  }
-  assert.fail('expected a ServiceError');
-}
 
 test('a JSON object body parses from a string or a Buffer', () => {
   assert.deepEqual(parseJsonBody('{"IdentityPoolId":"us-east-1:1","Logins":{"a":"b"}}'), { IdentityPoolId: 'us-east-1:1', Logins: { a: 'b' } });

@@ -2,21 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { XMLParser } from 'fast-xml-parser';
 import { ServiceError } from '../../../src/errors/index.js';
+import { codeOf } from './helpers.js';
 import { decodeQueryInput, getModel, parseQueryBody, renderQueryError, renderQueryResponse } from '../../../src/wire/index.js';
 
 const iam = getModel('iam');
 const sts = getModel('sts');
 const parser = new XMLParser({ ignoreAttributes: false, parseTagValue: false, isArray: (name) => name === 'member' });
 
-function codeOf(fn: () => unknown): { code: string; message: string } {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof ServiceError, String(e));
-    return { code: e.code, message: e.message };
-  }
-  assert.fail('expected a ServiceError');
-}
 
 const decode = (model: typeof iam, op: string, body: string) => decodeQueryInput(model, op, parseQueryBody(body));
 
