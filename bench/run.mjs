@@ -11,6 +11,7 @@
  * Other flags: --backends sqlite,postgres  --sizes 10000,1000000  --only key,key  --duration MS
  *   --warmup MS  --connections N  --no-moto  --build-dir DIR (a build other than dist/)
  *   --pg-url postgres://…  --out FILE  --log-level LEVEL
+ *   --workers N|auto (Tessera's worker processes; default auto = one per CPU, 1 when profiling)
  */
 import { mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,6 +50,7 @@ const { values: args } = parseArgs({
     'pg-url': { type: 'string' },
     out: { type: 'string' },
     'log-level': { type: 'string' },
+    workers: { type: 'string' },
   },
   strict: true,
 });
@@ -69,6 +71,8 @@ const config = {
   buildDir: args['build-dir'] ? resolve(args['build-dir']) : undefined,
   pgUrl: args['pg-url'] ?? process.env.TESSERA_BENCH_DATABASE_URL ?? DEFAULT_ADMIN_URL,
   logLevel: args['log-level'] ?? 'info',
+  // Tessera's worker processes (`tessera serve --workers`): one per CPU unless told, profiles one.
+  workers: args.workers ?? (profileKey ? '1' : 'auto'),
   // Pre-signed distinct tokens per workload: enough for the measured rate of the warm twin.
   maxTokens: quick ? 12_000 : 40_000,
   // Identities seeded through Collection.create to document that path's cost.
@@ -238,6 +242,7 @@ async function benchTessera(kind, issuer, run) {
     buildDir: config.buildDir,
     logLevel: config.logLevel,
     cpuProfDir: measuring ? run.cpuProfDir : undefined,
+    workers: config.workers,
   });
   const token = (sub) => issuer.sign(issuer.claims({ sub, aud: CLIENT_ID, jti: randomUUID() }));
   const cleanup = async () => {

@@ -81,10 +81,10 @@ function waitForLine(child, stream, re, label, timeoutMs = 60_000) {
  * Tessera as a child process. `buildDir` other than dist/ runs that build's CLI through
  * bench/lib/serve.mjs (same main(), same flags) so a run can use a private build.
  */
-export async function startTessera({ dataDir, databaseUrl, rootKey, rootSecret, buildDir, cpuProfDir, logLevel = 'info' }) {
+export async function startTessera({ dataDir, databaseUrl, rootKey, rootSecret, buildDir, cpuProfDir, logLevel = 'info', workers = '1' }) {
   const nodeFlags = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
   const entry = buildDir ? [join(repoRoot, 'bench', 'lib', 'serve.mjs'), buildDir] : [join(repoRoot, 'bin', 'tessera.mjs')];
-  const args = [...nodeFlags, ...entry, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--no-demo', '--log-level', logLevel];
+  const args = [...nodeFlags, ...entry, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--no-demo', '--log-level', logLevel, '--workers', String(workers)];
   if (databaseUrl) args.push('--database-url', databaseUrl);
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,

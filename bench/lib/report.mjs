@@ -109,10 +109,10 @@ export function renderReport(run) {
   L.push('', '## Method', '');
   L.push(
     `- Load: bench/lib/load.mjs, closed loop, ${config.connections} keep-alive connections (one http.Agent), ${config.warmupMs} ms warm-up then ${config.durationMs} ms measured per workload; latency per request with process.hrtime.bigint; req/s counts 2xx answers only. The generator runs in the same machine as the server (${machine.nproc} CPUs shared).`,
-    `- Servers, each a child process on 127.0.0.1: Tessera (\`node bin/tessera.mjs serve --port 0 --no-demo --log-level ${config.logLevel}\`, request log to /dev/null), moto_server, and a bare node:http server answering a fixed JSON body (the ceiling).`,
+    `- Servers, each a child process on 127.0.0.1: Tessera (\`node bin/tessera.mjs serve --port 0 --no-demo --log-level ${config.logLevel} --workers ${config.workers}\`${config.workers === '1' ? ', one process' : ': a cluster primary and its workers, one per CPU for auto'}; request log to /dev/null), moto_server, and a bare node:http server answering a fixed JSON body from one process (the ceiling: with one process it already saturates the load generator).`,
     '- Tokens: RS256, signed by the real HTTPS test issuer (test/helpers/issuer.ts) registered as an IAM OIDC provider pinned by thumbprint. "warm" repeats one token; "distinct" sends a different pre-signed token per request for a randomly chosen stored identity (first sign-in: a new subject per request). All tokens are signed before the timed phase.',
     '- CPU: user+system time of the server process (/proc/<pid>/stat) and of the generator (process.cpuUsage) over the measured phase, as a share of one CPU; ms/req is server CPU per answered request; "other" is every other process on the machine (/proc/stat), i.e. noise from work this run did not start; the PostgreSQL backends serving the run’s database are counted apart (they are part of the system under test). A server well under 100% while latency grows is waiting (fsync, locks), not computing.',
-    '- RSS: VmRSS of the server process from /proc/<pid>/status every 100 ms during the workload (max shown).',
+    '- RSS: VmRSS of the server process from /proc/<pid>/status every 100 ms during the workload (max shown); for a server of several processes (Tessera with workers), the sum over the process and its descendants, and CPU likewise.',
     `- † = the pre-signed token supply ran out before the duration ended; the figure is over the time measured.`,
     '',
   );

@@ -1,11 +1,60 @@
 /**
  * Resident memory of a child process, read from /proc/<pid>/status (VmRSS: what it holds now;
  * VmHWM: its high-water mark since start — proc(5)). Sampled on a timer during each workload.
+ * A server may be several processes (`tessera serve --workers N`: a cluster primary and its
+ * workers): memory and CPU are then the sums over the process and its descendants.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** { rss, hwm } in MiB, or undefined once the process is gone. */
-export function readMemory(pid) {
+/** `pid` and every process descending from it (parent links from /proc/<p>/stat field 4). */
+export function processTree(pid) {
+  const children = new Map();
+  let entries;
+  try {
+    entries = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return [pid];
+  }
+  for (const p of entries) {
+    let text;
+    try {
+      text = readFileSync(`/proc/${p}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const ppid = Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[1]);
+    if (!children.has(ppid)) children.set(ppid, []);
+    children.get(ppid).push(Number(p));
+  }
+  const out = [];
+  const stack = [pid];
+  while (stack.length) {
+    const p = stack.pop();
+    out.push(p);
+    for (const c of children.get(p) ?? []) stack.push(c);
+  }
+  return out;
+}
+
+/** { rss, hwm, processes } in MiB summed over `pids` (default: the tree of `pid`), or undefined once the root is gone. */
+export function readMemory(pid, pids = processTree(pid)) {
+  let rss = 0;
+  let hwm = 0;
+  let seen = 0;
+  for (const p of pids) {
+    const m = readOne(p);
+    if (!m) {
+      if (p === pid) return undefined;
+      continue;
+    }
+    rss += m.rss;
+    hwm += m.hwm;
+    seen++;
+  }
+  return { rss, hwm, processes: seen };
+}
+
+function readOne(pid) {
   let text;
   try {
     text = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -20,8 +69,9 @@ export function readMemory(pid) {
 export function sampleRss(pid, intervalMs = 100) {
   let max = 0;
   let last = Number.NaN;
+  const pids = processTree(pid);
   const take = () => {
-    const m = readMemory(pid);
+    const m = readMemory(pid, pids);
     if (m) {
       last = m.rss;
       if (m.rss > max) max = m.rss;
@@ -56,13 +106,23 @@ export function readCpuMs(pid, ticksPerSecond = 100) {
  * CLK_TCK is 100 on Linux x86-64 and arm64 (sysconf(_SC_CLK_TCK)).
  */
 export function cpuMeter(pid, dbName) {
+  const pids = processTree(pid);
+  const treeCpuMs = () => {
+    let sum = 0;
+    for (const p of pids) {
+      const ms = readCpuMs(p);
+      if (ms === undefined) return undefined;
+      sum += ms;
+    }
+    return sum;
+  };
   let server0;
   let client0;
   let machine0;
   let db0;
   return {
     start() {
-      server0 = readCpuMs(pid);
+      server0 = treeCpuMs();
       client0 = process.cpuUsage();
       machine0 = machineBusyMs();
       db0 = dbName ? databaseCpuMs(dbName) : undefined;
@@ -72,7 +132,7 @@ export function cpuMeter(pid, dbName) {
      * `otherMs`: busy CPU time of everything else on the machine (work this run did not start = noise).
      */
     stop() {
-      const server1 = readCpuMs(pid);
+      const server1 = treeCpuMs();
       const c = process.cpuUsage(client0);
       const serverMs = server0 === undefined || server1 === undefined ? Number.NaN : server1 - server0;
       const clientMs = (c.user + c.system) / 1000;

@@ -3,9 +3,12 @@
  * signals. `tessera serve [--port 4590] [--host 127.0.0.1] [--data-dir ./.tessera]
  * [--database-url postgres://…] [--public-url URL] [--no-demo]`.
  */
+import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
-import { configFromEnv, ConfigError, loadConfig, redactUrl, type ConfigInput } from '../config/index.js';
-import { createTessera } from '../app.js';
+import pino from 'pino';
+import { configFromEnv, ConfigError, loadConfig, redactUrl, type Config, type ConfigInput } from '../config/index.js';
+import { createTessera, type RootCredentials } from '../app.js';
+import { runPrimary, tellPrimary } from './cluster.js';
 
 const USAGE = `Usage: tessera serve [options]
 
@@ -17,6 +20,7 @@ Options (environment variable in brackets):
   --public-url <url>    issuer of Tessera's tokens, default http://localhost:<port> [TESSERA_PUBLIC_URL]
   --no-demo             do not load the demo content (no demo content exists yet)
   --log-level <level>   fatal|error|warn|info|debug|trace|silent, default info [TESSERA_LOG_LEVEL]
+  --workers <n|auto>    processes serving the port (auto = one per CPU), default 1 [TESSERA_WORKERS]
 Also: TESSERA_ROOT_ACCESS_KEY_ID + TESSERA_ROOT_SECRET_ACCESS_KEY (root credentials; generated
 and kept in the data dir when unset), TESSERA_REGION (us-east-1), TESSERA_ACCOUNT_ID (000000000000).`;
 
@@ -43,6 +47,7 @@ export async function main(argv: string[]): Promise<void> {
         'public-url': { type: 'string' },
         'no-demo': { type: 'boolean' },
         'log-level': { type: 'string' },
+        workers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -59,6 +64,7 @@ export async function main(argv: string[]): Promise<void> {
     if (values['database-url'] !== undefined) flags.databaseUrl = values['database-url'];
     if (values['public-url'] !== undefined) flags.publicUrl = values['public-url'];
     if (values['log-level'] !== undefined) flags.logLevel = values['log-level'];
+    if (values.workers !== undefined) flags.workers = values.workers;
     if (values['no-demo']) flags.demo = false;
   } catch (err) {
     console.error(`tessera: ${(err as Error).message}\n\n${USAGE}`);
@@ -78,7 +84,22 @@ export async function main(argv: string[]): Promise<void> {
     throw err;
   }
 
-  const tessera = await createTessera(config);
+  if (config.workers > 1 && cluster.isPrimary) {
+    await runPrimary(config, { banner: (url, root) => printBanner(config, url, root), say: (line) => console.error(line) });
+    return;
+  }
+  const worker = cluster.isWorker ? cluster.worker : undefined;
+
+  let tessera;
+  try {
+    // A worker's log lines say which worker wrote them.
+    const logger = worker ? pino({ level: config.logLevel, base: { worker: worker.id }, timestamp: pino.stdTimeFunctions.isoTime }) : undefined;
+    tessera = await createTessera(config, logger ? { logger } : {});
+  } catch (err) {
+    if (!worker) throw err;
+    tellPrimary({ tessera: 'failed', error: (err as Error).message });
+    process.exit(1);
+  }
   // Signal handlers go in before the listening line is printed: a supervisor may stop us at once.
   let stopping = false;
   const stop = (signal: string) => {
@@ -95,13 +116,20 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // A worker whose primary is gone has no one to hand it connections: drain and leave.
+  if (worker) process.on('disconnect', () => stop('primary gone'));
   const { url } = await tessera.listen();
-  const root = tessera.rootCredentials;
+  if (worker) tellPrimary({ tessera: 'listening', url });
+  else printBanner(config, url, tessera.rootCredentials);
+}
+
+function printBanner(config: Config, url: string, root: RootCredentials): void {
   const lines = [
     '',
     `  Tessera is listening on ${url}  (public URL ${config.publicUrl})`,
     `  storage: ${config.databaseUrl ? `PostgreSQL ${redactUrl(config.databaseUrl)}` : `SQLite in ${config.dataDir}`}`,
     `  region ${config.region}, account ${config.accountId}`,
+    `  ${config.workers > 1 ? `${config.workers} worker processes` : 'one process'}`,
     `  open ${config.publicUrl}/ for what to try next; health at ${config.publicUrl}/health`,
   ];
   if (root.source === 'generated') {

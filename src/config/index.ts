@@ -4,7 +4,11 @@
  * which win over defaults. Dev-only defaults (generated root credentials, an http issuer) are
  * announced loudly by the CLI, not silently assumed.
  */
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+
+/** More worker processes than this is a typo, not a deployment (each holds its own heap and pool). */
+export const MAX_WORKERS = 64;
 
 export interface Config {
   readonly port: number;
@@ -19,6 +23,8 @@ export interface Config {
   readonly rootSecretAccessKey: string | undefined;
   readonly demo: boolean;
   readonly logLevel: string;
+  /** Processes serving the listener (1 = this process alone; more = a cluster primary and N workers). */
+  readonly workers: number;
 }
 
 export class ConfigError extends Error {
@@ -40,6 +46,8 @@ export interface ConfigInput {
   rootSecretAccessKey?: string;
   demo?: boolean;
   logLevel?: string;
+  /** A positive integer, or 'auto' (os.availableParallelism()). */
+  workers?: string | number;
 }
 
 /** Reads the documented TESSERA_* environment variables. */
@@ -58,6 +66,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
   set('rootAccessKeyId', env.TESSERA_ROOT_ACCESS_KEY_ID);
   set('rootSecretAccessKey', env.TESSERA_ROOT_SECRET_ACCESS_KEY);
   set('logLevel', env.TESSERA_LOG_LEVEL);
+  set('workers', env.TESSERA_WORKERS);
   return out;
 }
 
@@ -116,6 +125,13 @@ export function loadConfig(...layers: ConfigInput[]): Config {
     problems.push(`log level must be one of fatal, error, warn, info, debug, trace, silent; got '${logLevel}'`);
   }
 
+  let workers = 1;
+  if (input.workers !== undefined) {
+    const text = String(input.workers);
+    workers = text === 'auto' ? availableParallelism() : /^\d+$/.test(text) ? Number(text) : NaN;
+    if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) problems.push(`workers must be 'auto' or an integer 1..${MAX_WORKERS}, got '${text}'`);
+  }
+
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze({
     port,
@@ -129,6 +145,7 @@ export function loadConfig(...layers: ConfigInput[]): Config {
     rootSecretAccessKey,
     demo: input.demo ?? true,
     logLevel,
+    workers,
   });
 }
 

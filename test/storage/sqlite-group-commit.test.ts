@@ -192,4 +192,55 @@ describe('sqlite group commit', () => {
       });
     });
   });
+
+  it("waits for another process's write lock without blocking the event loop, then commits", async () => {
+    const dataDir = freshDir();
+    const { storage, commits } = await openRecorded({}, dataDir);
+    await withStorage(storage, async (s) => {
+      const c = s.collection<number>('gc.locked');
+      await c.create('warm', 0);
+      commits.length = 0;
+      // Another writer (another worker process) holds the write lock for about 120 ms.
+      const other = new Database(join(dataDir, SQLITE_FILE_NAME));
+      other.exec('begin immediate');
+      let ticks = 0;
+      const ticker = setInterval(() => ticks++, 5);
+      const started = Date.now();
+      const writes = [c.create('a', 1), c.create('b', 2)];
+      setTimeout(() => other.exec('commit'), 120);
+      // A read is answered while the writes wait: the event loop is free.
+      assert.equal(await c.get('warm'), 0);
+      await Promise.all(writes);
+      const waited = Date.now() - started;
+      clearInterval(ticker);
+      other.close();
+      assert.ok(waited >= 100, `the writes waited for the lock (${waited} ms)`);
+      assert.ok(ticks >= 8, `timers kept running while the writes waited (${ticks} ticks in ${waited} ms)`);
+      assert.deepEqual(commits, [2], 'both writes committed together once the lock was free');
+      assert.equal(await c.get('b'), 2);
+    });
+  });
+
+  it('fails the writes with SQLITE_BUSY, and keeps none, when the lock stays taken past the wait', async () => {
+    const dataDir = freshDir();
+    await withStorage(await openSqlite({ dataDir, lockWaitMs: 80 }), async (s) => {
+      const c = s.collection<number>('gc.busy');
+      const other = new Database(join(dataDir, SQLITE_FILE_NAME));
+      other.exec('begin immediate');
+      try {
+        const results = await Promise.allSettled([c.create('x', 1), c.create('y', 2)]);
+        for (const r of results) {
+          assert.equal(r.status, 'rejected');
+          assert.equal((r as PromiseRejectedResult).reason.code, 'SQLITE_BUSY');
+        }
+      } finally {
+        other.exec('rollback');
+        other.close();
+      }
+      assert.equal(await c.count(), 0);
+      // Once the lock is free the next write commits.
+      await c.create('x', 1);
+      assert.equal(await c.get('x'), 1);
+    });
+  });
 });

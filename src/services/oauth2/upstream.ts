@@ -51,7 +51,14 @@ export interface UpstreamClient {
 export interface UpstreamOptions {
   /** Extra hooks run on every Configuration (tests: `allowInsecureRequests` for an http IdP). */
   configure?: Array<(config: oidc.Configuration) => void>;
+  /** Epoch ms (default Date.now); ages the cached configurations. */
+  now?: () => number;
 }
+
+/** Upstream configurations kept (one per IdP version), least recently used evicted beyond this. */
+export const MAX_UPSTREAM_CONFIGS = 256;
+/** A discovered configuration is re-discovered after this long (an IdP's endpoints or keys may move). */
+export const UPSTREAM_CONFIG_MAX_AGE_MS = 60 * 60_000;
 
 function detailsOf(idp: IdentityProviderRecord): { issuer: string; clientId: string; clientSecret?: string; scopes: string; method: 'GET' | 'POST' } {
   const d = idp.providerDetails;
@@ -70,7 +77,9 @@ function detailsOf(idp: IdentityProviderRecord): { issuer: string; clientId: str
 export function createUpstreamClient(options: UpstreamOptions = {}): UpstreamClient {
   // One Configuration per IdP version; failures are not cached so an IdP that was down is
   // retried on the next sign-in.
-  const configs = new Map<string, Promise<oidc.Configuration>>();
+  // Bounded: at most MAX_UPSTREAM_CONFIGS entries, each at most UPSTREAM_CONFIG_MAX_AGE_MS old.
+  const configs = new Map<string, { config: Promise<oidc.Configuration>; at: number }>();
+  const now = options.now ?? Date.now;
 
   function configure(config: oidc.Configuration): void {
     oidc.enableNonRepudiationChecks(config);
@@ -80,9 +89,14 @@ export function createUpstreamClient(options: UpstreamOptions = {}): UpstreamCli
 
   function configurationFor(idp: IdentityProviderRecord): Promise<oidc.Configuration> {
     const key = `${idp.userPoolId}\u0000${idp.providerName}\u0000${idp.lastModifiedAt}\u0000${JSON.stringify(idp.providerDetails)}`;
-    let found = configs.get(key);
-    if (!found) {
-      found = (async () => {
+    const cached = configs.get(key);
+    if (cached && now() - cached.at < UPSTREAM_CONFIG_MAX_AGE_MS) {
+      configs.delete(key);
+      configs.set(key, cached);
+      return cached.config;
+    }
+    {
+      const found = (async () => {
         const d = detailsOf(idp);
         const auth = oidc.ClientSecretPost(d.clientSecret);
         const metadata = d.clientSecret ? { client_secret: d.clientSecret } : {};
@@ -112,10 +126,15 @@ export function createUpstreamClient(options: UpstreamOptions = {}): UpstreamCli
           throw new UpstreamError(`Discovery at ${d.issuer} failed`, { issuer: d.issuer, error: describe(err) }, { cause: err });
         }
       })();
-      found.catch(() => configs.delete(key));
-      configs.set(key, found);
+      const entry = { config: found, at: now() };
+      found.catch(() => {
+        if (configs.get(key) === entry) configs.delete(key);
+      });
+      configs.delete(key);
+      configs.set(key, entry);
+      while (configs.size > MAX_UPSTREAM_CONFIGS) configs.delete(configs.keys().next().value as string);
+      return found;
     }
-    return found;
   }
 
   return {

@@ -42,6 +42,28 @@ export interface GroupCommitOptions {
   maxBatch?: number;
   /** Called after each successful COMMIT with the number of units it made durable. */
   onCommit?: (units: number) => void;
+  /**
+   * Waiting for another process's write lock without blocking the event loop. better-sqlite3
+   * waits for a lock inside SQLite's busy handler, synchronously: while one worker of a cluster
+   * commits, the other would stall, reads and all. With this set, BEGIN IMMEDIATE runs with a
+   * busy timeout of 0; on SQLITE_BUSY the batch is retried from a timer (1, 2, 4 … 16 ms apart,
+   * taking in writes queued meanwhile) until `maxWaitMs` have passed, then fails as a blocking
+   * wait would have.
+   */
+  lockWait?: { setBusyTimeout(ms: number): void; restoreBusyTimeout(): void; maxWaitMs: number };
+}
+
+const MAX_RETRY_DELAY_MS = 16;
+
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_BUSY' || (typeof code === 'string' && code.startsWith('SQLITE_BUSY_'));
+}
+
+class LockBusy extends Error {
+  constructor(readonly busy: unknown) {
+    super('write lock busy');
+  }
 }
 
 interface Queued {
@@ -64,6 +86,7 @@ export class GroupCommit implements WritePath {
   readonly #db: Kysely<TesseraDatabase>;
   readonly #maxBatch: number;
   readonly #onCommit: ((units: number) => void) | undefined;
+  readonly #lockWait: GroupCommitOptions['lockWait'];
   #queue: Queued[] = [];
   /** The running flush loop, if any; also what drain() waits for. */
   #flushing: Promise<void> | undefined;
@@ -75,6 +98,7 @@ export class GroupCommit implements WritePath {
     this.#db = db;
     this.#maxBatch = maxBatch;
     this.#onCommit = options.onCommit;
+    this.#lockWait = options.lockWait;
   }
 
   run<R>(unit: WriteUnit<R>): Promise<R> {
@@ -114,9 +138,46 @@ export class GroupCommit implements WritePath {
 
   async #runBatch(batch: Queued[]): Promise<void> {
     let outcomes: Outcome[];
-    try {
-      outcomes = await this.#db.connection().execute(async (conn) => {
-        await conn.executeQuery(BEGIN);
+    const started = Date.now();
+    for (let delay = 1; ; delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS)) {
+      try {
+        outcomes = await this.#transaction(batch);
+        break;
+      } catch (err) {
+        if (err instanceof LockBusy && Date.now() - started < this.#lockWait!.maxWaitMs) {
+          await new Promise((resolve) => setTimeout(resolve, delay));
+          // Writes queued while we waited join this batch: they would wait for the lock anyway.
+          if (batch.length < this.#maxBatch) batch.push(...this.#queue.splice(0, this.#maxBatch - batch.length));
+          continue;
+        }
+        const error = err instanceof LockBusy ? err.busy : err;
+        for (const q of batch) q.reject(error);
+        return;
+      }
+    }
+    this.#onCommit?.(batch.length);
+    batch.forEach((q, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) q.resolve(outcome.value);
+      else q.reject(outcome.error);
+    });
+  }
+
+  #transaction(batch: Queued[]): Promise<Outcome[]> {
+    return this.#db.connection().execute(async (conn) => {
+        if (this.#lockWait) {
+          this.#lockWait.setBusyTimeout(0);
+          try {
+            await conn.executeQuery(BEGIN);
+          } catch (err) {
+            if (isBusy(err)) throw new LockBusy(err);
+            throw err;
+          } finally {
+            this.#lockWait.restoreBusyTimeout();
+          }
+        } else {
+          await conn.executeQuery(BEGIN);
+        }
         try {
           const results: Outcome[] = [];
           for (const { unit } of batch) results.push(await runInSavepoint(conn, unit));
@@ -129,16 +190,6 @@ export class GroupCommit implements WritePath {
           throw err;
         }
       });
-    } catch (err) {
-      for (const q of batch) q.reject(err);
-      return;
-    }
-    this.#onCommit?.(batch.length);
-    batch.forEach((q, i) => {
-      const outcome = outcomes[i]!;
-      if (outcome.ok) q.resolve(outcome.value);
-      else q.reject(outcome.error);
-    });
   }
 }
 

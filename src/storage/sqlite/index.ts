@@ -46,6 +46,8 @@ export interface OpenSqliteOptions extends SqlStorageOptions {
    * issue #5; kept for measuring (bench/storage-micro.mjs) and for comparison, not for service.
    */
   groupCommit?: boolean | GroupCommitOptions;
+  /** How long a group-committed write waits for another process's write lock (default SQLITE_BUSY_TIMEOUT_MS), without blocking the event loop. */
+  lockWaitMs?: number;
   /** Prepared statements kept, keyed by SQL text (default 256); 0 prepares every query afresh. */
   statementCacheSize?: number;
 }
@@ -118,6 +120,11 @@ export async function openSqlite(options: OpenSqliteOptions): Promise<Storage> {
   }
   const { groupCommit = true } = options;
   options.log?.info({ kind: 'sqlite', file, groupCommit: groupCommit !== false }, 'storage opened');
-  const writes = groupCommit === false ? undefined : new GroupCommit(db, groupCommit === true ? {} : groupCommit);
+  const lockWait = {
+    setBusyTimeout: (ms: number) => void handle.pragma(`busy_timeout = ${ms}`),
+    restoreBusyTimeout: () => void handle.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`),
+    maxWaitMs: options.lockWaitMs ?? SQLITE_BUSY_TIMEOUT_MS,
+  };
+  const writes = groupCommit === false ? undefined : new GroupCommit(db, { lockWait, ...(groupCommit === true ? {} : groupCommit) });
   return new SqlStorage(db, sqliteAdapter, options, writes);
 }

@@ -1,0 +1,104 @@
+/**
+ * `tessera serve --workers N`: N processes serve one listener through node:cluster, so every CPU
+ * can work (Node runs JavaScript on one core per process). Each worker is a whole Tessera — the
+ * same composition root as a single process — and the workers share nothing but storage, exactly
+ * as several nodes on one PostgreSQL do:
+ *
+ * - Uniqueness (one identity per login, single-use codes, key numbers) is decided by the
+ *   database's primary keys and compare-and-swap, never in memory, so it holds across workers as
+ *   it does across machines. On SQLite the workers open the same file (WAL); a writer waits for
+ *   another's transaction through busy_timeout.
+ * - Keys live in storage; each worker's view of a key ring is refreshed on its own schedule and
+ *   on an unknown kid (src/keys). Caches are per worker and content-addressed (parsed policies,
+ *   JWKS per issuer with a max age), so no worker serves another's stale write.
+ *
+ * The primary serves no requests. Before forking it settles what must happen exactly once: root
+ * credentials (generated and printed once) and migrations (run by opening storage once). Then it
+ * forks the workers, prints the banner when all of them listen, replaces a worker that dies
+ * (after a pause, so a crash loop does not spin), and on SIGTERM/SIGINT asks each worker to drain
+ * and waits for them all. Connections are spread by the primary round-robin (Node's default on
+ * Linux); a keep-alive connection stays with the worker that accepted it.
+ */
+import cluster, { type Worker } from 'node:cluster';
+import { mkdirSync } from 'node:fs';
+import type { Config } from '../config/index.js';
+import { loadRootCredentials, type RootCredentials } from '../app.js';
+import { openStorage } from '../storage/index.js';
+
+/** Messages a worker sends its primary. */
+export type WorkerMessage = { tessera: 'listening'; url: string } | { tessera: 'failed'; error: string };
+
+const RESTART_DELAY_MS = 1000;
+
+export interface PrimaryHooks {
+  /** Prints the start-up banner (once, when every worker listens). */
+  banner(url: string, root: RootCredentials): void;
+  /** Progress and problems, one line each. */
+  say(line: string): void;
+}
+
+export async function runPrimary(config: Config, hooks: PrimaryHooks): Promise<void> {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const root = loadRootCredentials(config);
+  // Opening storage runs the migrations under their lock; the workers then find them done.
+  const storage = await openStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  await storage.close();
+
+  let stopping = false;
+  let started = false;
+  let listening = 0;
+  const alive = new Set<Worker>();
+
+  const fork = () => {
+    const worker = cluster.fork();
+    alive.add(worker);
+    worker.on('message', (msg: WorkerMessage) => {
+      if (msg?.tessera === 'listening' && !started) {
+        listening++;
+        if (listening === config.workers) {
+          started = true;
+          hooks.banner(msg.url, root);
+        }
+      } else if (msg?.tessera === 'failed') {
+        hooks.say(`tessera: worker ${worker.process.pid} failed to start: ${msg.error}`);
+      }
+    });
+    worker.on('exit', (code, signal) => {
+      alive.delete(worker);
+      if (stopping) {
+        if (code !== 0 && signal !== 'SIGTERM' && signal !== 'SIGINT') process.exitCode = 1;
+        if (alive.size === 0) process.exit(process.exitCode ?? 0);
+        return;
+      }
+      if (!started) {
+        // A worker that cannot start would not start on a second try either (bad config, port in use).
+        hooks.say(`tessera: worker ${worker.process.pid} exited during start-up (${signal ?? `code ${code}`}); stopping`);
+        stop(1);
+        return;
+      }
+      hooks.say(`tessera: worker ${worker.process.pid} exited (${signal ?? `code ${code}`}); starting a replacement`);
+      setTimeout(() => {
+        if (!stopping) fork();
+      }, RESTART_DELAY_MS).unref();
+    });
+  };
+
+  const stop = (exitCode: number) => {
+    if (stopping) return;
+    stopping = true;
+    if (exitCode) process.exitCode = exitCode;
+    if (alive.size === 0) process.exit(process.exitCode ?? 0);
+    // Each worker drains its in-flight requests and closes its storage, then exits.
+    for (const w of alive) w.process.kill('SIGTERM');
+  };
+  process.on('SIGTERM', () => stop(0));
+  // Ctrl-C reaches the workers too (same process group); they drain on it as on SIGTERM.
+  process.on('SIGINT', () => stop(0));
+
+  for (let i = 0; i < config.workers; i++) fork();
+}
+
+/** In a worker: tells the primary it listens (or why it could not start). */
+export function tellPrimary(msg: WorkerMessage): void {
+  process.send?.(msg);
+}
