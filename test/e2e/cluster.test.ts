@@ -155,6 +155,7 @@ function suite(backend: 'sqlite' | 'postgres', skip: () => Promise<string | fals
       await admin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: poolId, Roles: { authenticated: role.Role!.Arn! } }));
 
       const key = issuer.url.slice('https://'.length);
+      const identityOf: string[] = [];
       for (let round = 0; round < 3; round++) {
         const token = issuer.sign(issuer.claims({ sub: `racer-${round}`, aud: 'my-app' }));
         const results = await Promise.allSettled(Array.from({ length: 48 }, () => pub.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { [key]: token } }))));
@@ -162,6 +163,7 @@ function suite(backend: 'sqlite' | 'postgres', skip: () => Promise<string | fals
         assert.deepEqual(failures.map((f) => String(f.reason)), [], 'no call failed');
         const ids = new Set(results.map((r) => (r as PromiseFulfilledResult<{ IdentityId?: string }>).value.IdentityId));
         assert.equal(ids.size, 1, `round ${round}: one identity for one login, got ${[...ids].join(', ')}`);
+        identityOf.push([...ids][0]!);
       }
       const listed = await admin.send(new ListIdentitiesCommand({ IdentityPoolId: poolId, MaxResults: 60 }));
       assert.equal(listed.Identities?.length, 3, 'three logins, three identities in the store');
@@ -173,7 +175,8 @@ function suite(backend: 'sqlite' | 'postgres', skip: () => Promise<string | fals
 
       // Credentials vended by whichever worker took the call sign requests any worker accepts.
       const token = issuer.sign(issuer.claims({ sub: 'racer-0', aud: 'my-app' }));
-      const identityId = [...new Set(listed.Identities!.map((i) => i.IdentityId))][0]!;
+      const identityId = identityOf[0]!;
+      assert.deepEqual(new Set(listed.Identities!.map((i) => i.IdentityId)), new Set(identityOf));
       const creds = await pub.send(new GetCredentialsForIdentityCommand({ IdentityId: identityId, Logins: { [key]: token } }));
       const sts = client(
         new STSClient({
