@@ -9,7 +9,7 @@
  * unit's queries are identical either way, and inside a batch the compare-and-swap is decided
  * against the current row under the write lock, so it succeeds on its first attempt.
  */
-import type { Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import {
   AlreadyExistsError,
   NotFoundError,
@@ -54,7 +54,27 @@ export interface CollectionDeps {
 
 export const MAX_LIST_LIMIT = 1000;
 
+/** Stands for the id while a statement is compiled once; replaced by the real id per call. */
+const ID_SLOT = '\u0000id-slot';
+
+/**
+ * A statement compiled once by kysely (same SQL text, same dialect rules) and re-bound per call:
+ * the hot point read skips the query builder and compiler on every request.
+ */
+class Rebindable {
+  constructor(private readonly compiled: CompiledQuery) {}
+  bind(id: string): CompiledQuery {
+    return CompiledQuery.raw(
+      this.compiled.sql,
+      this.compiled.parameters.map((p) => (p === ID_SLOT ? id : p)),
+    );
+  }
+}
+
 export class SqlCollection<T> implements Collection<T> {
+  // Compiled on first use: a collection handle may be made for a single call.
+  #readStatement: Rebindable | undefined;
+
   constructor(private readonly name: string, private readonly deps: CollectionDeps) {}
 
   create(id: string, doc: T): Promise<void> {
@@ -186,13 +206,12 @@ export class SqlCollection<T> implements Collection<T> {
     });
   }
 
-  private read(db: Kysely<TesseraDatabase>, id: string): Promise<{ body: string; version: number } | undefined> {
-    return db
-      .selectFrom('documents')
-      .select(['body', 'version'])
-      .where('collection', '=', this.name)
-      .where('id', '=', id)
-      .executeTakeFirst();
+  private async read(db: Kysely<TesseraDatabase>, id: string): Promise<{ body: string; version: number } | undefined> {
+    this.#readStatement ??= new Rebindable(
+      this.deps.db.selectFrom('documents').select(['body', 'version']).where('collection', '=', this.name).where('id', '=', ID_SLOT).compile(),
+    );
+    const result = await db.executeQuery<{ body: string; version: number }>(this.#readStatement.bind(id));
+    return result.rows[0];
   }
 
   /** prefix <= id < successor(prefix): a literal, byte-wise, index-friendly prefix match. */
