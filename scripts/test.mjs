@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: runs every compiled test under dist/test with Node's built-in runner
+// `npm test`: runs every compiled test under dist/test, and bench/test, with Node's built-in runner
 // (pretest has installed dependencies and compiled). Compiled tests whose TypeScript source is
 // gone are removed first, so a deleted test never runs from a stale dist/.
 import { spawnSync } from 'node:child_process';
@@ -30,6 +30,9 @@ for (const file of existsSync(distTest) ? walk(distTest) : []) {
   }
   if (file.endsWith('.test.js')) files.push(file);
 }
+// The bench's own measuring code (bench/test) runs with the rest; the bench itself does not.
+const benchTests = join(root, 'bench', 'test');
+for (const file of existsSync(benchTests) ? walk(benchTests) : []) if (file.endsWith('.test.mjs')) files.push(file);
 const filter = process.argv.slice(2);
 const selected = filter.length ? files.filter((f) => filter.some((x) => f.includes(x))) : files;
 if (selected.length === 0) {

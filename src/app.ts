@@ -3,6 +3,7 @@
  * (config → clock → storage → keys/credentials → services → http).
  */
 import { mkdirSync, readFileSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import pino, { type Logger } from 'pino';
@@ -25,7 +26,7 @@ import { openIdRoutes } from './http/openid-routes.js';
 import { createSigningKeyRing } from './keys/signing-keys.js';
 import { createLoginVerifier } from './tokens/logins/index.js';
 import { cognitoIdentityOperations, MAX_OPEN_ID_TOKEN_SECONDS } from './services/cognito-identity/index.js';
-import { asUserPoolTokenVerifier, cognitoIdpOperations, createUserPools, type UserPools } from './services/cognito-idp/index.js';
+import { asUserPoolTokenVerifier, cognitoIdpOperations, createUserPools, setPasswordDerivationSlots, type UserPools } from './services/cognito-idp/index.js';
 import { oauth2Routes } from './services/oauth2/index.js';
 import { adminRoutes } from './http/admin-routes.js';
 
@@ -64,6 +65,8 @@ export async function createTessera(config: Config, options: CreateOptions = {})
   const clock = options.clock ?? (() => new Date());
 
   mkdirSync(config.dataDir, { recursive: true });
+  // Worker processes share the CPUs, and so the memory-hard password derivations (32 MiB each).
+  setPasswordDerivationSlots(Math.max(1, Math.floor(availableParallelism() / config.workers)));
   const opened = await openStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, log });
   const storage = options.wrapStorage ? options.wrapStorage(opened) : opened;
   try {

@@ -8,7 +8,8 @@ import { runLoad } from '../lib/load.mjs';
 import { selfTimes, areaOf } from '../lib/cpuprofile.mjs';
 import { evaluateGoals } from '../lib/report.mjs';
 import { prng } from '../lib/workloads.mjs';
-import { readCpuMs, readMemory } from '../lib/rss.mjs';
+import { processTree, readCpuMs, readMemory } from '../lib/rss.mjs';
+import { spawn } from 'node:child_process';
 
 describe('percentile', () => {
   it('uses the nearest rank, so p50 of 1..10 is 5 and p99 of 1..100 is 99', () => {
@@ -155,5 +156,23 @@ describe('helpers', () => {
     assert.ok(m.rss > 1 && m.hwm >= m.rss);
     assert.ok(readCpuMs(process.pid) > 0);
     assert.equal(readMemory(2 ** 22 + 12345), undefined);
+  });
+
+  it('sums memory over a process and its descendants (a cluster primary and its workers)', async () => {
+    // A child that starts a grandchild and reports its pid.
+    const child = spawn(process.execPath, ['-e', `const c = require('node:child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }); console.log(c.pid); setInterval(() => {}, 1000);`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const [line] = await once(child.stdout, 'data');
+      const grandchild = Number(String(line).trim());
+      const tree = processTree(child.pid);
+      assert.ok(tree.includes(child.pid) && tree.includes(grandchild), `tree ${tree} holds the child and the grandchild`);
+      const sum = readMemory(child.pid);
+      const own = readMemory(child.pid, [child.pid]);
+      assert.equal(sum.processes, 2);
+      assert.ok(sum.rss > own.rss, `the sum (${sum.rss} MiB) exceeds the child alone (${own.rss} MiB)`);
+      process.kill(grandchild);
+    } finally {
+      child.kill();
+    }
   });
 });

@@ -16,6 +16,7 @@ export { createUserPools, asUserPoolTokenVerifier, NewPasswordRequiredError, typ
 export type * from './records.js';
 export { secretHash } from './secrets.js';
 export { ringName } from './tokens.js';
+export { setPasswordDerivationSlots } from './passwords.js';
 
 export interface CognitoIdpDeps {
   userPools: UserPools;

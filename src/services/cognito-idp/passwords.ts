@@ -30,9 +30,16 @@ export const SCRYPT_PARAMS = { N: 1 << 15, r: 8, p: 1, keyLength: 32 } as const;
 /**
  * At most one derivation per CPU at a time: each holds 128·N·r bytes (32 MiB at the defaults),
  * and more in parallel than there are CPUs only adds memory, not throughput. Callers queue in
- * arrival order.
+ * arrival order. Processes that share the machine's CPUs (`--workers`) split them:
+ * setPasswordDerivationSlots(cpus / workers).
  */
-const MAX_CONCURRENT_DERIVATIONS = Math.max(1, availableParallelism());
+let MAX_CONCURRENT_DERIVATIONS = Math.max(1, availableParallelism());
+
+/** How many derivations this process runs at once (at least 1). */
+export function setPasswordDerivationSlots(slots: number): void {
+  if (!Number.isInteger(slots) || slots < 1) throw new RangeError('password derivation slots must be an integer >= 1');
+  MAX_CONCURRENT_DERIVATIONS = slots;
+}
 let running = 0;
 const waiting: Array<() => void> = [];
 

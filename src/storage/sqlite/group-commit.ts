@@ -46,14 +46,15 @@ export interface GroupCommitOptions {
    * Waiting for another process's write lock without blocking the event loop. better-sqlite3
    * waits for a lock inside SQLite's busy handler, synchronously: while one worker of a cluster
    * commits, the other would stall, reads and all. With this set, BEGIN IMMEDIATE runs with a
-   * busy timeout of 0; on SQLITE_BUSY the batch is retried from a timer (1, 2, 4 … 16 ms apart,
+   * busy timeout of 0; on SQLITE_BUSY the batch is retried from a timer (1, 1, 2, 2, 4 ms apart,
    * taking in writes queued meanwhile) until `maxWaitMs` have passed, then fails as a blocking
    * wait would have.
    */
   lockWait?: { setBusyTimeout(ms: number): void; restoreBusyTimeout(): void; maxWaitMs: number };
 }
 
-const MAX_RETRY_DELAY_MS = 16;
+// Another process holds the lock for about one commit (an fsync): retry soon, never far apart.
+const MAX_RETRY_DELAY_MS = 4;
 
 function isBusy(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
@@ -139,7 +140,8 @@ export class GroupCommit implements WritePath {
   async #runBatch(batch: Queued[]): Promise<void> {
     let outcomes: Outcome[];
     const started = Date.now();
-    for (let delay = 1; ; delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS)) {
+    for (let attempt = 0; ; attempt++) {
+      const delay = Math.min(2 ** (attempt >> 1), MAX_RETRY_DELAY_MS);
       try {
         outcomes = await this.#transaction(batch);
         break;
