@@ -55,13 +55,15 @@ export interface Tessera {
 
 export interface CreateOptions {
   logger?: Logger;
+  /** Fields on every line of the default logger (a worker's `worker` id). */
+  logFields?: Record<string, unknown>;
   clock?: () => Date;
   /** Wraps the opened storage before anything uses it (instrumentation in tests, e.g. counting reads). */
   wrapStorage?: (storage: Storage) => Storage;
 }
 
 export async function createTessera(config: Config, options: CreateOptions = {}): Promise<Tessera> {
-  const log = options.logger ?? pino({ level: config.logLevel, base: undefined, timestamp: pino.stdTimeFunctions.isoTime });
+  const log = options.logger ?? pino({ level: config.logLevel, base: options.logFields ?? undefined, timestamp: pino.stdTimeFunctions.isoTime });
   const clock = options.clock ?? (() => new Date());
 
   mkdirSync(config.dataDir, { recursive: true });

@@ -6,16 +6,19 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
+/** Every process id in /proc (empty when /proc cannot be read). */
+function allPids() {
+  try {
+    return readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return [];
+  }
+}
+
 /** `pid` and every process descending from it (parent links from /proc/<p>/stat field 4). */
 export function processTree(pid) {
   const children = new Map();
-  let entries;
-  try {
-    entries = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
-  } catch {
-    return [pid];
-  }
-  for (const p of entries) {
+  for (const p of allPids()) {
     let text;
     try {
       text = readFileSync(`/proc/${p}/stat`, 'utf8');
@@ -146,13 +149,7 @@ export function cpuMeter(pid, dbName) {
 /** CPU ms of every PostgreSQL backend whose process title names database `dbName` (pid → ms). */
 export function databaseCpuMs(dbName) {
   const out = new Map();
-  let pids;
-  try {
-    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
-  } catch {
-    return out;
-  }
-  for (const p of pids) {
+  for (const p of allPids()) {
     let cmd;
     try {
       cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8');

@@ -6,8 +6,8 @@
  *
  * - Uniqueness (one identity per login, single-use codes, key numbers) is decided by the
  *   database's primary keys and compare-and-swap, never in memory, so it holds across workers as
- *   it does across machines. On SQLite the workers open the same file (WAL); a writer waits for
- *   another's transaction through busy_timeout.
+ *   it does across machines. On SQLite the workers open the same file (WAL); a writer that finds the
+ *   lock taken retries from a timer (src/storage/sqlite/group-commit.ts), not blocking its loop.
  * - Keys live in storage; each worker's view of a key ring is refreshed on its own schedule and
  *   on an unknown kid (src/keys). Caches are per worker and content-addressed (parsed policies,
  *   JWKS per issuer with a max age), so no worker serves another's stale write.

@@ -5,7 +5,6 @@
  */
 import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
-import pino from 'pino';
 import { configFromEnv, ConfigError, loadConfig, redactUrl, type Config, type ConfigInput } from '../config/index.js';
 import { createTessera, type RootCredentials } from '../app.js';
 import { runPrimary, tellPrimary } from './cluster.js';
@@ -93,8 +92,7 @@ export async function main(argv: string[]): Promise<void> {
   let tessera;
   try {
     // A worker's log lines say which worker wrote them.
-    const logger = worker ? pino({ level: config.logLevel, base: { worker: worker.id }, timestamp: pino.stdTimeFunctions.isoTime }) : undefined;
-    tessera = await createTessera(config, logger ? { logger } : {});
+    tessera = await createTessera(config, worker ? { logFields: { worker: worker.id } } : {});
   } catch (err) {
     if (!worker) throw err;
     tellPrimary({ tessera: 'failed', error: (err as Error).message });

@@ -5,45 +5,15 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { repoRoot } from '../helpers/paths.js';
+import { serveCli } from '../helpers/cli.js';
 
-interface Running {
-  child: ChildProcess;
-  url: string;
-  stderr: () => string;
-  stdout: () => string;
-  exit: Promise<number | null>;
-}
-
-async function serve(args: string[], env: Record<string, string> = {}): Promise<Running> {
-  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'tessera.mjs'), 'serve', ...args], {
-    env: { ...process.env, TESSERA_LOG_LEVEL: 'info', TESSERA_ROOT_ACCESS_KEY_ID: '', TESSERA_ROOT_SECRET_ACCESS_KEY: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (err += d));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line within 20 s:\n${err}`)), 20_000);
-    const check = () => {
-      const m = /listening on (http:\/\/\S+)/.exec(err);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    child.stderr!.on('data', check);
-    child.on('exit', (code) => reject(new Error(`exited with ${code} before listening:\n${err}`)));
-  });
-  return { child, url, stderr: () => err, stdout: () => out, exit };
-}
+const serve = serveCli;
 
 describe('tessera serve', () => {
   it('generates root credentials once, prints them once, answers /health and / and drains on SIGTERM', async (t) => {

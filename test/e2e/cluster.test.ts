@@ -7,50 +7,21 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { CognitoIdentityClient, CreateIdentityPoolCommand, GetIdCommand, ListIdentitiesCommand, GetCredentialsForIdentityCommand, SetIdentityPoolRolesCommand } from '@aws-sdk/client-cognito-identity';
 import { CreateOpenIDConnectProviderCommand, CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { repoRoot } from '../helpers/paths.js';
 import { startIssuer, type TestIssuer } from '../helpers/issuer.js';
-import { databaseUrl, skipUnlessPostgres } from '../storage/pg-target.js';
+import { databaseUrl, query, skipUnlessPostgres } from '../storage/pg-target.js';
+import { serveCli, type RunningCli } from '../helpers/cli.js';
 
-interface Running {
-  child: ChildProcess;
-  url: string;
-  stderr: () => string;
-  stdout: () => string;
-  exit: Promise<number | null>;
-}
-
-async function serve(args: string[]): Promise<Running> {
-  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'tessera.mjs'), 'serve', '--port', '0', '--host', '127.0.0.1', ...args], {
-    env: { ...process.env, TESSERA_LOG_LEVEL: 'info', TESSERA_ROOT_ACCESS_KEY_ID: '', TESSERA_ROOT_SECRET_ACCESS_KEY: '', TESSERA_WORKERS: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (err += d));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line within 30 s:\n${err}`)), 30_000);
-    child.stderr!.on('data', () => {
-      const m = /listening on (http:\/\/\S+)/.exec(err);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`exited with ${code} before listening:\n${err}`)));
-  });
-  return { child, url, stderr: () => err, stdout: () => out, exit };
+function serve(args: string[]): Promise<RunningCli> {
+  return serveCli(['--port', '0', '--host', '127.0.0.1', ...args], {}, 30_000);
 }
 
 /** Pids of the processes whose parent is `pid` (the workers of a cluster primary). */
@@ -80,21 +51,11 @@ function requestLines(stdout: string, operation: string): Array<Record<string, u
     .filter((l) => l.msg === 'request' && l.operation === operation);
 }
 
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 function suite(backend: 'sqlite' | 'postgres', skip: () => Promise<string | false>) {
   describe(`tessera serve --workers 2 on ${backend}`, async () => {
     const skipped = await skip();
     let issuer: TestIssuer;
-    let server: Running;
+    let server: RunningCli;
     let dataDir: string;
     let credentials: { accessKeyId: string; secretAccessKey: string };
     // A new TCP connection per request: the primary hands connections to the workers in turn.
@@ -109,7 +70,7 @@ function suite(backend: 'sqlite' | 'postgres', skip: () => Promise<string | fals
       dataDir = mkdtempSync(join(tmpdir(), 'tessera-cluster-'));
       const args = ['--workers', '2', '--data-dir', dataDir];
       if (backend === 'postgres') {
-        await admin(`create database ${dbName}`);
+        await query(`create database ${dbName}`);
         args.push('--database-url', new URL(databaseUrl).toString().replace(/\/[^/]*$/, `/${dbName}`));
       }
       server = await serve(args);
@@ -124,7 +85,7 @@ function suite(backend: 'sqlite' | 'postgres', skip: () => Promise<string | fals
       }
       await issuer?.close();
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-      if (backend === 'postgres' && !skipped) await admin(`drop database if exists ${dbName} with (force)`);
+      if (backend === 'postgres' && !skipped) await query(`drop database if exists ${dbName} with (force)`);
     });
 
     const sdk = { endpoint: '', region: 'us-east-1', requestHandler: { httpAgent: agent } };

@@ -1,0 +1,40 @@
+/**
+ * `tessera serve` as a child process, the way a user starts it (bin/tessera.mjs), resolved once
+ * it prints its listening line. Root credentials and the worker count come from the arguments
+ * only (the test runner's environment does not leak in).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot } from './paths.js';
+
+export interface RunningCli {
+  child: ChildProcess;
+  url: string;
+  stderr: () => string;
+  stdout: () => string;
+  exit: Promise<number | null>;
+}
+
+export async function serveCli(args: string[], env: Record<string, string> = {}, timeoutMs = 20_000): Promise<RunningCli> {
+  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'tessera.mjs'), 'serve', ...args], {
+    env: { ...process.env, TESSERA_LOG_LEVEL: 'info', TESSERA_ROOT_ACCESS_KEY_ID: '', TESSERA_ROOT_SECRET_ACCESS_KEY: '', TESSERA_WORKERS: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (err += d));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no listening line within ${timeoutMs / 1000} s:\n${err}`)), timeoutMs);
+    child.stderr!.on('data', () => {
+      const m = /listening on (http:\/\/\S+)/.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`exited with ${code} before listening:\n${err}`)));
+  });
+  return { child, url, stderr: () => err, stdout: () => out, exit };
+}
