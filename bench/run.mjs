@@ -430,6 +430,8 @@ function renderProfile(run, files) {
     for (const a of s.areas.slice(0, 20)) L.push(`| ${a.area} | ${pct(a.us)} |`);
     L.push('', '### Top functions (self time)', '', '| function | where | self % |', '|---|---|---:|');
     for (const f of s.functions) L.push(`| \`${f.name}\` | ${f.url.replace(/^file:\/\/.*?\/(node_modules|src|dist|\.build)\//, '$1/')}:${f.line} | ${pct(f.us)} |`);
+    L.push('', '### Where the hottest functions are called from', '', 'The nearest Tessera frames (src/, storage and wire plumbing skipped) on the stack of each sample.', '', '| function | called from | self % |', '|---|---|---:|');
+    for (const f of s.callers) for (const c of f.from.slice(0, 5)) L.push(`| \`${f.name}\` | ${c.chain} | ${pct(c.us)} |`);
     L.push('');
   }
   return L.join('\n');

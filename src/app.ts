@@ -2,16 +2,18 @@
  * The composition root: the only place that constructs things and wires them together
  * (config → clock → storage → keys/credentials → services → http).
  */
-import { mkdirSync, readFileSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import pino, { type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/index.js';
 import { openStorage } from './storage/index.js';
 import type { Storage } from './storage/contract.js';
-import { createCredentialVault, generateRootCredentials } from './credentials/index.js';
+import { createCredentialVault } from './credentials/index.js';
+import { loadRootCredentials, type RootCredentials } from './credentials/root.js';
+
+export { loadRootCredentials, type RootCredentials };
 import type { Principal } from './credentials/principal.js';
 import type { Operation } from './wire/operation.js';
 import { createIamDirectory } from './services/iam/directory.js';
@@ -30,12 +32,6 @@ import { asUserPoolTokenVerifier, cognitoIdpOperations, createUserPools, setPass
 import { oauth2Routes } from './services/oauth2/index.js';
 import { adminRoutes } from './http/admin-routes.js';
 
-export interface RootCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  /** Where they came from: the environment, the data dir, or generated now (print once). */
-  source: 'env' | 'data-dir' | 'generated';
-}
 
 export interface Tessera {
   readonly config: Config;
@@ -195,31 +191,3 @@ export async function createTessera(config: Config, options: CreateOptions = {})
   }
 }
 
-/**
- * Root credentials: from the environment when set; else from `<dataDir>/root-credentials.json`;
- * else generated now, written there (mode 0600) and reported as 'generated' so the CLI prints
- * them once.
- */
-export function loadRootCredentials(config: Config): RootCredentials {
-  if (config.rootAccessKeyId && config.rootSecretAccessKey) {
-    return { accessKeyId: config.rootAccessKeyId, secretAccessKey: config.rootSecretAccessKey, source: 'env' };
-  }
-  const file = join(config.dataDir, 'root-credentials.json');
-  if (existsSync(file)) {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { accessKeyId?: unknown; secretAccessKey?: unknown };
-    if (typeof parsed.accessKeyId !== 'string' || typeof parsed.secretAccessKey !== 'string') {
-      throw new Error(`${file} is not a valid root credentials file`);
-    }
-    return { accessKeyId: parsed.accessKeyId, secretAccessKey: parsed.secretAccessKey, source: 'data-dir' };
-  }
-  const fresh = generateRootCredentials();
-  try {
-    // 'wx': never overwrite; if another process on this data dir won the race, use its file.
-    writeFileSync(file, JSON.stringify({ accessKeyId: fresh.accessKeyId, secretAccessKey: fresh.secretAccessKey }, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return loadRootCredentials(config);
-    throw err;
-  }
-  chmodSync(file, 0o600);
-  return { ...fresh, source: 'generated' };
-}

@@ -12,9 +12,11 @@
  *   on an unknown kid (src/keys). Caches are per worker and content-addressed (parsed policies,
  *   JWKS per issuer with a max age), so no worker serves another's stale write.
  *
- * The primary serves no requests. Before forking it settles what must happen exactly once: root
- * credentials (generated and printed once) and migrations (run by opening storage once). Then it
- * forks the workers, prints the banner when all of them listen, replaces a worker that dies
+ * The primary serves no requests and loads neither the application nor storage (its memory counts
+ * in every deployment). Before forking it settles what must happen exactly once: root credentials
+ * (generated and printed once). Migrations run in the first worker, which opens storage under the
+ * migration lock; only when it listens are the others forked, so they find the schema current and
+ * a broken database stops the server before N processes fail. The primary then prints the banner when all of them listen, replaces a worker that dies
  * (after a pause, so a crash loop does not spin), and on SIGTERM/SIGINT asks each worker to drain
  * and waits for them all. Connections are spread by the primary round-robin (Node's default on
  * Linux); a keep-alive connection stays with the worker that accepted it.
@@ -22,8 +24,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { mkdirSync } from 'node:fs';
 import type { Config } from '../config/index.js';
-import { loadRootCredentials, type RootCredentials } from '../app.js';
-import { openStorage } from '../storage/index.js';
+import { loadRootCredentials, type RootCredentials } from '../credentials/root.js';
 
 /** Messages a worker sends its primary. */
 export type WorkerMessage = { tessera: 'listening'; url: string } | { tessera: 'failed'; error: string };
@@ -40,10 +41,6 @@ export interface PrimaryHooks {
 export async function runPrimary(config: Config, hooks: PrimaryHooks): Promise<void> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const root = loadRootCredentials(config);
-  // Opening storage runs the migrations under their lock; the workers then find them done.
-  const storage = await openStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-  await storage.close();
-
   let stopping = false;
   let started = false;
   let listening = 0;
@@ -55,6 +52,8 @@ export async function runPrimary(config: Config, hooks: PrimaryHooks): Promise<v
     worker.on('message', (msg: WorkerMessage) => {
       if (msg?.tessera === 'listening' && !started) {
         listening++;
+        // The first worker has run the migrations: start the others.
+        if (listening === 1) for (let i = 1; i < config.workers; i++) fork();
         if (listening === config.workers) {
           started = true;
           hooks.banner(msg.url, root);
@@ -95,7 +94,7 @@ export async function runPrimary(config: Config, hooks: PrimaryHooks): Promise<v
   // Ctrl-C reaches the workers too (same process group); they drain on it as on SIGTERM.
   process.on('SIGINT', () => stop(0));
 
-  for (let i = 0; i < config.workers; i++) fork();
+  fork();
 }
 
 /** In a worker: tells the primary it listens (or why it could not start). */

@@ -6,7 +6,8 @@
 import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { configFromEnv, ConfigError, loadConfig, redactUrl, type Config, type ConfigInput } from '../config/index.js';
-import { createTessera, type RootCredentials } from '../app.js';
+import type { RootCredentials } from '../credentials/root.js';
+import type { Tessera } from '../app.js';
 import { runPrimary, tellPrimary } from './cluster.js';
 
 const USAGE = `Usage: tessera serve [options]
@@ -89,8 +90,10 @@ export async function main(argv: string[]): Promise<void> {
   }
   const worker = cluster.isWorker ? cluster.worker : undefined;
 
-  let tessera;
+  let tessera: Tessera;
   try {
+    // Loaded here, not at the top: a cluster primary never needs the application (its memory).
+    const { createTessera } = await import('../app.js');
     // A worker's log lines say which worker wrote them.
     tessera = await createTessera(config, worker ? { logFields: { worker: worker.id } } : {});
   } catch (err) {

@@ -165,3 +165,22 @@ function suite(backend: 'sqlite' | 'postgres', skip: () => Promise<string | fals
 
 suite('sqlite', async () => false);
 suite('postgres', skipUnlessPostgres);
+
+describe('tessera serve --workers 2 when storage cannot be opened', () => {
+  it('stops with exit 1 after the first worker fails, without forking the others', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tessera-cluster-'));
+    try {
+      // Port 1 on loopback refuses at once: the first worker cannot open storage (nor migrate).
+      const started = serve(['--workers', '2', '--data-dir', dataDir, '--database-url', 'postgres://postgres@127.0.0.1:1/test']);
+      const err = await started.then(
+        () => assert.fail('the server reported listening'),
+        (e: Error) => e.message,
+      );
+      assert.match(err, /exited with 1 before listening/);
+      assert.equal(err.match(/failed to start/g)?.length, 1, `one worker was started, and it failed:\n${err}`);
+      assert.match(err, /ECONNREFUSED|connect/i);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
