@@ -3,9 +3,9 @@
  * sends. "warm" variants repeat one request (same token: whatever Tessera caches on the request
  * path — JWKS keys per issuer, parsed policies — stays hot); "distinct" variants send a different
  * pre-signed RS256 token on every request, each for a different stored identity, so nothing
- * keyed by the token or the identity can be reused. Tessera has no verified-token cache today
- * (src/tokens/oidc.ts verifies every token), so warm vs distinct shows the cost of the per-identity
- * storage reads and of body/token parsing rather than a cache hit rate.
+ * keyed by the token or the identity can be reused. Tessera remembers decoded tokens and the key
+ * that verified them (src/tokens/jws.ts), so warm vs distinct shows that memo's hit against a
+ * miss on every request (decode + RS256 check), plus the per-identity storage reads.
  *
  * `comparable` names the moto workload the figure is compared with (moto accepts any token, so
  * its warm figure stands for both).

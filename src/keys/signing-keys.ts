@@ -18,7 +18,7 @@
  */
 import { sign as nodeSign } from 'node:crypto';
 import type { Collection, Storage } from '../storage/contract.js';
-import { decodeCompactJws, decodeJsonObject, verifyDecodedJws } from '../tokens/jws.js';
+import { decodeCompactJws, payloadClaims, verifyDecodedJws } from '../tokens/jws.js';
 import type { VerificationKey } from '../tokens/jwk.js';
 import { checkRegisteredClaims } from './jwt-claims.js';
 import {
@@ -250,7 +250,7 @@ export function createSigningKeyRing(options: SigningKeyRingOptions): SigningKey
 
     async verifyJwt(token, verifyOptions) {
       const decoded = decodeCompactJws(token, { requireKid: true, algorithms: ['RS256', 'RS512'] });
-      const claims = decodeJsonObject(decoded.payload, 'payload', 32);
+      const claims = payloadClaims(decoded);
       await fresh();
       const verified = await verifyDecodedJws(token, decoded, {
         current: async () => published().map(verificationKey),

@@ -15,6 +15,15 @@
  * bench/results/2026-11-23-analysis.md item 5). Parameters per RFC 7518: RS* = RSASSA-PKCS1-v1_5
  * (§3.3), PS* = RSASSA-PSS with MGF1 and a salt as long as the digest (§3.5), ES* = ECDSA with
  * the fixed-length r‖s form (§3.4; IEEE P1363), whose r and s OpenSSL range-checks (1..n−1).
+ *
+ * Recently seen tokens are remembered (a bounded LRU keyed by the exact token text, per process):
+ * the same token presented again — GetId then GetCredentialsForIdentity, a credential refresh —
+ * is not decoded again, and its signature is not checked again while the key that verified it is
+ * still the one selected from the provider's current keys. Every other step runs on every use:
+ * the alg allow-list and kid rules of the caller, key selection from the keys as now known (a key
+ * removed at the IdP stops verifying when the JWKS cache drops it, as without the memo), and all
+ * claim checks (issuer, audience, expiry) in the callers. Decoded headers and claims are frozen,
+ * since several requests share them.
  */
 import { constants, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { decodeBase64Url } from './base64url.js';
@@ -66,6 +75,77 @@ export interface DecodedJws {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Bounds of the decoded-token memo: entries, and the sum of their token lengths. */
+export const TOKEN_MEMO_MAX_ENTRIES = 2048;
+export const TOKEN_MEMO_MAX_CHARS = 4 * 1024 * 1024;
+/** Longer tokens are decoded afresh every time (they would crowd out many ordinary ones). */
+export const TOKEN_MEMO_MAX_TOKEN_LENGTH = 8192;
+
+interface Remembered {
+  decoded: DecodedJws;
+  /** The key whose signature check passed for exactly this token text. */
+  verifiedBy?: VerificationKey;
+}
+
+// Map iteration order is insertion order: re-inserting on a hit keeps the least recently used first.
+const memo = new Map<string, Remembered>();
+let memoChars = 0;
+/** The parsed payload of a decoded token, once (the DecodedJws objects are the memo's values). */
+const claimsOf = new WeakMap<DecodedJws, Record<string, unknown>>();
+const rememberedOf = new WeakMap<DecodedJws, { token: string; entry: Remembered }>();
+
+function remember(token: string, decoded: DecodedJws): void {
+  if (token.length > TOKEN_MEMO_MAX_TOKEN_LENGTH) return;
+  const entry: Remembered = { decoded };
+  memo.set(token, entry);
+  rememberedOf.set(decoded, { token, entry });
+  memoChars += token.length;
+  while (memo.size > TOKEN_MEMO_MAX_ENTRIES || memoChars > TOKEN_MEMO_MAX_CHARS) {
+    const oldest = memo.keys().next().value as string;
+    memo.delete(oldest);
+    memoChars -= oldest.length;
+  }
+}
+
+/** How much the decoded-token memo holds (for tests and diagnostics). */
+export function tokenMemoStats(): { entries: number; chars: number } {
+  return { entries: memo.size, chars: memoChars };
+}
+
+/** Forgets every remembered token (tests; nothing in the request path needs it). */
+export function clearTokenMemo(): void {
+  memo.clear();
+  memoChars = 0;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/** A copy outside Buffer's shared pool, so a remembered token does not pin an 8 KiB slab. */
+function ownBuffer(b: Buffer): Buffer {
+  const copy = Buffer.allocUnsafeSlow(b.length);
+  b.copy(copy);
+  return copy;
+}
+
+/**
+ * The payload of a decoded token as a JSON object (strict: no duplicate members, depth ≤ 32),
+ * parsed once per remembered token; frozen.
+ */
+export function payloadClaims(decoded: DecodedJws): Record<string, unknown> {
+  let claims = claimsOf.get(decoded);
+  if (claims === undefined) {
+    claims = deepFreeze(decodeJsonObject(decoded.payload, 'payload', 32));
+    claimsOf.set(decoded, claims);
+  }
+  return claims;
+}
+
 /** Decodes UTF-8 JSON text that must be an object, mapping failures to precise refusals. */
 export function decodeJsonObject(bytes: Uint8Array, what: 'header' | 'payload', maxDepth: number): Record<string, unknown> {
   let value: unknown;
@@ -86,6 +166,31 @@ export function decodeJsonObject(bytes: Uint8Array, what: 'header' | 'payload', 
 /** Everything up to (not including) key selection and signature verification. */
 export function decodeCompactJws(token: unknown, options: JwsOptions = {}): DecodedJws {
   if (typeof token !== 'string') throw invalidToken('jwt.format', 'token is not a string', 'string', typeof token);
+  const known = memo.get(token);
+  if (known !== undefined) {
+    memo.delete(token);
+    memo.set(token, known);
+    // Decoding passed every caller-independent check; the caller's own rules still apply.
+    checkAlg(known.decoded.alg, options);
+    checkKidRequired(known.decoded.kid, options);
+    return known.decoded;
+  }
+  const decoded = decodeFresh(token, options);
+  remember(token, decoded);
+  return decoded;
+}
+
+function checkAlg(alg: unknown, options: JwsOptions): asserts alg is JwsAlg {
+  if (!isAllowedAlg(alg) || (options.algorithms && !options.algorithms.includes(alg))) {
+    throw invalidToken('jwt.alg', 'token signing algorithm is not accepted', options.algorithms ?? ALLOWED_ALGS, alg === undefined ? 'absent' : alg);
+  }
+}
+
+function checkKidRequired(kid: string | undefined, options: JwsOptions): void {
+  if (kid === undefined && options.requireKid) throw invalidToken('jwt.kid', 'token has no kid', 'a kid', 'absent');
+}
+
+function decodeFresh(token: string, options: JwsOptions): DecodedJws {
   if (token.length > MAX_TOKEN_LENGTH) {
     throw invalidToken('jwt.size', 'token is too long', `≤ ${MAX_TOKEN_LENGTH} characters`, token.length);
   }
@@ -105,9 +210,7 @@ export function decodeCompactJws(token: unknown, options: JwsOptions = {}): Deco
   const header = decodeJsonObject(headerBytes, 'header', 8);
 
   const alg = header.alg;
-  if (!isAllowedAlg(alg) || (options.algorithms && !options.algorithms.includes(alg))) {
-    throw invalidToken('jwt.alg', 'token signing algorithm is not accepted', options.algorithms ?? ALLOWED_ALGS, alg === undefined ? 'absent' : alg);
-  }
+  checkAlg(alg, options);
   // RFC 7515 §4.1.11: we understand no extension, so any crit (even []) is refused; RFC 7797
   // b64 is meaningless for a JWT; zip belongs to JWE only (RFC 7516 §4.1.3).
   for (const name of ['crit', 'b64', 'zip'] as const) {
@@ -122,9 +225,16 @@ export function decodeCompactJws(token: unknown, options: JwsOptions = {}): Deco
     throw invalidToken('jwt.kid', 'token kid is not a string of 1..256 characters', 'string of 1..256 characters',
       typeof kid === 'string' ? `${kid.length} characters` : typeof kid);
   }
-  if (kid === undefined && options.requireKid) throw invalidToken('jwt.kid', 'token has no kid', 'a kid', 'absent');
+  checkKidRequired(kid, options);
   if (signature.length === 0) throw invalidToken('jwt.signature', 'token has no signature', 'a signature', 'empty');
-  return { header, alg, kid, payload, signature };
+  const keep = token.length <= TOKEN_MEMO_MAX_TOKEN_LENGTH;
+  return Object.freeze({
+    header: deepFreeze(header),
+    alg,
+    kid,
+    payload: keep ? ownBuffer(payload) : payload,
+    signature: keep ? ownBuffer(signature) : signature,
+  });
 }
 
 function candidates(keys: readonly VerificationKey[], decoded: DecodedJws): VerificationKey[] {
@@ -174,6 +284,11 @@ export async function verifyDecodedJws(token: string, decoded: DecodedJws, resol
   if (rsaLength !== undefined && decoded.signature.length !== rsaLength) {
     throw invalidToken('jwt.signature', 'token signature does not verify', 'a valid signature', `RSA signature of ${decoded.signature.length} bytes, key needs ${rsaLength}`);
   }
+  // This exact token text already verified with this very key (still the one selected above).
+  const remembered = rememberedOf.get(decoded);
+  if (remembered !== undefined && remembered.token === token && remembered.entry.verifiedBy === key) {
+    return { header: decoded.header, payload: decoded.payload, alg: decoded.alg, key };
+  }
   // RFC 7515 §5.2 step 8: the JWS Signing Input is ASCII(header '.' payload), as received.
   const signingInput = Buffer.from(token.slice(0, token.lastIndexOf('.')), 'latin1');
   let valid: boolean;
@@ -183,6 +298,7 @@ export async function verifyDecodedJws(token: string, decoded: DecodedJws, resol
     throw invalidToken('jwt.signature', 'token signature does not verify', 'a valid signature', (e as Error).message);
   }
   if (!valid) throw invalidToken('jwt.signature', 'token signature does not verify', 'a valid signature', 'signature verification failed');
+  if (remembered !== undefined && remembered.token === token) remembered.entry.verifiedBy = key;
   return { header: decoded.header, payload: decoded.payload, alg: decoded.alg, key };
 }
 

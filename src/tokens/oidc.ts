@@ -14,7 +14,7 @@
 import { Refusal } from '../errors/index.js';
 import type { FetchJson } from './fetch.js';
 import { createJwksCache, type JwksCache } from './jwks-cache.js';
-import { decodeCompactJws, decodeJsonObject, verifyDecodedJws, type JwsOptions } from './jws.js';
+import { decodeCompactJws, payloadClaims, verifyDecodedJws, type JwsOptions } from './jws.js';
 import { expiredToken, invalidToken } from './refusals.js';
 
 export interface OidcProvider {
@@ -110,7 +110,7 @@ export function createOidcVerifier(deps: { clock: () => Date; fetchJson?: FetchJ
       ...(options.algorithms ? { algorithms: options.algorithms } : {}),
     };
     const decoded = decodeCompactJws(token, jwsOptions);
-    const claims = decodeJsonObject(decoded.payload, 'payload', 32);
+    const claims = payloadClaims(decoded);
 
     // iss first: a token of another issuer never causes an outbound fetch (J15/J16).
     checkProviderIssuer(provider.issuer);
@@ -151,5 +151,5 @@ export function createOidcVerifier(deps: { clock: () => Date; fetchJson?: FetchJ
  */
 export function decodeUnverified(token: string): { header: Record<string, unknown>; claims: Record<string, unknown> } {
   const decoded = decodeCompactJws(token);
-  return { header: decoded.header, claims: decodeJsonObject(decoded.payload, 'payload', 32) };
+  return { header: decoded.header, claims: payloadClaims(decoded) };
 }
