@@ -163,6 +163,39 @@ describe('sqlite group commit', () => {
     });
   });
 
+  it("never lets a read see a batch's uncommitted rows, even one started while the batch's transaction is open", async () => {
+    const dataDir = freshDir();
+    const { storage } = await openRecorded({}, dataDir);
+    const raw = new Database(join(dataDir, SQLITE_FILE_NAME));
+    raw.exec(`
+      create table poison_parent (id text primary key);
+      create table poison_child (parent text references poison_parent(id) deferrable initially deferred);
+      create trigger poison after insert on documents when new.id = 'poison'
+        begin insert into poison_child values ('missing'); end;
+    `);
+    raw.close();
+    await withStorage(storage, async (s) => {
+      const c = s.collection<number>('gc.isolation');
+      await c.create('existing', 0);
+      let during: Promise<number | undefined> | undefined;
+      // One batch: 'fresh' is inserted, then the updater runs inside the same open transaction
+      // and starts a read of 'fresh'; the batch's COMMIT then fails and rolls everything back.
+      const results = await Promise.allSettled([
+        c.create('fresh', 1),
+        c.create('poison', 2),
+        c.update('existing', (v) => {
+          during = c.get('fresh');
+          return v + 1;
+        }),
+      ]);
+      assert.ok(results.every((r) => r.status === 'rejected'), 'the whole batch failed at COMMIT');
+      assert.ok(during, 'the updater ran inside the batch');
+      assert.equal(await during, undefined, 'the read did not see the rolled-back row');
+      assert.equal(await c.get('fresh'), undefined);
+      assert.equal(await c.get('existing'), 0);
+    });
+  });
+
   it('drains queued writes on close before closing the database', async () => {
     const dataDir = freshDir();
     const s = await openSqlite({ dataDir });

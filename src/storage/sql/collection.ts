@@ -34,6 +34,13 @@ export interface DialectAdapter {
   readonly kind: Dialect;
   /** True for the driver's unique/primary-key violation (SQLite SQLITE_CONSTRAINT_*, Postgres 23505). */
   isUniqueViolation(err: unknown): boolean;
+  /**
+   * A synchronous one-row read outside kysely's connection hand-off, for drivers that can answer
+   * at once (better-sqlite3). Returns `null` when it cannot be done safely now (a transaction is
+   * open on the shared handle, whose uncommitted rows must not be seen): the caller then reads
+   * through kysely, which waits for that transaction to end.
+   */
+  readRowNow?(sql: string, parameters: readonly unknown[]): Record<string, unknown> | undefined | null;
 }
 
 export interface CollectionDeps {
@@ -62,12 +69,15 @@ const ID_SLOT = '\u0000id-slot';
  * the hot point read skips the query builder and compiler on every request.
  */
 class Rebindable {
-  constructor(private readonly compiled: CompiledQuery) {}
+  readonly sql: string;
+  constructor(private readonly compiled: CompiledQuery) {
+    this.sql = compiled.sql;
+  }
+  parameters(id: string): unknown[] {
+    return this.compiled.parameters.map((p) => (p === ID_SLOT ? id : p));
+  }
   bind(id: string): CompiledQuery {
-    return CompiledQuery.raw(
-      this.compiled.sql,
-      this.compiled.parameters.map((p) => (p === ID_SLOT ? id : p)),
-    );
+    return CompiledQuery.raw(this.sql, this.parameters(id));
   }
 }
 
@@ -210,6 +220,12 @@ export class SqlCollection<T> implements Collection<T> {
     this.#readStatement ??= new Rebindable(
       this.deps.db.selectFrom('documents').select(['body', 'version']).where('collection', '=', this.name).where('id', '=', ID_SLOT).compile(),
     );
+    const { readRowNow } = this.deps.adapter;
+    // Reads on the shared handle (not a write unit's own connection) may skip the hand-off.
+    if (readRowNow !== undefined && db === this.deps.db) {
+      const row = readRowNow(this.#readStatement.sql, this.#readStatement.parameters(id));
+      if (row !== null) return row as { body: string; version: number } | undefined;
+    }
     const result = await db.executeQuery<{ body: string; version: number }>(this.#readStatement.bind(id));
     return result.rows[0];
   }

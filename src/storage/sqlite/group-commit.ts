@@ -21,9 +21,11 @@
  * - A batch holds at most `maxBatch` units; a longer queue is cut into several transactions, run
  *   back to back.
  *
- * Reads do not queue: they run on the same connection at once, and kysely's SqliteDriver lets only
- * one caller hold that connection at a time, so a read never observes a batch's uncommitted rows —
- * it waits for the batch to finish. A read issued after a write's promise resolved therefore sees
+ * Reads do not queue: they run on the same connection at once. A point read outside any
+ * transaction goes straight to better-sqlite3 (synchronous, so nothing interleaves with it, and it
+ * sees only committed rows); while a batch's transaction is open, reads go through kysely, whose
+ * SqliteDriver lets only one caller hold the connection at a time, so a read never observes a
+ * batch's uncommitted rows — it waits for the batch to finish. A read issued after a write's promise resolved therefore sees
  * the write (read-your-writes); a read racing an unacknowledged write may or may not.
  *
  * A batch is begun from setImmediate, never from inside another caller's promise chain: kysely's

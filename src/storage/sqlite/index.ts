@@ -126,5 +126,13 @@ export async function openSqlite(options: OpenSqliteOptions): Promise<Storage> {
     maxWaitMs: options.lockWaitMs ?? SQLITE_BUSY_TIMEOUT_MS,
   };
   const writes = groupCommit === false ? undefined : new GroupCommit(db, { lockWait, ...(groupCommit === true ? {} : groupCommit) });
-  return new SqlStorage(db, sqliteAdapter, options, writes);
+  // Point reads skip kysely's connection hand-off when no transaction (a group-commit batch, a
+  // migration) is open on the handle: better-sqlite3 answers synchronously, so nothing can
+  // interleave with the read, and outside a transaction it sees only committed rows.
+  const adapter: DialectAdapter = {
+    ...sqliteAdapter,
+    readRowNow: (sqlText, parameters) =>
+      handle.inTransaction || !handle.open ? null : (database.prepare(sqlText) as Database.Statement).get(...parameters) as Record<string, unknown> | undefined,
+  };
+  return new SqlStorage(db, adapter, options, writes);
 }
