@@ -420,7 +420,7 @@ function writeResults(out, md, run) {
 function renderProfile(run, files) {
   const rows = run.backends.flatMap((b) => b.phases.flatMap((p) => p.rows));
   const L = [`# CPU profile of \`${profileKey}\` — ${run.date}`, ''];
-  L.push(`Tessera on SQLite with ${config.sizes[0]} identities, server child under \`node --cpu-prof\`, ${config.connections} connections, ${config.durationMs} ms measured. Machine: ${run.machine.nproc} × ${run.machine.cpu}, node ${run.machine.node}.`, '');
+  L.push(`Tessera on ${config.backends[0] === 'postgres' ? 'PostgreSQL' : 'SQLite'} with ${config.sizes[0]} identities, server child under \`node --cpu-prof\`, ${config.connections} connections, ${config.durationMs} ms measured. Machine: ${run.machine.nproc} × ${run.machine.cpu}, node ${run.machine.node}.`, '');
   for (const r of rows) L.push(`Figure while profiled: ${r.status === 'ok' ? `${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms` : `${r.status} ${r.note ?? ''}`} (the profiler itself costs some throughput).`, '');
   for (const file of files) {
     const s = summarizeProfileFile(file, 30, rows.find((r) => r.window)?.window);
