@@ -19,6 +19,22 @@ async function openRecorded(options: GroupCommitOptions = {}, dataDir = freshDir
   return { storage, commits, dataDir };
 }
 
+/**
+ * Makes every COMMIT of a transaction that inserted document id "poison" fail: a deferred
+ * foreign-key violation is only detected at COMMIT (sqlite.org/foreignkeys.html §4.2), and the
+ * trigger inserts an orphan child row.
+ */
+function poisonCommits(dataDir: string): void {
+  const raw = new Database(join(dataDir, SQLITE_FILE_NAME));
+  raw.exec(`
+    create table poison_parent (id text primary key);
+    create table poison_child (parent text references poison_parent(id) deferrable initially deferred);
+    create trigger poison after insert on documents when new.id = 'poison'
+      begin insert into poison_child values ('missing'); end;
+  `);
+  raw.close();
+}
+
 async function withStorage<R>(s: Storage, fn: (s: Storage) => Promise<R>): Promise<R> {
   try {
     return await fn(s);
@@ -132,16 +148,7 @@ describe('sqlite group commit', () => {
   it('rejects every unit of a batch whose COMMIT fails, and keeps none of its writes', async () => {
     const dataDir = freshDir();
     const { storage, commits } = await openRecorded({}, dataDir);
-    // A deferred foreign-key violation is only detected at COMMIT (sqlite.org/foreignkeys.html §4.2):
-    // inserting document id "poison" makes the trigger insert an orphan child row.
-    const raw = new Database(join(dataDir, SQLITE_FILE_NAME));
-    raw.exec(`
-      create table poison_parent (id text primary key);
-      create table poison_child (parent text references poison_parent(id) deferrable initially deferred);
-      create trigger poison after insert on documents when new.id = 'poison'
-        begin insert into poison_child values ('missing'); end;
-    `);
-    raw.close();
+    poisonCommits(dataDir);
     await withStorage(storage, async (s) => {
       const c = s.collection<number>('gc.commit-fails');
       await c.create('before', 0);
@@ -166,14 +173,7 @@ describe('sqlite group commit', () => {
   it("never lets a read see a batch's uncommitted rows, even one started while the batch's transaction is open", async () => {
     const dataDir = freshDir();
     const { storage } = await openRecorded({}, dataDir);
-    const raw = new Database(join(dataDir, SQLITE_FILE_NAME));
-    raw.exec(`
-      create table poison_parent (id text primary key);
-      create table poison_child (parent text references poison_parent(id) deferrable initially deferred);
-      create trigger poison after insert on documents when new.id = 'poison'
-        begin insert into poison_child values ('missing'); end;
-    `);
-    raw.close();
+    poisonCommits(dataDir);
     await withStorage(storage, async (s) => {
       const c = s.collection<number>('gc.isolation');
       await c.create('existing', 0);

@@ -8,21 +8,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { constants, generateKeyPairSync, sign as nodeSign, type KeyObject } from 'node:crypto';
 import { Refusal } from '../../../src/errors/index.js';
-import { parseJwk, publicKeyObjectOf, type VerificationKey } from '../../../src/tokens/jwk.js';
+import { keyOf, resolverOf } from '../../helpers/jwk.js';
+import { publicKeyObjectOf, type VerificationKey } from '../../../src/tokens/jwk.js';
 import { verifyCompactJws } from '../../../src/tokens/jws.js';
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-
-function keyOf(publicKey: KeyObject, kid: string): VerificationKey {
-  const parsed = parseJwk({ ...publicKey.export({ format: 'jwk' }), kid });
-  assert.ok('key' in parsed);
-  return parsed.key;
-}
-
-function resolverOf(...keys: VerificationKey[]) {
-  return { current: async () => keys, refreshed: async () => keys };
-}
 
 /** header.payload plus the signature that `signWith` computes over that signing input. */
 function token(alg: string, kid: string, signWith: (input: Buffer) => Buffer): string {

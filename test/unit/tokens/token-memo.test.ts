@@ -9,7 +9,7 @@ import { beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, sign as nodeSign, type KeyObject } from 'node:crypto';
 import { Refusal } from '../../../src/errors/index.js';
-import { parseJwk, type VerificationKey } from '../../../src/tokens/jwk.js';
+import { keyOf, resolverOf } from '../../helpers/jwk.js';
 import {
   TOKEN_MEMO_MAX_CHARS,
   TOKEN_MEMO_MAX_ENTRIES,
@@ -23,16 +23,6 @@ import {
 
 const first = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const second = generateKeyPairSync('rsa', { modulusLength: 2048 });
-
-function keyOf(publicKey: KeyObject, kid: string): VerificationKey {
-  const parsed = parseJwk({ ...publicKey.export({ format: 'jwk' }), kid });
-  assert.ok('key' in parsed);
-  return parsed.key;
-}
-
-function resolverOf(...keys: VerificationKey[]) {
-  return { current: async () => keys, refreshed: async () => keys };
-}
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 
