@@ -12,8 +12,6 @@ import { openStorage } from './storage/index.js';
 import type { Storage } from './storage/contract.js';
 import { createCredentialVault } from './credentials/index.js';
 import { loadRootCredentials, type RootCredentials } from './credentials/root.js';
-
-export { loadRootCredentials, type RootCredentials };
 import type { Principal } from './credentials/principal.js';
 import type { Operation } from './wire/operation.js';
 import { createIamDirectory } from './services/iam/directory.js';
@@ -32,6 +30,7 @@ import { asUserPoolTokenVerifier, cognitoIdpOperations, createUserPools, setPass
 import { oauth2Routes } from './services/oauth2/index.js';
 import { adminRoutes } from './http/admin-routes.js';
 
+export { loadRootCredentials, type RootCredentials };
 
 export interface Tessera {
   readonly config: Config;

@@ -16,9 +16,9 @@
  * in every deployment). Before forking it settles what must happen exactly once: root credentials
  * (generated and printed once). Migrations run in the first worker, which opens storage under the
  * migration lock; only when it listens are the others forked, so they find the schema current and
- * a broken database stops the server before N processes fail. The primary then prints the banner when all of them listen, replaces a worker that dies
- * (after a pause, so a crash loop does not spin), and on SIGTERM/SIGINT asks each worker to drain
- * and waits for them all. Connections are spread by the primary round-robin (Node's default on
+ * a broken database stops the server before N processes fail. The primary then prints the banner
+ * when all of them listen, replaces a worker that dies (after a pause, so a crash loop does not
+ * spin), and on SIGTERM/SIGINT asks each worker to drain and waits for them all. Connections are spread by the primary round-robin (Node's default on
  * Linux); a keep-alive connection stays with the worker that accepted it.
  */
 import cluster, { type Worker } from 'node:cluster';

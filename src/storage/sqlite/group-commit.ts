@@ -25,8 +25,9 @@
  * transaction goes straight to better-sqlite3 (synchronous, so nothing interleaves with it, and it
  * sees only committed rows); while a batch's transaction is open, reads go through kysely, whose
  * SqliteDriver lets only one caller hold the connection at a time, so a read never observes a
- * batch's uncommitted rows — it waits for the batch to finish. A read issued after a write's promise resolved therefore sees
- * the write (read-your-writes); a read racing an unacknowledged write may or may not.
+ * batch's uncommitted rows — it waits for the batch to finish. A read issued after a write's
+ * promise resolved therefore sees the write (read-your-writes); a read racing an unacknowledged
+ * write may or may not.
  *
  * A batch is begun from setImmediate, never from inside another caller's promise chain: kysely's
  * SQLite path completes in microtasks, so a batch runs from BEGIN to COMMIT without yielding to
