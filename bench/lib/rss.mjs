@@ -15,17 +15,31 @@ function allPids() {
   }
 }
 
+/** The text of /proc/<pid>/<name>, or undefined when the process is gone or unreadable. */
+function procFile(pid, name) {
+  try {
+    return readFileSync(`/proc/${pid}/${name}`, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The fields of /proc/<pid>/stat from field 3 (state) on, so index i is field i + 3 (proc(5));
+ * the command name (field 2) may contain spaces, hence the split after its closing parenthesis.
+ */
+function statFields(pid) {
+  const text = procFile(pid, 'stat');
+  return text === undefined ? undefined : text.slice(text.lastIndexOf(')') + 2).split(' ');
+}
+
 /** `pid` and every process descending from it (parent links from /proc/<p>/stat field 4). */
 export function processTree(pid) {
   const children = new Map();
   for (const p of allPids()) {
-    let text;
-    try {
-      text = readFileSync(`/proc/${p}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    const ppid = Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[1]);
+    const fields = statFields(p);
+    if (fields === undefined) continue;
+    const ppid = Number(fields[1]);
     if (!children.has(ppid)) children.set(ppid, []);
     children.get(ppid).push(Number(p));
   }
@@ -58,12 +72,8 @@ export function readMemory(pid, pids = processTree(pid)) {
 }
 
 function readOne(pid) {
-  let text;
-  try {
-    text = readFileSync(`/proc/${pid}/status`, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const text = procFile(pid, 'status');
+  if (text === undefined) return undefined;
   const kib = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? Number.NaN);
   return { rss: kib('VmRSS') / 1024, hwm: kib('VmHWM') / 1024 };
 }
@@ -93,14 +103,8 @@ export function sampleRss(pid, intervalMs = 100) {
 
 /** CPU time (user + system) a process has used so far, in milliseconds (proc(5) stat fields 14–15). */
 export function readCpuMs(pid, ticksPerSecond = 100) {
-  let text;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return undefined;
-  }
-  // The command name (field 2) may contain spaces: split after its closing parenthesis.
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  const fields = statFields(pid);
+  if (fields === undefined) return undefined;
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
 }
 
@@ -150,12 +154,8 @@ export function cpuMeter(pid, dbName) {
 export function databaseCpuMs(dbName) {
   const out = new Map();
   for (const p of allPids()) {
-    let cmd;
-    try {
-      cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8');
-    } catch {
-      continue;
-    }
+    const cmd = procFile(p, 'cmdline');
+    if (cmd === undefined) continue;
     // Backend titles read "postgres: <user> <database> <client> <state>" (PostgreSQL docs §28.1),
     // an autovacuum worker's "postgres: autovacuum worker <database>".
     if (!cmd.startsWith('postgres: ') || !` ${cmd.replace(/\0/g, ' ')} `.includes(` ${dbName} `)) continue;

@@ -81,24 +81,17 @@ export const TOKEN_MEMO_MAX_CHARS = 4 * 1024 * 1024;
 /** Longer tokens are decoded afresh every time (they would crowd out many ordinary ones). */
 export const TOKEN_MEMO_MAX_TOKEN_LENGTH = 8192;
 
-interface Remembered {
-  decoded: DecodedJws;
-  /** The key whose signature check passed for exactly this token text. */
-  verifiedBy?: VerificationKey;
-}
-
 // Map iteration order is insertion order: re-inserting on a hit keeps the least recently used first.
-const memo = new Map<string, Remembered>();
+const memo = new Map<string, DecodedJws>();
 let memoChars = 0;
-/** The parsed payload of a decoded token, once (the DecodedJws objects are the memo's values). */
+// Per decoded token (the memo's values; both go when the memo drops the token): its parsed
+// payload, and the key whose signature check passed for exactly this token text.
 const claimsOf = new WeakMap<DecodedJws, Record<string, unknown>>();
-const rememberedOf = new WeakMap<DecodedJws, { token: string; entry: Remembered }>();
+const verifiedOf = new WeakMap<DecodedJws, { token: string; key: VerificationKey }>();
 
 function remember(token: string, decoded: DecodedJws): void {
   if (token.length > TOKEN_MEMO_MAX_TOKEN_LENGTH) return;
-  const entry: Remembered = { decoded };
-  memo.set(token, entry);
-  rememberedOf.set(decoded, { token, entry });
+  memo.set(token, decoded);
   memoChars += token.length;
   while (memo.size > TOKEN_MEMO_MAX_ENTRIES || memoChars > TOKEN_MEMO_MAX_CHARS) {
     const oldest = memo.keys().next().value as string;
@@ -171,9 +164,9 @@ export function decodeCompactJws(token: unknown, options: JwsOptions = {}): Deco
     memo.delete(token);
     memo.set(token, known);
     // Decoding passed every caller-independent check; the caller's own rules still apply.
-    checkAlg(known.decoded.alg, options);
-    checkKidRequired(known.decoded.kid, options);
-    return known.decoded;
+    checkAlg(known.alg, options);
+    checkKidRequired(known.kid, options);
+    return known;
   }
   const decoded = decodeFresh(token, options);
   remember(token, decoded);
@@ -285,8 +278,8 @@ export async function verifyDecodedJws(token: string, decoded: DecodedJws, resol
     throw invalidToken('jwt.signature', 'token signature does not verify', 'a valid signature', `RSA signature of ${decoded.signature.length} bytes, key needs ${rsaLength}`);
   }
   // This exact token text already verified with this very key (still the one selected above).
-  const remembered = rememberedOf.get(decoded);
-  if (remembered !== undefined && remembered.token === token && remembered.entry.verifiedBy === key) {
+  const verified = verifiedOf.get(decoded);
+  if (verified !== undefined && verified.key === key && verified.token === token) {
     return { header: decoded.header, payload: decoded.payload, alg: decoded.alg, key };
   }
   // RFC 7515 §5.2 step 8: the JWS Signing Input is ASCII(header '.' payload), as received.
@@ -298,7 +291,7 @@ export async function verifyDecodedJws(token: string, decoded: DecodedJws, resol
     throw invalidToken('jwt.signature', 'token signature does not verify', 'a valid signature', (e as Error).message);
   }
   if (!valid) throw invalidToken('jwt.signature', 'token signature does not verify', 'a valid signature', 'signature verification failed');
-  if (remembered !== undefined && remembered.token === token) remembered.entry.verifiedBy = key;
+  verifiedOf.set(decoded, { token, key });
   return { header: decoded.header, payload: decoded.payload, alg: decoded.alg, key };
 }
 

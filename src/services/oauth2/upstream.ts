@@ -95,46 +95,44 @@ export function createUpstreamClient(options: UpstreamOptions = {}): UpstreamCli
       configs.set(key, cached);
       return cached.config;
     }
-    {
-      const found = (async () => {
-        const d = detailsOf(idp);
-        const auth = oidc.ClientSecretPost(d.clientSecret);
-        const metadata = d.clientSecret ? { client_secret: d.clientSecret } : {};
-        const p = idp.providerDetails;
-        if (p.authorize_url && p.token_url && p.jwks_uri) {
-          const config = new oidc.Configuration(
-            {
-              issuer: d.issuer,
-              authorization_endpoint: p.authorize_url,
-              token_endpoint: p.token_url,
-              jwks_uri: p.jwks_uri,
-              ...(p.attributes_url ? { userinfo_endpoint: p.attributes_url } : {}),
-            },
-            d.clientId,
-            metadata,
-            auth,
-          );
-          configure(config);
-          return config;
-        }
-        try {
-          return await oidc.discovery(new URL(d.issuer), d.clientId, metadata, auth, {
-            execute: [configure],
-            timeout: UPSTREAM_TIMEOUT_SECONDS,
-          });
-        } catch (err) {
-          throw new UpstreamError(`Discovery at ${d.issuer} failed`, { issuer: d.issuer, error: describe(err) }, { cause: err });
-        }
-      })();
-      const entry = { config: found, at: now() };
-      found.catch(() => {
-        if (configs.get(key) === entry) configs.delete(key);
-      });
-      configs.delete(key);
-      configs.set(key, entry);
-      while (configs.size > MAX_UPSTREAM_CONFIGS) configs.delete(configs.keys().next().value as string);
-      return found;
-    }
+    const found = (async () => {
+      const d = detailsOf(idp);
+      const auth = oidc.ClientSecretPost(d.clientSecret);
+      const metadata = d.clientSecret ? { client_secret: d.clientSecret } : {};
+      const p = idp.providerDetails;
+      if (p.authorize_url && p.token_url && p.jwks_uri) {
+        const config = new oidc.Configuration(
+          {
+            issuer: d.issuer,
+            authorization_endpoint: p.authorize_url,
+            token_endpoint: p.token_url,
+            jwks_uri: p.jwks_uri,
+            ...(p.attributes_url ? { userinfo_endpoint: p.attributes_url } : {}),
+          },
+          d.clientId,
+          metadata,
+          auth,
+        );
+        configure(config);
+        return config;
+      }
+      try {
+        return await oidc.discovery(new URL(d.issuer), d.clientId, metadata, auth, {
+          execute: [configure],
+          timeout: UPSTREAM_TIMEOUT_SECONDS,
+        });
+      } catch (err) {
+        throw new UpstreamError(`Discovery at ${d.issuer} failed`, { issuer: d.issuer, error: describe(err) }, { cause: err });
+      }
+    })();
+    const entry = { config: found, at: now() };
+    found.catch(() => {
+      if (configs.get(key) === entry) configs.delete(key);
+    });
+    configs.delete(key);
+    configs.set(key, entry);
+    while (configs.size > MAX_UPSTREAM_CONFIGS) configs.delete(configs.keys().next().value as string);
+    return found;
   }
 
   return {
