@@ -159,10 +159,14 @@ describe('web identity federation with the AWS SDK v3', () => {
 
   it('refuses a session whose credentials were signed with the wrong secret with SignatureDoesNotMatch', async () => {
     const out = await assume('alice');
+    const secret = out.Credentials!.SecretAccessKey!;
+    // Another first character, always: 'x' alone would leave a secret that starts with 'x' intact.
+    const wrong = (secret[0] === 'x' ? 'y' : 'x') + secret.slice(1);
+    assert.notEqual(wrong, secret);
     const client = new STSClient({
       endpoint: server.url,
       region: server.region,
-      credentials: { accessKeyId: out.Credentials!.AccessKeyId!, secretAccessKey: 'x' + out.Credentials!.SecretAccessKey!.slice(1), sessionToken: out.Credentials!.SessionToken! },
+      credentials: { accessKeyId: out.Credentials!.AccessKeyId!, secretAccessKey: wrong, sessionToken: out.Credentials!.SessionToken! },
     });
     try {
       await assert.rejects(client.send(new GetCallerIdentityCommand({})), { name: 'SignatureDoesNotMatch' });
