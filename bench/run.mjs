@@ -192,6 +192,7 @@ async function runWorkloads({ ctx, pid, workloads, target, size, dbName }) {
         exhausted: res.exhausted,
         statuses: res.statuses,
         rssMax: mem.max,
+        pssMax: mem.pssMax,
         serverCpuMsPerReq: used ? used.serverMs / res.completed : undefined,
         serverCpuShare: used ? used.serverMs / 1000 / res.seconds : undefined,
         clientCpuShare: used ? used.clientMs / 1000 / res.seconds : undefined,
@@ -203,7 +204,7 @@ async function runWorkloads({ ctx, pid, workloads, target, size, dbName }) {
       });
       if (res.errorSample) row.note = res.errorSample.slice(0, 300);
       rpsOf[w.key] = res.rps;
-      log(`${target} ${w.key}: ${Math.round(res.rps)} req/s p50 ${lat.p50.toFixed(2)} p99 ${lat.p99.toFixed(2)} ms, ${res.completed} reqs, ${res.failed + res.transportErrors} failed${res.exhausted ? ' (tokens ran out)' : ''}, RSS ${mem.max.toFixed(1)} MiB, server CPU ${(row.serverCpuShare * 100).toFixed(0)}% (${row.serverCpuMsPerReq.toFixed(2)} ms/req), generator CPU ${(row.clientCpuShare * 100).toFixed(0)}%${row.dbCpuShare !== undefined ? `, postgres ${(row.dbCpuShare * 100).toFixed(0)}% (${row.dbCpuMsPerReq.toFixed(2)} ms/req)` : ''}, others ${(row.otherCpuShare * 100).toFixed(0)}%${res.errorSample ? ` — ${res.errorSample.slice(0, 160)}` : ''}`);
+      log(`${target} ${w.key}: ${Math.round(res.rps)} req/s p50 ${lat.p50.toFixed(2)} p99 ${lat.p99.toFixed(2)} ms, ${res.completed} reqs, ${res.failed + res.transportErrors} failed${res.exhausted ? ' (tokens ran out)' : ''}, RSS ${mem.max.toFixed(1)} MiB (PSS ${mem.pssMax.toFixed(1)}), server CPU ${(row.serverCpuShare * 100).toFixed(0)}% (${row.serverCpuMsPerReq.toFixed(2)} ms/req), generator CPU ${(row.clientCpuShare * 100).toFixed(0)}%${row.dbCpuShare !== undefined ? `, postgres ${(row.dbCpuShare * 100).toFixed(0)}% (${row.dbCpuMsPerReq.toFixed(2)} ms/req)` : ''}, others ${(row.otherCpuShare * 100).toFixed(0)}%${res.errorSample ? ` — ${res.errorSample.slice(0, 160)}` : ''}`);
     } catch (err) {
       Object.assign(row, { status: 'failed', note: String(err?.stack ?? err).slice(0, 300) });
       log(`${target} ${w.key}: failed: ${err?.message}`);

@@ -92,7 +92,9 @@ export async function startTessera({ dataDir, databaseUrl, rootKey, rootSecret, 
     // The per-request log lines go to /dev/null: pino still formats them (the cost stays in the
     // figures) but no pipe back to this process competes for the CPU.
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, TESSERA_ROOT_ACCESS_KEY_ID: rootKey, TESSERA_ROOT_SECRET_ACCESS_KEY: rootSecret, NODE_OPTIONS: '' },
+    // NODE_OPTIONS of the bench itself is not passed on; TESSERA_BENCH_SERVER_NODE_OPTIONS is (e.g.
+    // --perf-basic-prof-only-functions, so that `perf record -p` can name Tessera's JS frames).
+    env: { ...process.env, TESSERA_ROOT_ACCESS_KEY_ID: rootKey, TESSERA_ROOT_SECRET_ACCESS_KEY: rootSecret, NODE_OPTIONS: process.env.TESSERA_BENCH_SERVER_NODE_OPTIONS ?? '' },
   });
   const handle = track(child, 'tessera');
   try {

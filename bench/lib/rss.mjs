@@ -3,6 +3,11 @@
  * VmHWM: its high-water mark since start — proc(5)). Sampled on a timer during each workload.
  * A server may be several processes (`tessera serve --workers N`: a cluster primary and its
  * workers): memory and CPU are then the sums over the process and its descendants.
+ *
+ * A sum of RSS counts every page the processes share once per process: the node binary's text
+ * alone is about 42 MiB resident in each of them. PSS (/proc/<pid>/smaps_rollup, proportional set
+ * size: a page shared by n processes counts 1/n in each) sums to what the tree holds, so it is
+ * reported beside the RSS sum.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
@@ -53,10 +58,11 @@ export function processTree(pid) {
   return out;
 }
 
-/** { rss, hwm, processes } in MiB summed over `pids` (default: the tree of `pid`), or undefined once the root is gone. */
+/** { rss, hwm, pss, processes } in MiB summed over `pids` (default: the tree of `pid`), or undefined once the root is gone. */
 export function readMemory(pid, pids = processTree(pid)) {
   let rss = 0;
   let hwm = 0;
+  let pss = 0;
   let seen = 0;
   for (const p of pids) {
     const m = readOne(p);
@@ -66,21 +72,24 @@ export function readMemory(pid, pids = processTree(pid)) {
     }
     rss += m.rss;
     hwm += m.hwm;
+    pss += m.pss;
     seen++;
   }
-  return { rss, hwm, processes: seen };
+  return { rss, hwm, pss, processes: seen };
 }
+
+const kib = (text, field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text ?? '')?.[1] ?? Number.NaN);
 
 function readOne(pid) {
   const text = procFile(pid, 'status');
   if (text === undefined) return undefined;
-  const kib = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? Number.NaN);
-  return { rss: kib('VmRSS') / 1024, hwm: kib('VmHWM') / 1024 };
+  return { rss: kib(text, 'VmRSS') / 1024, hwm: kib(text, 'VmHWM') / 1024, pss: kib(procFile(pid, 'smaps_rollup'), 'Pss') / 1024 };
 }
 
-/** Samples VmRSS every `intervalMs` until stop(); returns { max, last } in MiB. */
+/** Samples VmRSS and PSS every `intervalMs` until stop(); returns { max, last, pssMax } in MiB. */
 export function sampleRss(pid, intervalMs = 100) {
   let max = 0;
+  let pssMax = 0;
   let last = Number.NaN;
   const pids = processTree(pid);
   const take = () => {
@@ -88,6 +97,7 @@ export function sampleRss(pid, intervalMs = 100) {
     if (m) {
       last = m.rss;
       if (m.rss > max) max = m.rss;
+      if (m.pss > pssMax) pssMax = m.pss;
     }
   };
   take();
@@ -96,7 +106,7 @@ export function sampleRss(pid, intervalMs = 100) {
     stop() {
       clearInterval(timer);
       take();
-      return { max, last };
+      return { max, last, pssMax: pssMax || Number.NaN };
     },
   };
 }

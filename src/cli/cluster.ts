@@ -31,6 +31,20 @@ export type WorkerMessage = { tessera: 'listening'; url: string } | { tessera: '
 
 const RESTART_DELAY_MS = 1000;
 
+/**
+ * V8's young generation per worker, in MiB per semi-space (V8's default on 64-bit is 16). Under
+ * load the young generation grows to its maximum and stays resident, so with N workers it costs
+ * N times; at 8 the bench measured 20–30 MiB less RSS per two workers at unchanged throughput
+ * (bench/results/2026-12-03-eve-analysis.md).
+ */
+export const WORKER_SEMI_SPACE_MIB = 8;
+
+/** The workers' node flags: the primary's, plus the young-generation cap unless one is set already. */
+export function workerExecArgv(execArgv: readonly string[], nodeOptions = ''): string[] {
+  const chosen = [...execArgv, ...nodeOptions.split(/\s+/)].some((flag) => /^--(max|min)[-_]semi[-_]space[-_]size(=|$)/.test(flag));
+  return chosen ? [...execArgv] : [...execArgv, `--max-semi-space-size=${WORKER_SEMI_SPACE_MIB}`];
+}
+
 export interface PrimaryHooks {
   /** Prints the start-up banner (once, when every worker listens). */
   banner(url: string, root: RootCredentials): void;
@@ -45,6 +59,7 @@ export async function runPrimary(config: Config, hooks: PrimaryHooks): Promise<v
   let started = false;
   let listening = 0;
   const alive = new Set<Worker>();
+  cluster.setupPrimary({ execArgv: workerExecArgv(process.execArgv, process.env.NODE_OPTIONS) });
 
   const fork = () => {
     const worker = cluster.fork();

@@ -6,8 +6,6 @@
  * suite every backend must pass (conformance/). Services reach storage only through the contract.
  */
 import type { Storage } from './contract.js';
-import { openPostgres } from './postgres/index.js';
-import { openSqlite } from './sqlite/index.js';
 
 export * from './contract.js';
 export { UpdateContentionError } from './sql/collection.js';
@@ -28,11 +26,15 @@ export interface OpenStorageOptions {
 export async function openStorage(options: OpenStorageOptions): Promise<Storage> {
   const { databaseUrl } = options;
   if (databaseUrl === undefined) {
+    // Each backend's driver is loaded only when it is used: pg alone keeps about 15 MiB of
+    // loaded modules in every worker of a SQLite deployment (bench/results/2026-12-03-eve-analysis.md).
+    const { openSqlite } = await import('./sqlite/index.js');
     return openSqlite({ dataDir: options.dataDir, log: options.log, now: options.now });
   }
   // Only the scheme is echoed in errors: the URL may carry a password.
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(databaseUrl)?.[1]?.toLowerCase();
   if (scheme === 'postgres' || scheme === 'postgresql') {
+    const { openPostgres } = await import('./postgres/index.js');
     return openPostgres({
       databaseUrl,
       schema: options.postgresSchema,

@@ -19,6 +19,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { startIssuer, type TestIssuer } from '../helpers/issuer.js';
 import { databaseUrl, query, skipUnlessPostgres } from '../storage/pg-target.js';
 import { serveCli, type RunningCli } from '../helpers/cli.js';
+import { WORKER_SEMI_SPACE_MIB } from '../../src/cli/cluster.js';
 
 function serve(args: string[]): Promise<RunningCli> {
   return serveCli(['--port', '0', '--host', '127.0.0.1', ...args], {}, 30_000);
@@ -91,7 +92,13 @@ function suite(backend: 'sqlite' | 'postgres', skip: () => Promise<string | fals
     const sdk = { endpoint: '', region: 'us-east-1', requestHandler: { httpAgent: agent } };
 
     it('starts two workers behind one port and prints the generated root credentials once', { skip: skipped }, () => {
-      assert.equal(childrenOf(server.child.pid!).length, 2, 'the primary has two worker processes');
+      const workers = childrenOf(server.child.pid!);
+      assert.equal(workers.length, 2, 'the primary has two worker processes');
+      // Each worker runs with the young-generation cap (src/cli/cluster.ts WORKER_SEMI_SPACE_MIB).
+      for (const pid of workers) {
+        const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        assert.ok(argv.includes(`--max-semi-space-size=${WORKER_SEMI_SPACE_MIB}`), `worker ${pid} runs with ${argv.join(' ')}`);
+      }
       assert.equal(server.stderr().match(/AWS_SECRET_ACCESS_KEY=/g)?.length, 1, `printed once:\n${server.stderr()}`);
       assert.match(server.stderr(), /2 worker processes/);
       assert.ok(server.stderr().includes(credentials.secretAccessKey));

@@ -4,7 +4,7 @@
  * ORDER BY all compare bytes (PostgreSQL docs §24.2 "Collation Support": the C collation sorts by
  * byte values); SQLite's default BINARY collation already does (sqlite.org/datatype3.html §7.1).
  */
-import { sql } from 'kysely';
+import { sql } from '../sql/kysely.js';
 import type { Migration } from './types.js';
 
 export const documents: Migration = {

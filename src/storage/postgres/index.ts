@@ -9,7 +9,7 @@
  * first query on any connection rather than racing a SET after connect.
  */
 import pg from 'pg';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from '../sql/kysely.js';
 import type { Storage } from '../contract.js';
 import { migrate, type Migration } from '../migrations/index.js';
 import type { DialectAdapter } from '../sql/collection.js';

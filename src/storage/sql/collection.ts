@@ -9,7 +9,8 @@
  * unit's queries are identical either way, and inside a batch the compare-and-swap is decided
  * against the current row under the write lock, so it succeeds on its first attempt.
  */
-import { CompiledQuery, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { CompiledQuery } from './kysely.js';
 import {
   AlreadyExistsError,
   NotFoundError,

@@ -5,7 +5,8 @@
  * batch commits), then destroys kysely, which ends the pg pool or closes the SQLite handle.
  * Closing twice returns the same promise.
  */
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { sql } from './kysely.js';
 import type { Collection, CollectionName, Storage } from '../contract.js';
 import { SqlCollection, type CollectionDeps, type DialectAdapter } from './collection.js';
 import { checkKey } from './ids.js';

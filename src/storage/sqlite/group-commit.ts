@@ -34,7 +34,8 @@
  * the event loop, and a second handle on the same file in this process (tests' "two nodes") can
  * never block in BEGIN IMMEDIATE (busy_timeout, synchronously) on a transaction that cannot move.
  */
-import { CompiledQuery, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { CompiledQuery } from '../sql/kysely.js';
 import type { TesseraDatabase } from '../sql/schema.js';
 import type { WritePath, WriteUnit } from '../sql/writes.js';
 

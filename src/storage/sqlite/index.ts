@@ -12,7 +12,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteDialect, sql } from '../sql/kysely.js';
 import type { Storage } from '../contract.js';
 import { migrate, type Migration } from '../migrations/index.js';
 import type { DialectAdapter } from '../sql/collection.js';

@@ -1,0 +1,16 @@
+/**
+ * kysely's values, loaded from its CommonJS build. kysely ships both builds; its ESM build is
+ * about 260 modules, and Node's ESM loader keeps more per module than the CommonJS loader: on
+ * Node 20 importing the ESM build adds about 19 MiB to a process's RSS, requiring the CommonJS
+ * build about 12 MiB (bench/results/2026-12-03-eve-analysis.md). Every worker pays it, so the
+ * storage layer takes its values from here; type-only imports still name 'kysely' (erased).
+ * Nothing else in Tessera loads kysely, so no object crosses between the two builds.
+ */
+import { createRequire } from 'node:module';
+import type * as K from 'kysely';
+
+const kysely = createRequire(import.meta.url)('kysely') as typeof K;
+
+export const { Kysely, SqliteDialect, PostgresDialect, CompiledQuery, sql } = kysely;
+export type Kysely<DB> = K.Kysely<DB>;
+export type CompiledQuery<O = unknown> = K.CompiledQuery<O>;
