@@ -16,8 +16,10 @@ import type { DialectAdapter } from '../sql/collection.js';
 import type { TesseraDatabase } from '../sql/schema.js';
 import { SqlStorage, type SqlStorageOptions } from '../sql/storage.js';
 import { StatementNames, withNamedStatements } from './named-statements.js';
+import { PointReadBatcher, type PointReadOptions } from './point-reads.js';
 
 export { StatementNames, withNamedStatements, DEFAULT_MAX_NAMED_STATEMENTS } from './named-statements.js';
+export { PointReadBatcher, BATCHED_POINT_READ, DEFAULT_MAX_IDS_PER_READ, type PointReadOptions } from './point-reads.js';
 
 export const POSTGRES_POOL_SIZE = 10;
 
@@ -45,6 +47,11 @@ export interface OpenPostgresOptions extends SqlStorageOptions {
    * (tests read back which texts were named).
    */
   preparedStatements?: boolean | StatementNames;
+  /**
+   * Send the point reads issued in one turn of the event loop as one statement per collection
+   * (default true; point-reads.ts). `false` reads each row with its own statement: for measuring.
+   */
+  batchPointReads?: boolean | PointReadOptions;
 }
 
 /** Adds `-c search_path=<schema>` to the URL's `options` parameter, keeping any already there. */
@@ -98,5 +105,8 @@ export async function openPostgres(options: OpenPostgresOptions): Promise<Storag
     throw err;
   }
   options.log?.info({ kind: 'postgres', schema: schema ?? null }, 'storage opened');
-  return new SqlStorage(db, postgresAdapter, options);
+  const { batchPointReads = true } = options;
+  const reads = batchPointReads === false ? undefined : new PointReadBatcher(db, batchPointReads === true ? {} : batchPointReads);
+  const adapter: DialectAdapter = reads ? { ...postgresAdapter, readRowBatched: (collection, id) => reads.read(collection, id) } : postgresAdapter;
+  return new SqlStorage(db, adapter, options);
 }

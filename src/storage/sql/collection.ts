@@ -42,6 +42,12 @@ export interface DialectAdapter {
    * through kysely, which waits for that transaction to end.
    */
   readRowNow?(sql: string, parameters: readonly unknown[]): Record<string, unknown> | undefined | null;
+  /**
+   * A point read on the shared handle that the driver may answer together with other point reads
+   * issued at the same time (PostgreSQL: postgres/point-reads.ts). Same consistency as one read:
+   * it sees every write acknowledged before it was asked for, and nothing uncommitted.
+   */
+  readRowBatched?(collection: string, id: string): Promise<{ body: string; version: number } | undefined>;
 }
 
 export interface CollectionDeps {
@@ -221,11 +227,15 @@ export class SqlCollection<T> implements Collection<T> {
     this.#readStatement ??= new Rebindable(
       this.deps.db.selectFrom('documents').select(['body', 'version']).where('collection', '=', this.name).where('id', '=', ID_SLOT).compile(),
     );
-    const { readRowNow } = this.deps.adapter;
-    // Reads on the shared handle (not a write unit's own connection) may skip the hand-off.
-    if (readRowNow !== undefined && db === this.deps.db) {
-      const row = readRowNow(this.#readStatement.sql, this.#readStatement.parameters(id));
-      if (row !== null) return row as { body: string; version: number } | undefined;
+    const { readRowNow, readRowBatched } = this.deps.adapter;
+    // Reads on the shared handle (not a write unit's own connection) may skip the hand-off, or
+    // share a statement with other reads.
+    if (db === this.deps.db) {
+      if (readRowBatched !== undefined) return readRowBatched(this.name, id);
+      if (readRowNow !== undefined) {
+        const row = readRowNow(this.#readStatement.sql, this.#readStatement.parameters(id));
+        if (row !== null) return row as { body: string; version: number } | undefined;
+      }
     }
     const result = await db.executeQuery<{ body: string; version: number }>(this.#readStatement.bind(id));
     return result.rows[0];
