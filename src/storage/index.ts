@@ -26,8 +26,9 @@ export interface OpenStorageOptions {
 export async function openStorage(options: OpenStorageOptions): Promise<Storage> {
   const { databaseUrl } = options;
   if (databaseUrl === undefined) {
-    // Each backend's driver is loaded only when it is used: pg alone keeps about 15 MiB of
-    // loaded modules in every worker of a SQLite deployment (bench/results/2026-12-03-eve-analysis.md).
+    // Each backend's driver is loaded only when it is used, so a SQLite deployment's processes
+    // never hold pg's modules, nor a PostgreSQL one's better-sqlite3
+    // (bench/results/2026-12-03-eve-analysis.md, "Memory").
     const { openSqlite } = await import('./sqlite/index.js');
     return openSqlite({ dataDir: options.dataDir, log: options.log, now: options.now });
   }
