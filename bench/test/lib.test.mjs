@@ -154,6 +154,7 @@ describe('helpers', () => {
   it('reads memory and CPU time of a live process from /proc', () => {
     const m = readMemory(process.pid);
     assert.ok(m.rss > 1 && m.hwm >= m.rss);
+    assert.ok(m.pss > 0 && m.pss <= m.rss, `PSS ${m.pss} MiB within RSS ${m.rss} MiB`);
     assert.ok(readCpuMs(process.pid) > 0);
     assert.equal(readMemory(2 ** 22 + 12345), undefined);
   });
@@ -170,6 +171,8 @@ describe('helpers', () => {
       const own = readMemory(child.pid, [child.pid]);
       assert.equal(sum.processes, 2);
       assert.ok(sum.rss > own.rss, `the sum (${sum.rss} MiB) exceeds the child alone (${own.rss} MiB)`);
+      // Two node processes share the node binary's pages: PSS counts them once, the RSS sum twice.
+      assert.ok(sum.pss > own.pss && sum.pss < sum.rss, `PSS sum ${sum.pss} MiB, RSS sum ${sum.rss} MiB`);
       process.kill(grandchild);
     } finally {
       child.kill();
