@@ -17,9 +17,11 @@ import type { TesseraDatabase } from '../sql/schema.js';
 import { SqlStorage, type SqlStorageOptions } from '../sql/storage.js';
 import { StatementNames, withNamedStatements } from './named-statements.js';
 import { PointReadBatcher, type PointReadOptions } from './point-reads.js';
+import { CreateIfAbsentBatcher, type CreateBatchOptions } from './batched-creates.js';
 
 export { StatementNames, withNamedStatements, DEFAULT_MAX_NAMED_STATEMENTS } from './named-statements.js';
 export { PointReadBatcher, BATCHED_POINT_READ, DEFAULT_MAX_IDS_PER_READ, type PointReadOptions } from './point-reads.js';
+export { CreateIfAbsentBatcher, BATCHED_CREATE_IF_ABSENT, DEFAULT_MAX_CREATES_PER_STATEMENT, type CreateBatchOptions } from './batched-creates.js';
 
 export const POSTGRES_POOL_SIZE = 10;
 
@@ -52,6 +54,11 @@ export interface OpenPostgresOptions extends SqlStorageOptions {
    * (default true; point-reads.ts). `false` reads each row with its own statement: for measuring.
    */
   batchPointReads?: boolean | PointReadOptions;
+  /**
+   * Send the createIfAbsent calls issued in one turn of the event loop as one insert per
+   * collection (default true; batched-creates.ts). `false`: one statement each, for measuring.
+   */
+  batchCreates?: boolean | CreateBatchOptions;
 }
 
 /** Adds `-c search_path=<schema>` to the URL's `options` parameter, keeping any already there. */
@@ -105,8 +112,17 @@ export async function openPostgres(options: OpenPostgresOptions): Promise<Storag
     throw err;
   }
   options.log?.info({ kind: 'postgres', schema: schema ?? null }, 'storage opened');
-  const { batchPointReads = true } = options;
+  const { batchPointReads = true, batchCreates = true } = options;
   const reads = batchPointReads === false ? undefined : new PointReadBatcher(db, batchPointReads === true ? {} : batchPointReads);
-  const adapter: DialectAdapter = reads ? { ...postgresAdapter, readRowBatched: (collection, id) => reads.read(collection, id) } : postgresAdapter;
+  // The read-back of a taken id goes through a batcher of its own when reads are not batched.
+  const creates =
+    batchCreates === false
+      ? undefined
+      : new CreateIfAbsentBatcher(db, reads ?? new PointReadBatcher(db), options.now ?? (() => new Date()), batchCreates === true ? {} : batchCreates);
+  const adapter: DialectAdapter = {
+    ...postgresAdapter,
+    ...(reads ? { readRowBatched: (collection: string, id: string) => reads.read(collection, id) } : {}),
+    ...(creates ? { createIfAbsentBatched: (collection: string, id: string, body: string) => creates.createIfAbsent(collection, id, body) } : {}),
+  };
   return new SqlStorage(db, adapter, options);
 }

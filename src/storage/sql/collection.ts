@@ -48,6 +48,13 @@ export interface DialectAdapter {
    * it sees every write acknowledged before it was asked for, and nothing uncommitted.
    */
   readRowBatched?(collection: string, id: string): Promise<{ body: string; version: number } | undefined>;
+  /**
+   * createIfAbsent that the driver may send together with other createIfAbsent calls issued at
+   * the same time, in one statement and one commit (PostgreSQL: postgres/batched-creates.ts).
+   * Same outcome as the unit below: the database picks the winner, nothing resolves before the
+   * commit. Used instead of the WritePath when present.
+   */
+  createIfAbsentBatched?(collection: string, id: string, body: string): Promise<{ body: string; created: boolean }>;
 }
 
 export interface CollectionDeps {
@@ -117,6 +124,11 @@ export class SqlCollection<T> implements Collection<T> {
     return this.deps.track(async () => {
       checkKey('id', id);
       const body = serialize(doc);
+      const { createIfAbsentBatched } = this.deps.adapter;
+      if (createIfAbsentBatched !== undefined) {
+        const outcome = await createIfAbsentBatched(this.name, id, body);
+        return { doc: JSON.parse(outcome.body) as T, created: outcome.created };
+      }
       // INSERT … ON CONFLICT DO NOTHING, then read: the database decides the single winner.
       // The loop only repeats if the winner's row is deleted between our insert and our read
       // (impossible inside a group-commit batch, which holds the write lock throughout).

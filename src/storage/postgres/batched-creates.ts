@@ -1,0 +1,123 @@
+/**
+ * createIfAbsent calls issued together share one statement and one commit (PostgreSQL), as the
+ * point reads do (point-reads.ts): a first sign-in creates three documents, each of them a round
+ * trip and a commit of its own, and under load many sign-ins create at the same moment. The
+ * calls made within one turn of the event loop go out, per collection, as
+ *
+ *   insert into "documents" (…) select $1::text, k.id, k.body, 1, $4::timestamptz, $4::timestamptz
+ *     from unnest($2::text[], $3::text[]) as k(id, body)
+ *   on conflict ("collection", "id") do nothing returning "id"
+ *
+ * What a caller sees is what one createIfAbsent would give it:
+ * - The database still decides every winner: an id that already exists is not inserted (the
+ *   primary key, never a read first), and its caller gets the stored document with
+ *   `created: false`, read after the insert.
+ * - Callers asking for the same id in one batch are served in call order: the first one's
+ *   document is inserted (or the stored one is found) and every later one gets that document
+ *   with `created: false`, exactly as if they had run one after another.
+ * - Nothing resolves before the statement has committed (autocommit), so nothing acknowledged can
+ *   be lost; if the statement fails, every call in it fails and nothing of it was written.
+ * - A stored document deleted between the insert and the read-back is tried again, as the single
+ *   call's loop does.
+ */
+import type { Kysely } from 'kysely';
+import { CompiledQuery } from '../sql/kysely.js';
+import type { TesseraDatabase } from '../sql/schema.js';
+import type { PointReadBatcher } from './point-reads.js';
+
+export const BATCHED_CREATE_IF_ABSENT =
+  'insert into "documents" ("collection", "id", "body", "version", "created_at", "updated_at") ' +
+  'select $1::text, k.id, k.body, 1, $4::timestamptz, $4::timestamptz from unnest($2::text[], $3::text[]) as k(id, body) ' +
+  'on conflict ("collection", "id") do nothing returning "id"';
+
+/** Most ids in one statement; more in one turn are split into several statements. */
+export const DEFAULT_MAX_CREATES_PER_STATEMENT = 100;
+
+export interface CreateBatchOptions {
+  maxIds?: number;
+  /** Called for every insert statement sent, with its collection and number of distinct ids. */
+  onStatement?(collection: string, ids: number): void;
+}
+
+interface Caller {
+  body: string;
+  resolve(outcome: { body: string; created: boolean }): void;
+  reject(err: unknown): void;
+}
+
+export class CreateIfAbsentBatcher {
+  /** collection → id → callers in call order. */
+  #pending = new Map<string, Map<string, Caller[]>>();
+  #scheduled = false;
+  readonly #maxIds: number;
+
+  constructor(
+    private readonly db: Kysely<TesseraDatabase>,
+    private readonly reads: PointReadBatcher,
+    private readonly now: () => Date,
+    private readonly options: CreateBatchOptions = {},
+  ) {
+    this.#maxIds = options.maxIds ?? DEFAULT_MAX_CREATES_PER_STATEMENT;
+    if (!Number.isInteger(this.#maxIds) || this.#maxIds < 1) throw new RangeError('maxIds must be an integer >= 1');
+  }
+
+  createIfAbsent(collection: string, id: string, body: string): Promise<{ body: string; created: boolean }> {
+    return new Promise((resolve, reject) => this.#enqueue(collection, id, { body, resolve, reject }));
+  }
+
+  #enqueue(collection: string, id: string, caller: Caller): void {
+    let ids = this.#pending.get(collection);
+    if (ids === undefined) this.#pending.set(collection, (ids = new Map()));
+    const callers = ids.get(id);
+    if (callers) callers.push(caller);
+    else ids.set(id, [caller]);
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => this.#flush());
+    }
+  }
+
+  #flush(): void {
+    this.#scheduled = false;
+    const pending = this.#pending;
+    this.#pending = new Map();
+    for (const [collection, callers] of pending) {
+      const ids = [...callers.keys()];
+      for (let i = 0; i < ids.length; i += this.#maxIds) void this.#insert(collection, ids.slice(i, i + this.#maxIds), callers);
+    }
+  }
+
+  async #insert(collection: string, ids: string[], callers: Map<string, Caller[]>): Promise<void> {
+    this.options.onStatement?.(collection, ids.length);
+    const bodies = ids.map((id) => callers.get(id)![0]!.body);
+    let inserted: Set<string>;
+    try {
+      const at = this.now().toISOString();
+      const result = await this.db.executeQuery<{ id: string }>(CompiledQuery.raw(BATCHED_CREATE_IF_ABSENT, [collection, ids, bodies, at]));
+      inserted = new Set(result.rows.map((r) => r.id));
+    } catch (err) {
+      for (const id of ids) for (const c of callers.get(id)!) c.reject(err);
+      return;
+    }
+    for (const [i, id] of ids.entries()) {
+      const [first, ...later] = callers.get(id)!;
+      if (inserted.has(id)) {
+        first!.resolve({ body: bodies[i]!, created: true });
+        for (const c of later) c.resolve({ body: bodies[i]!, created: false });
+        continue;
+      }
+      // Taken: the stored document is every caller's answer. Read after the insert, so it is the
+      // row that made ours conflict, or a later version of it.
+      void this.reads.read(collection, id).then(
+        (row) => {
+          if (row) for (const c of [first!, ...later]) c.resolve({ body: row.body, created: false });
+          // Deleted in between: the callers try again, in the same order.
+          else for (const c of [first!, ...later]) this.#enqueue(collection, id, c);
+        },
+        (err: unknown) => {
+          for (const c of [first!, ...later]) c.reject(err);
+        },
+      );
+    }
+  }
+}
