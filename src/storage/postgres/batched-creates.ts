@@ -24,6 +24,7 @@ import type { Kysely } from 'kysely';
 import { CompiledQuery } from '../sql/kysely.js';
 import type { TesseraDatabase } from '../sql/schema.js';
 import type { PointReadBatcher } from './point-reads.js';
+import { TickBatches } from './tick-batches.js';
 
 export const BATCHED_CREATE_IF_ABSENT =
   'insert into "documents" ("collection", "id", "body", "version", "created_at", "updated_at") ' +
@@ -46,10 +47,8 @@ interface Caller {
 }
 
 export class CreateIfAbsentBatcher {
-  /** collection → id → callers in call order. */
-  #pending = new Map<string, Map<string, Caller[]>>();
-  #scheduled = false;
-  readonly #maxIds: number;
+  /** Callers of one id in a turn, in call order. */
+  readonly #batches: TickBatches<Caller>;
 
   constructor(
     private readonly db: Kysely<TesseraDatabase>,
@@ -57,34 +56,11 @@ export class CreateIfAbsentBatcher {
     private readonly now: () => Date,
     private readonly options: CreateBatchOptions = {},
   ) {
-    this.#maxIds = options.maxIds ?? DEFAULT_MAX_CREATES_PER_STATEMENT;
-    if (!Number.isInteger(this.#maxIds) || this.#maxIds < 1) throw new RangeError('maxIds must be an integer >= 1');
+    this.#batches = new TickBatches(options.maxIds ?? DEFAULT_MAX_CREATES_PER_STATEMENT, (collection, ids, callers) => void this.#insert(collection, ids, callers));
   }
 
   createIfAbsent(collection: string, id: string, body: string): Promise<{ body: string; created: boolean }> {
-    return new Promise((resolve, reject) => this.#enqueue(collection, id, { body, resolve, reject }));
-  }
-
-  #enqueue(collection: string, id: string, caller: Caller): void {
-    let ids = this.#pending.get(collection);
-    if (ids === undefined) this.#pending.set(collection, (ids = new Map()));
-    const callers = ids.get(id);
-    if (callers) callers.push(caller);
-    else ids.set(id, [caller]);
-    if (!this.#scheduled) {
-      this.#scheduled = true;
-      setImmediate(() => this.#flush());
-    }
-  }
-
-  #flush(): void {
-    this.#scheduled = false;
-    const pending = this.#pending;
-    this.#pending = new Map();
-    for (const [collection, callers] of pending) {
-      const ids = [...callers.keys()];
-      for (let i = 0; i < ids.length; i += this.#maxIds) void this.#insert(collection, ids.slice(i, i + this.#maxIds), callers);
-    }
+    return new Promise((resolve, reject) => this.#batches.add(collection, id, { body, resolve, reject }));
   }
 
   async #insert(collection: string, ids: string[], callers: Map<string, Caller[]>): Promise<void> {
@@ -112,7 +88,7 @@ export class CreateIfAbsentBatcher {
         (row) => {
           if (row) for (const c of [first!, ...later]) c.resolve({ body: row.body, created: false });
           // Deleted in between: the callers try again, in the same order.
-          else for (const c of [first!, ...later]) this.#enqueue(collection, id, c);
+          else for (const c of [first!, ...later]) this.#batches.add(collection, id, c);
         },
         (err: unknown) => {
           for (const c of [first!, ...later]) c.reject(err);

@@ -17,6 +17,7 @@
 import type { Kysely } from 'kysely';
 import { CompiledQuery } from '../sql/kysely.js';
 import type { TesseraDatabase } from '../sql/schema.js';
+import { TickBatches } from './tick-batches.js';
 
 export interface StoredRow {
   body: string;
@@ -42,41 +43,18 @@ interface Waiter {
 }
 
 export class PointReadBatcher {
-  /** collection → id → callers waiting for that row (one id asked twice is read once). */
-  #pending = new Map<string, Map<string, Waiter[]>>();
-  #scheduled = false;
+  /** One id asked twice in a turn is read once. */
+  readonly #batches: TickBatches<Waiter>;
 
   constructor(
     private readonly db: Kysely<TesseraDatabase>,
     private readonly options: PointReadOptions = {},
-    private readonly maxIds = options.maxIds ?? DEFAULT_MAX_IDS_PER_READ,
   ) {
-    if (!Number.isInteger(maxIds) || maxIds < 1) throw new RangeError('maxIds must be an integer >= 1');
+    this.#batches = new TickBatches(options.maxIds ?? DEFAULT_MAX_IDS_PER_READ, (collection, ids, waiters) => void this.#fetch(collection, ids, waiters));
   }
 
   read(collection: string, id: string): Promise<StoredRow | undefined> {
-    return new Promise((resolve, reject) => {
-      let ids = this.#pending.get(collection);
-      if (ids === undefined) this.#pending.set(collection, (ids = new Map()));
-      const waiting = ids.get(id);
-      if (waiting) waiting.push({ resolve, reject });
-      else ids.set(id, [{ resolve, reject }]);
-      if (!this.#scheduled) {
-        this.#scheduled = true;
-        // After the current phase's callbacks: the reads other requests issue meanwhile join.
-        setImmediate(() => this.#flush());
-      }
-    });
-  }
-
-  #flush(): void {
-    this.#scheduled = false;
-    const pending = this.#pending;
-    this.#pending = new Map();
-    for (const [collection, waiters] of pending) {
-      const ids = [...waiters.keys()];
-      for (let i = 0; i < ids.length; i += this.maxIds) void this.#fetch(collection, ids.slice(i, i + this.maxIds), waiters);
-    }
+    return new Promise((resolve, reject) => this.#batches.add(collection, id, { resolve, reject }));
   }
 
   async #fetch(collection: string, ids: string[], waiters: Map<string, Waiter[]>): Promise<void> {
