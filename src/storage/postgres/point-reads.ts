@@ -59,10 +59,10 @@ export class PointReadBatcher {
 
   async #fetch(collection: string, ids: string[], waiters: Map<string, Waiter[]>): Promise<void> {
     this.options.onStatement?.(collection, ids.length);
-    let rows: Map<string, StoredRow>;
+    let rows: Map<string, StoredRow & { id: string }>;
     try {
       const result = await this.db.executeQuery<StoredRow & { id: string }>(CompiledQuery.raw(BATCHED_POINT_READ, [collection, ids]));
-      rows = new Map(result.rows.map((r) => [r.id, { body: r.body, version: r.version }]));
+      rows = new Map(result.rows.map((r) => [r.id, r]));
     } catch (err) {
       for (const id of ids) for (const w of waiters.get(id)!) w.reject(err);
       return;
@@ -70,7 +70,7 @@ export class PointReadBatcher {
     for (const id of ids) {
       const row = rows.get(id);
       // Each caller gets its own object: none can alter what another was given.
-      for (const w of waiters.get(id)!) w.resolve(row && { ...row });
+      for (const w of waiters.get(id)!) w.resolve(row && { body: row.body, version: row.version });
     }
   }
 }

@@ -236,18 +236,18 @@ export class SqlCollection<T> implements Collection<T> {
   }
 
   private async read(db: Kysely<TesseraDatabase>, id: string): Promise<{ body: string; version: number } | undefined> {
+    const { readRowNow, readRowBatched } = this.deps.adapter;
+    const shared = db === this.deps.db;
+    // Reads on the shared handle (not a write unit's own connection) may share a statement with
+    // other reads, which then needs no statement of this collection's own.
+    if (shared && readRowBatched !== undefined) return readRowBatched(this.name, id);
     this.#readStatement ??= new Rebindable(
       this.deps.db.selectFrom('documents').select(['body', 'version']).where('collection', '=', this.name).where('id', '=', ID_SLOT).compile(),
     );
-    const { readRowNow, readRowBatched } = this.deps.adapter;
-    // Reads on the shared handle (not a write unit's own connection) may skip the hand-off, or
-    // share a statement with other reads.
-    if (db === this.deps.db) {
-      if (readRowBatched !== undefined) return readRowBatched(this.name, id);
-      if (readRowNow !== undefined) {
-        const row = readRowNow(this.#readStatement.sql, this.#readStatement.parameters(id));
-        if (row !== null) return row as { body: string; version: number } | undefined;
-      }
+    // Or skip kysely's connection hand-off.
+    if (shared && readRowNow !== undefined) {
+      const row = readRowNow(this.#readStatement.sql, this.#readStatement.parameters(id));
+      if (row !== null) return row as { body: string; version: number } | undefined;
     }
     const result = await db.executeQuery<{ body: string; version: number }>(this.#readStatement.bind(id));
     return result.rows[0];
