@@ -50,14 +50,18 @@ export interface GroupCommitOptions {
    * Waiting for another process's write lock without blocking the event loop. better-sqlite3
    * waits for a lock inside SQLite's busy handler, synchronously: while one worker of a cluster
    * commits, the other would stall, reads and all. With this set, BEGIN IMMEDIATE runs with a
-   * busy timeout of 0; on SQLITE_BUSY the batch is retried from a timer (1, 1, 2, 2, 4 ms apart,
-   * taking in writes queued meanwhile) until `maxWaitMs` have passed, then fails as a blocking
-   * wait would have.
+   * busy timeout of 0; on SQLITE_BUSY the batch is retried at each turn of the event loop for
+   * the first 2 ms, then from timers (1, 1, 2, 2, 4 ms apart), taking in writes queued meanwhile,
+   * until `maxWaitMs` have passed, then fails as a blocking wait would have.
    */
   lockWait?: { setBusyTimeout(ms: number): void; restoreBusyTimeout(): void; maxWaitMs: number };
 }
 
-// Another process holds the lock for about one commit (an fsync): retry soon, never far apart.
+// Another process holds the lock for about one commit (an fsync, a fraction of a millisecond):
+// for the first SPIN_MS the batch retries at the next turn of the event loop (after the I/O that
+// is ready, so requests keep being served), then from timers 1, 1, 2, 2, 4 ms apart. A timer's
+// millisecond alone was most of a lock hand-over between two workers.
+const SPIN_MS = 2;
 const MAX_RETRY_DELAY_MS = 4;
 
 function isBusy(err: unknown): boolean {
@@ -143,15 +147,16 @@ export class GroupCommit implements WritePath {
 
   async #runBatch(batch: Queued[]): Promise<void> {
     let outcomes: Outcome[];
-    const started = Date.now();
-    for (let attempt = 0; ; attempt++) {
-      const delay = Math.min(2 ** (attempt >> 1), MAX_RETRY_DELAY_MS);
+    const started = performance.now();
+    for (let timed = 0; ; ) {
       try {
         outcomes = await this.#transaction(batch);
         break;
       } catch (err) {
-        if (err instanceof LockBusy && Date.now() - started < this.#lockWait!.maxWaitMs) {
-          await new Promise((resolve) => setTimeout(resolve, delay));
+        const waited = performance.now() - started;
+        if (err instanceof LockBusy && waited < this.#lockWait!.maxWaitMs) {
+          if (waited < SPIN_MS) await new Promise((resolve) => setImmediate(resolve));
+          else await new Promise((resolve) => setTimeout(resolve, Math.min(2 ** (timed++ >> 1), MAX_RETRY_DELAY_MS)));
           // Writes queued while we waited join this batch: they would wait for the lock anyway.
           if (batch.length < this.#maxBatch) batch.push(...this.#queue.splice(0, this.#maxBatch - batch.length));
           continue;
