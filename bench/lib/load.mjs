@@ -7,12 +7,20 @@
  * Requests come from `next()`, which returns { method, path, headers, body } or undefined when a
  * finite supply (pre-signed distinct tokens) is exhausted: the run then ends early and reports the
  * time it really measured. A warm-up phase (same loop, not recorded) precedes the measurement.
+ *
+ * An answer counts when it arrives inside the measured window, whenever its request was sent (as
+ * wrk counts): counting only requests sent and answered inside the window would leave out the
+ * slowest ones, and with a latency longer than the window (InitiateAuth's scrypt queue at 32
+ * connections: seconds) it would count none. If the window ends with fewer than `minAnswers`
+ * answers (default: one per connection), it is extended until that many arrived, up to
+ * `maxDurationMs` in all (default 6 × durationMs); `seconds` is the window really measured.
  */
 import http from 'node:http';
 
 /**
  * @param {{ url: string, connections: number, warmupMs: number, durationMs: number,
  *           next: () => ({ method?: string, path?: string, headers: Record<string,string|number>, body?: Buffer } | undefined),
+ *           minAnswers?: number, maxDurationMs?: number,
  *           ok?: (status: number) => boolean, onMeasureStart?: () => void, onMeasureEnd?: () => void }} o
  */
 export async function runLoad(o) {
@@ -29,11 +37,13 @@ export async function runLoad(o) {
   let measuredStart = 0n;
   let measuredEnd = 0n;
   let completed = 0;
+  const minAnswers = o.minAnswers ?? o.connections;
+  /** Resolves the extension of a window that ended with too few answers. */
+  let enoughAnswers;
 
   const one = (req) =>
     new Promise((resolve) => {
       const started = process.hrtime.bigint();
-      const wasRecording = recording;
       const r = http.request(
         { host: target.hostname, port: target.port, method: req.method ?? 'POST', path: req.path ?? '/', headers: req.headers, agent },
         (res) => {
@@ -45,10 +55,11 @@ export async function runLoad(o) {
           res.on('end', () => {
             const elapsedUs = Number(process.hrtime.bigint() - started) / 1000;
             const status = res.statusCode ?? 0;
-            if (wasRecording && recording) {
+            if (recording) {
               latencies.push(elapsedUs);
               statuses.set(status, (statuses.get(status) ?? 0) + 1);
               completed++;
+              if (completed >= minAnswers) enoughAnswers?.();
             }
             if (keep && errorSample === undefined) errorSample = `${status} ${Buffer.concat(chunks).toString('utf8').slice(0, 400)}`;
             resolve();
@@ -91,6 +102,10 @@ export async function runLoad(o) {
     if (!stopping) startMeasuring();
   }
   if (measuredStart !== 0n) await Promise.race([phase(o.durationMs), Promise.all(loops)]);
+  if (measuredStart !== 0n && !stopping && completed < minAnswers) {
+    const rest = (o.maxDurationMs ?? o.durationMs * 6) - o.durationMs;
+    if (rest > 0) await Promise.race([new Promise((resolve) => (enoughAnswers = resolve)), phase(rest), Promise.all(loops)]);
+  }
   measuredEnd = process.hrtime.bigint();
   recording = false;
   if (measuredStart !== 0n) o.onMeasureEnd?.();

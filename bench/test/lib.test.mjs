@@ -57,6 +57,33 @@ describe('runLoad', () => {
     }
   });
 
+  it('counts answers to requests sent before the window, and extends a window that ended with fewer answers than connections', async () => {
+    // Each answer takes 250 ms, longer than warm-up and window together: counting only requests
+    // sent inside the window would count none.
+    const s = await server((req, res) => setTimeout(() => res.end('{}'), 250));
+    try {
+      const r = await runLoad({ url: s.url, connections: 4, warmupMs: 50, durationMs: 100, next: () => ({ method: 'GET', headers: {} }) });
+      assert.equal(r.failed, 0);
+      assert.ok(r.completed >= 4, `completed ${r.completed}`);
+      assert.ok(r.latenciesUs.every((us) => us >= 240_000), 'each counted answer carries its full latency');
+      assert.ok(r.seconds > 0.15 && r.seconds < 0.35, `the window was extended to the first answers, not to the next round or the cap (${r.seconds} s)`);
+      assert.ok(r.rps > 0);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('stops extending at maxDurationMs when answers are slower still', async () => {
+    const s = await server((req, res) => setTimeout(() => res.end('{}'), 700));
+    try {
+      const r = await runLoad({ url: s.url, connections: 2, warmupMs: 0, durationMs: 100, maxDurationMs: 300, next: () => ({ method: 'GET', headers: {} }) });
+      assert.equal(r.completed, 0);
+      assert.ok(r.seconds >= 0.29 && r.seconds < 0.6, `measured ${r.seconds} s`);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('ends early when the request supply runs out and reports non-2xx answers as failures with a sample', async () => {
     let n = 0;
     const s = await server((req, res) => {
