@@ -57,10 +57,11 @@ export interface GroupCommitOptions {
   lockWait?: { setBusyTimeout(ms: number): void; restoreBusyTimeout(): void; maxWaitMs: number };
 }
 
-// Another process holds the lock for about one commit (an fsync, a fraction of a millisecond):
-// for the first SPIN_MS the batch retries at the next turn of the event loop (after the I/O that
-// is ready, so requests keep being served), then from timers 1, 1, 2, 2, 4 ms apart. A timer's
-// millisecond alone was most of a lock hand-over between two workers.
+// Another process holds the lock for one batch's transaction (about 0.5 ms alone, about 2 ms
+// under load: bench/results/2026-12-03-night-analysis.md §2): for the first SPIN_MS the batch
+// retries at the next turn of the event loop (after the I/O that is ready, so requests keep being
+// served), then from timers 1, 1, 2, 2, 4 ms apart; a timer alone made every hand-over at least
+// a millisecond late.
 const SPIN_MS = 2;
 const MAX_RETRY_DELAY_MS = 4;
 
