@@ -76,22 +76,22 @@ export class CreateIfAbsentBatcher {
       return;
     }
     for (const [i, id] of ids.entries()) {
-      const [first, ...later] = callers.get(id)!;
+      const waiting = callers.get(id)!;
       if (inserted.has(id)) {
-        first!.resolve({ body: bodies[i]!, created: true });
-        for (const c of later) c.resolve({ body: bodies[i]!, created: false });
+        // The first caller's document was inserted; the later ones find it.
+        waiting.forEach((c, n) => c.resolve({ body: bodies[i]!, created: n === 0 }));
         continue;
       }
       // Taken: the stored document is every caller's answer. Read after the insert, so it is the
       // row that made ours conflict, or a later version of it.
       void this.reads.read(collection, id).then(
         (row) => {
-          if (row) for (const c of [first!, ...later]) c.resolve({ body: row.body, created: false });
+          if (row) for (const c of waiting) c.resolve({ body: row.body, created: false });
           // Deleted in between: the callers try again, in the same order.
-          else for (const c of [first!, ...later]) this.#batches.add(collection, id, c);
+          else for (const c of waiting) this.#batches.add(collection, id, c);
         },
         (err: unknown) => {
-          for (const c of [first!, ...later]) c.reject(err);
+          for (const c of waiting) c.reject(err);
         },
       );
     }
