@@ -22,13 +22,13 @@ function recorder() {
 }
 const appliedIn = (lines: Array<{ msg?: string }>) => lines.filter((l) => l.msg === 'applied storage migration').length;
 
-/** A second migration that creates a table and then fails, to prove migrations are atomic. */
+/** A migration after the real ones that creates a table and then fails, to prove migrations are atomic. */
 const failing: Migration = {
-  version: 2,
+  version: MIGRATIONS.length + 1,
   name: 'fails-halfway',
   async up(db) {
     await db.schema.createTable('half_done').addColumn('x', 'integer').execute();
-    throw new Error('migration 2 failed');
+    throw new Error('the last migration failed');
   },
 };
 
@@ -83,7 +83,7 @@ describe('sqlite migrations', () => {
 
   it('rolls back a failing migration entirely and records nothing', async () => {
     const dir = freshDir();
-    await assert.rejects(openSqlite({ dataDir: dir, migrations: [...MIGRATIONS, failing] }), /migration 2 failed/);
+    await assert.rejects(openSqlite({ dataDir: dir, migrations: [...MIGRATIONS, failing] }), /the last migration failed/);
     const db = new Database(join(dir, 'tessera.db'), { readonly: true });
     try {
       const tables = db.prepare("select name from sqlite_master where type = 'table'").all();
@@ -150,7 +150,7 @@ describe('postgres migrations', { skip }, () => {
 
   it('rolls back a failing migration entirely and records nothing', async () => {
     const schema = fresh('fail');
-    await assert.rejects(openPostgres({ databaseUrl, schema, migrations: [...MIGRATIONS, failing] }), /migration 2 failed/);
+    await assert.rejects(openPostgres({ databaseUrl, schema, migrations: [...MIGRATIONS, failing] }), /the last migration failed/);
     const tables = await query(`select table_name from information_schema.tables where table_schema = $1`, [schema]);
     assert.deepEqual(tables, []);
   });

@@ -18,9 +18,11 @@ import { SqlStorage, type SqlStorageOptions } from '../sql/storage.js';
 import { StatementNames, withNamedStatements } from './named-statements.js';
 import { PointReadBatcher, type PointReadOptions } from './point-reads.js';
 import { CreateIfAbsentBatcher, type CreateBatchOptions } from './batched-creates.js';
+import { GenerationReader, readGenerations } from './generations.js';
 
 export { StatementNames, withNamedStatements, DEFAULT_MAX_NAMED_STATEMENTS } from './named-statements.js';
 export { PointReadBatcher, BATCHED_POINT_READ, DEFAULT_MAX_IDS_PER_READ, type PointReadOptions } from './point-reads.js';
+export { GenerationReader, READ_GENERATIONS } from './generations.js';
 export { CreateIfAbsentBatcher, BATCHED_CREATE_IF_ABSENT, DEFAULT_MAX_CREATES_PER_STATEMENT, type CreateBatchOptions } from './batched-creates.js';
 
 export const POSTGRES_POOL_SIZE = 10;
@@ -59,6 +61,8 @@ export interface OpenPostgresOptions extends SqlStorageOptions {
    * collection (default true; batched-creates.ts). `false`: one statement each, for measuring.
    */
   batchCreates?: boolean | CreateBatchOptions;
+  /** Called for every collection-generations statement sent (tests count them). */
+  onGenerationsStatement?: () => void;
 }
 
 /** Adds `-c search_path=<schema>` to the URL's `options` parameter, keeping any already there. */
@@ -119,8 +123,19 @@ export async function openPostgres(options: OpenPostgresOptions): Promise<Storag
     batchCreates === false
       ? undefined
       : new CreateIfAbsentBatcher(db, reads ?? new PointReadBatcher(db), options.now ?? (() => new Date()), batchCreates === true ? {} : batchCreates);
+  // A database migrated only to version 1 (tests pass their own list) has nothing watched.
+  let watched: ReadonlySet<string> | undefined;
+  try {
+    const found = await sql<{ t: string | null }>`select to_regclass('collection_generations')::text as t`.execute(db);
+    if (found.rows[0]?.t != null) watched = new Set((await readGenerations(db)).keys());
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  const generations = new GenerationReader(db, options.onGenerationsStatement);
   const adapter: DialectAdapter = {
     ...postgresAdapter,
+    ...(watched ? { watched, generations: () => generations.read() } : {}),
     ...(reads ? { readRowBatched: (collection: string, id: string) => reads.read(collection, id) } : {}),
     ...(creates ? { createIfAbsentBatched: (collection: string, id: string, body: string) => creates.createIfAbsent(collection, id, body) } : {}),
   };

@@ -21,6 +21,7 @@ import {
 import { checkKey, prefixSuccessor } from './ids.js';
 import { decodePageToken, encodePageToken } from './page-token.js';
 import type { Dialect, TesseraDatabase } from './schema.js';
+import type { DocumentCache, Generations } from './document-cache.js';
 import type { WritePath } from './writes.js';
 
 /** The update lost the compare-and-swap race more times than the retry budget allows. */
@@ -55,6 +56,17 @@ export interface DialectAdapter {
    * commit. Used instead of the WritePath when present.
    */
   createIfAbsentBatched?(collection: string, id: string, body: string): Promise<{ body: string; created: boolean }>;
+  /**
+   * The collections whose generation the database keeps (migration 2), as read when the storage
+   * opened; their gets may be answered from the DocumentCache (document-cache.ts).
+   */
+  watched?: ReadonlySet<string>;
+  /**
+   * The current generation of every watched collection, from a read that starts after this call
+   * (so it reflects every commit acknowledged before it). `null` when it cannot be read safely
+   * now (SQLite with a transaction open on the shared handle): the get then reads uncached.
+   */
+  generations?(): Generations | Promise<Generations> | null;
 }
 
 export interface CollectionDeps {
@@ -71,6 +83,8 @@ export interface CollectionDeps {
   /** Backoff between CAS attempts; injectable so tests need not sleep. */
   sleep: (ms: number) => Promise<void>;
   random: () => number;
+  /** Documents of watched collections by generation; absent: every get reads the row. */
+  cache?: DocumentCache;
 }
 
 export const MAX_LIST_LIMIT = 1000;
@@ -99,7 +113,11 @@ export class SqlCollection<T> implements Collection<T> {
   // Compiled on first use: a collection handle may be made for a single call.
   #readStatement: Rebindable | undefined;
 
-  constructor(private readonly name: string, private readonly deps: CollectionDeps) {}
+  readonly #cached: boolean;
+
+  constructor(private readonly name: string, private readonly deps: CollectionDeps) {
+    this.#cached = deps.cache !== undefined && deps.adapter.generations !== undefined && deps.adapter.watched?.has(name) === true;
+  }
 
   create(id: string, doc: T): Promise<void> {
     return this.deps.track(async () => {
@@ -151,9 +169,23 @@ export class SqlCollection<T> implements Collection<T> {
   get(id: string): Promise<T | undefined> {
     return this.deps.track(async () => {
       checkKey('id', id);
-      const row = await this.read(this.deps.db, id);
-      return row ? (JSON.parse(row.body) as T) : undefined;
+      const body = this.#cached ? await this.cachedBody(id) : (await this.read(this.deps.db, id))?.body;
+      return body === undefined ? undefined : (JSON.parse(body) as T);
     });
+  }
+
+  /** The body of a watched collection's document, from the cache when kept at the current generation. */
+  private async cachedBody(id: string): Promise<string | undefined> {
+    const { cache, adapter } = this.deps;
+    const pending = adapter.generations!();
+    const generation = (pending === null ? undefined : pending instanceof Map ? pending : await pending)?.get(this.name);
+    if (generation === undefined) return (await this.read(this.deps.db, id))?.body;
+    const kept = cache!.lookup(this.name, id, generation);
+    if (kept !== undefined) return kept ?? undefined;
+    // Read after the generation was observed: the row is at least as new as that generation.
+    const row = await this.read(this.deps.db, id);
+    cache!.store(this.name, id, generation, row?.body ?? null);
+    return row?.body;
   }
 
   list(options: ListOptions): Promise<Page<T>> {

@@ -7,6 +7,7 @@
  */
 export { SqlCollection, UpdateContentionError, MAX_LIST_LIMIT, type DialectAdapter, type CollectionDeps } from './collection.js';
 export { SqlStorage, StorageClosedError, type SqlStorageOptions } from './storage.js';
+export { DocumentCache, DEFAULT_DOCUMENT_CACHE, type DocumentCacheOptions, type Generations } from './document-cache.js';
 export { directWrites, type WritePath, type WriteUnit } from './writes.js';
 export { checkKey, compareIds, prefixSuccessor } from './ids.js';
 export { encodePageToken, decodePageToken } from './page-token.js';

@@ -22,8 +22,16 @@ export interface MigrationsTable {
   applied_at: ColumnType<Date | string, string, never>;
 }
 
+/** One row per watched collection; the database adds one on every change of its documents (migration 2). */
+export interface CollectionGenerationsTable {
+  collection: string;
+  /** bigint: pg returns it as a string, better-sqlite3 as a number. */
+  generation: number | string | bigint;
+}
+
 export interface TesseraDatabase {
   documents: DocumentsTable;
+  collection_generations: CollectionGenerationsTable;
   tessera_migrations: MigrationsTable;
 }
 

@@ -11,6 +11,7 @@ import type { Collection, CollectionName, Storage } from '../contract.js';
 import { SqlCollection, type CollectionDeps, type DialectAdapter } from './collection.js';
 import { checkKey } from './ids.js';
 import type { TesseraDatabase } from './schema.js';
+import { DocumentCache, type DocumentCacheOptions } from './document-cache.js';
 import { directWrites, type WritePath } from './writes.js';
 
 export class StorageClosedError extends Error {
@@ -25,6 +26,11 @@ export interface SqlStorageOptions {
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
   casMaxAttempts?: number;
+  /**
+   * Documents of watched collections kept in memory by generation (document-cache.ts; default
+   * on with DEFAULT_DOCUMENT_CACHE). `false` reads every get from the database: for measuring.
+   */
+  documentCache?: boolean | DocumentCacheOptions | DocumentCache;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -57,6 +63,10 @@ export class SqlStorage implements Storage {
       casMaxAttempts: options.casMaxAttempts ?? 20,
       track: (op) => this.#track(op),
     };
+    const { documentCache = true } = options;
+    if (documentCache !== false) {
+      this.#deps.cache = documentCache instanceof DocumentCache ? documentCache : new DocumentCache(documentCache === true ? {} : documentCache);
+    }
   }
 
   collection<T>(name: CollectionName): Collection<T> {
