@@ -1,9 +1,11 @@
 /**
- * Documents of watched collections kept in memory by collection generation
- * (src/storage/sql/document-cache.ts, migration 2). The cache is bounded (entries, characters,
- * size of one body), answers a lookup only at the generation it was filled at, and the backends
- * use it: a second get of an unchanged document reads no row, any change to the collection, by
- * Tessera or by plain SQL (an older node, a script), makes the next get read the row again.
+ * Collection generations (migration 2) and the documents PostgreSQL keeps in memory by them
+ * (src/storage/sql/document-cache.ts). The database adds one to a watched collection's generation
+ * on every change of its documents, whoever makes it. The cache is bounded (entries, characters,
+ * size of one body) and answers a lookup only at the generation it was filled at. On PostgreSQL a
+ * second get of an unchanged document reads no row, and any change to the collection, by Tessera
+ * or by plain SQL (an older node, a script), makes the next get read the row again. SQLite does
+ * not use the cache.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -57,65 +59,52 @@ describe('document cache', () => {
   });
 });
 
-describe('sqlite watched collections', () => {
+describe('sqlite collection generations', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-doccache-'));
   const cache = new DocumentCache();
   let storage: Storage;
+  let raw: Database.Database;
+  const generation = (collection: string) =>
+    (raw.prepare('select generation from collection_generations where collection = ?').get(collection) as { generation: number } | undefined)?.generation;
   before(async () => {
     storage = await openSqlite({ dataDir: dir, documentCache: cache });
+    raw = new Database(join(dir, SQLITE_FILE_NAME));
   });
   after(async () => {
+    raw?.close();
     await storage?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('reads an unchanged document once, and again after any write to its collection', async () => {
+  it('has a generation row for exactly the collections migration 2 watches', () => {
+    const rows = raw.prepare('select collection from collection_generations order by collection').all() as Array<{ collection: string }>;
+    assert.deepEqual(rows.map((r) => r.collection), [...WATCHED_COLLECTIONS_V2].sort());
+  });
+
+  it('adds one to a watched collection on every create, update and delete, by Tessera or by plain SQL, and only to that one', async () => {
     const c = storage.collection<{ v: number }>('iam.roles');
+    const before = generation('iam.roles')!;
+    const pools = generation('ci.pools');
     await c.create('r1', { v: 1 });
-    await c.create('r2', { v: 1 });
-    cache.hits = cache.misses = 0;
-    assert.deepEqual(await c.get('r1'), { v: 1 });
-    assert.deepEqual(await c.get('r1'), { v: 1 });
-    assert.deepEqual([cache.hits, cache.misses], [1, 1]);
-    await c.update('r2', () => ({ v: 2 }));
-    assert.deepEqual(await c.get('r1'), { v: 1 });
-    assert.deepEqual([cache.hits, cache.misses], [1, 2]);
+    await c.update('r1', () => ({ v: 2 }));
+    await c.createIfAbsent('r1', { v: 9 });
+    await c.delete('r1');
+    assert.equal(generation('iam.roles'), before + 3);
+    raw.prepare("insert into documents values ('iam.roles', 'r2', '{}', 1, 'x', 'x')").run();
+    raw.prepare("update documents set version = 2 where collection = 'iam.roles' and id = 'r2'").run();
+    raw.prepare("delete from documents where collection = 'iam.roles' and id = 'r2'").run();
+    assert.equal(generation('iam.roles'), before + 6);
+    assert.equal(generation('ci.pools'), pools);
+    await storage.collection('ci.identities').create('i1', {});
+    assert.equal(generation('ci.identities'), undefined);
   });
 
-  it('does not keep documents of collections that are not watched', async () => {
-    const c = storage.collection<{ v: number }>('ci.identities');
-    await c.create('i1', { v: 1 });
-    cache.hits = cache.misses = 0;
-    await c.get('i1');
-    await c.get('i1');
-    assert.deepEqual([cache.hits, cache.misses], [0, 0]);
-  });
-
-  it('sees a change written by plain SQL on another connection, as an older node would write it', async () => {
+  it('reads every get from the file: a generation check would cost what the read costs', async () => {
     const c = storage.collection<{ v: number }>('ci.pools');
     await c.create('p1', { v: 1 });
-    assert.deepEqual(await c.get('p1'), { v: 1 });
-    const other = new Database(join(dir, SQLITE_FILE_NAME));
-    try {
-      other.prepare("update documents set body = '{\"v\":2}', version = version + 1 where collection = 'ci.pools' and id = 'p1'").run();
-      assert.deepEqual(await c.get('p1'), { v: 2 });
-      other.prepare("delete from documents where collection = 'ci.pools' and id = 'p1'").run();
-      assert.equal(await c.get('p1'), undefined);
-      other.prepare("insert into documents values ('ci.pools', 'p1', '{\"v\":3}', 1, 'x', 'x')").run();
-      assert.deepEqual(await c.get('p1'), { v: 3 });
-    } finally {
-      other.close();
-    }
-  });
-
-  it('has a generation row for exactly the collections migration 2 watches', () => {
-    const db = new Database(join(dir, SQLITE_FILE_NAME), { readonly: true });
-    try {
-      const rows = db.prepare('select collection from collection_generations order by collection').all() as Array<{ collection: string }>;
-      assert.deepEqual(rows.map((r) => r.collection), [...WATCHED_COLLECTIONS_V2].sort());
-    } finally {
-      db.close();
-    }
+    await c.get('p1');
+    await c.get('p1');
+    assert.deepEqual([cache.hits, cache.misses], [0, 0]);
   });
 });
 
@@ -157,6 +146,22 @@ describe('postgres watched collections', { skip }, () => {
     assert.equal(await c.get(id), undefined);
     await query(`insert into "${schema}".documents values ('iam.roles', $1, '{"v":3}', 1, now(), now())`, [id]);
     assert.deepEqual(await c.get(id), { v: 3 });
+  });
+
+  it('adds one to a watched collection on every create, update and delete, and only to that one', async () => {
+    const generation = async (collection: string) =>
+      (await query<{ generation: string }>(`select generation from "${schema}".collection_generations where collection = $1`, [collection]))[0]?.generation;
+    const c = storage.collection<{ v: number }>('cognito-idp.clients');
+    const before = Number(await generation('cognito-idp.clients'));
+    const pools = await generation('ci.pools');
+    await c.create('c1', { v: 1 });
+    await c.update('c1', () => ({ v: 2 }));
+    await c.createIfAbsent('c1', { v: 9 });
+    await c.delete('c1');
+    assert.equal(Number(await generation('cognito-idp.clients')), before + 3);
+    assert.equal(await generation('ci.pools'), pools);
+    await storage.collection('ci.identities').create('i1', {});
+    assert.equal(await generation('ci.identities'), undefined);
   });
 
   it('has a generation row for exactly the collections migration 2 watches', async () => {

@@ -63,8 +63,8 @@ export interface DialectAdapter {
   watched?: ReadonlySet<string>;
   /**
    * The current generation of every watched collection, from a read that starts after this call
-   * (so it reflects every commit acknowledged before it). `null` when it cannot be read safely
-   * now (SQLite with a transaction open on the shared handle): the get then reads uncached.
+   * (so it reflects every commit acknowledged before it); `null` when it cannot be read now, and
+   * the get then reads the row. Absent (SQLite): every get reads the row.
    */
   generations?(): Generations | Promise<Generations> | null;
 }

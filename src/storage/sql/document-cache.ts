@@ -4,9 +4,10 @@
  * transaction as every change of one of its documents).
  *
  * A get first learns the current generations, from a read that starts after the get was called
- * (sqlite: synchronously, cheaply when nothing was committed since; postgres: one statement per
- * turn of the event loop for every get waiting, postgres/generations.ts). An entry is used only
- * if it was read at that very generation. Why that is never stale: the entry's body was read
+ * (PostgreSQL: one statement per turn of the event loop for every get waiting,
+ * postgres/generations.ts; SQLite has no such source, because that read would cost what the
+ * point read costs, and reads every row). An entry is used only if it was read at that very
+ * generation. Why that is never stale: the entry's body was read
  * after its generation g was observed; the get observed g too, later, and generations only grow,
  * so no change to the collection committed between the two. A change committed before the get
  * was called has moved the generation past g, and the get reads the row again. Absence is kept

@@ -28,7 +28,9 @@ export interface SqlStorageOptions {
   casMaxAttempts?: number;
   /**
    * Documents of watched collections kept in memory by generation (document-cache.ts; default
-   * on with DEFAULT_DOCUMENT_CACHE). `false` reads every get from the database: for measuring.
+   * on with DEFAULT_DOCUMENT_CACHE where the backend can read generations, which is PostgreSQL).
+   * `false` reads every get from the database: for measuring. A DocumentCache instance is used
+   * as given (tests read its counters).
    */
   documentCache?: boolean | DocumentCacheOptions | DocumentCache;
 }

@@ -73,30 +73,6 @@ function serialisePerFile<R>(file: string, fn: () => Promise<R>): Promise<R> {
   return run;
 }
 
-/**
- * Collection generations (migration 2), read synchronously. `PRAGMA data_version` changes when
- * another connection (another worker, another process on the file) committed, and
- * total_changes() when this one changed rows (triggers included); while neither moved, the
- * generations table cannot have changed and the last read is still current, so the common case
- * costs one statement that touches no page (sqlite.org/pragma.html#pragma_data_version,
- * sqlite.org/lang_corefunc.html#total_changes). `null` while a transaction is open on the
- * handle: its uncommitted rows must not be seen.
- */
-const CHANGE_COUNTERS = 'select (select data_version from pragma_data_version) as dv, total_changes() as tc';
-const READ_GENERATIONS = 'select collection, generation from collection_generations';
-
-function sqliteGenerations(handle: Database.Database, database: { prepare(sql: string): unknown }): () => ReadonlyMap<string, string> | null {
-  let last: { dv: number; tc: number; generations: ReadonlyMap<string, string> } | undefined;
-  return () => {
-    if (handle.inTransaction || !handle.open) return null;
-    const { dv, tc } = (database.prepare(CHANGE_COUNTERS) as Database.Statement).get() as { dv: number; tc: number };
-    if (last !== undefined && last.dv === dv && last.tc === tc) return last.generations;
-    const rows = (database.prepare(READ_GENERATIONS) as Database.Statement).all() as Array<{ collection: string; generation: number }>;
-    last = { dv, tc, generations: new Map(rows.map((r) => [r.collection, String(r.generation)])) };
-    return last.generations;
-  };
-}
-
 export async function openSqlite(options: OpenSqliteOptions): Promise<Storage> {
   const dir = resolve(options.dataDir);
   // 0700: the data directory holds key material and identities.
@@ -153,12 +129,14 @@ export async function openSqlite(options: OpenSqliteOptions): Promise<Storage> {
   // Point reads skip kysely's connection hand-off when no transaction (a group-commit batch, a
   // migration) is open on the handle: better-sqlite3 answers synchronously, so nothing can
   // interleave with the read, and outside a transaction it sees only committed rows.
-  // A database migrated only to version 1 (tests pass their own list) has nothing watched.
-  const hasGenerations = handle.prepare("select 1 from sqlite_master where type = 'table' and name = 'collection_generations'").get() !== undefined;
-  const generations = hasGenerations ? sqliteGenerations(handle, database) : undefined;
+  // No document cache on SQLite: learning the generations at the time of a get takes a read
+  // transaction (PRAGMA data_version, or a read of collection_generations), which costs what the
+  // point read it would save costs: 4.4 µs against 5.2 µs for a one-row read, and on gcfi-warm
+  // the cached build used more CPU per request than reading every row
+  // (bench/results/2026-12-03-late-analysis.md). The triggers of migration 2 run here too, so
+  // the schema and its generations are the same on both backends.
   const adapter: DialectAdapter = {
     ...sqliteAdapter,
-    ...(generations ? { watched: new Set(generations()!.keys()), generations } : {}),
     readRowNow: (sqlText, parameters) =>
       handle.inTransaction || !handle.open ? null : (database.prepare(sqlText) as Database.Statement).get(...parameters) as Record<string, unknown> | undefined,
   };
