@@ -1,22 +1,24 @@
 /**
- * Collection generations (migration 2) and the documents PostgreSQL keeps in memory by them
+ * Collection generations (migration 2) and the documents both backends keep in memory by them
  * (src/storage/sql/document-cache.ts). The database adds one to a watched collection's generation
  * on every change of its documents, whoever makes it. The cache is bounded (entries, characters,
  * size of one body) and answers a lookup only at the generation it was filled at. On PostgreSQL a
  * second get of an unchanged document reads no row, and any change to the collection, by Tessera
- * or by plain SQL (an older node, a script), makes the next get read the row again. SQLite does
- * not use the cache.
+ * or by plain SQL (an older node, a script), makes the next get read the row again. SQLite learns
+ * that nothing was committed from the WAL-index header (src/storage/sqlite/wal-index.ts), and
+ * reads the generations again when it changed.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { DocumentCache } from '../../src/storage/sql/document-cache.js';
 import { WATCHED_COLLECTIONS_V2 } from '../../src/storage/migrations/0002-collection-generations.js';
-import { openSqlite, SQLITE_FILE_NAME } from '../../src/storage/sqlite/index.js';
+import { isValidWalIndexHeader, openSqlite, SQLITE_FILE_NAME, WAL_INDEX_HEADER_BYTES, WalIndexHeader } from '../../src/storage/sqlite/index.js';
 import { openPostgres } from '../../src/storage/postgres/index.js';
 import type { Storage } from '../../src/storage/index.js';
 import { databaseUrl, dropSchema, query, randomSchema, skipUnlessPostgres } from './pg-target.js';
@@ -99,12 +101,101 @@ describe('sqlite collection generations', () => {
     assert.equal(generation('ci.identities'), undefined);
   });
 
-  it('reads every get from the file: a generation check would cost what the read costs', async () => {
+  it('answers repeated gets of an unchanged watched document from memory, and unwatched ones from the file', async () => {
     const c = storage.collection<{ v: number }>('ci.pools');
     await c.create('p1', { v: 1 });
-    await c.get('p1');
-    await c.get('p1');
-    assert.deepEqual([cache.hits, cache.misses], [0, 0]);
+    const [hits, misses] = [cache.hits, cache.misses];
+    assert.deepEqual(await c.get('p1'), { v: 1 });
+    for (let i = 0; i < 5; i++) assert.deepEqual(await c.get('p1'), { v: 1 });
+    assert.deepEqual([cache.hits - hits, cache.misses - misses], [5, 1]);
+    await storage.collection('ci.identities').create('i2', {});
+    await storage.collection('ci.identities').get('i2');
+    assert.deepEqual([cache.hits - hits, cache.misses - misses], [5, 1]);
+  });
+
+  it('sees at once a change that another process makes with plain SQL, and keeps the entry across a commit to another collection', async () => {
+    const c = storage.collection<{ v: number }>('iam.roles');
+    await c.create('r3', { v: 1 });
+    assert.deepEqual(await c.get('r3'), { v: 1 });
+    assert.deepEqual(await c.get('r3'), { v: 1 });
+    const script = `
+      const Database = require('better-sqlite3');
+      const db = new Database(process.argv[1]);
+      db.pragma('busy_timeout = 5000');
+      db.prepare("update documents set body = '{\\"v\\":2}', version = version + 1 where collection = 'iam.roles' and id = 'r3'").run();
+      db.close();`;
+    const child = spawnSync(process.execPath, ['-e', script, join(dir, SQLITE_FILE_NAME)], { cwd: process.cwd(), encoding: 'utf8' });
+    assert.equal(child.status, 0, child.stderr);
+    assert.deepEqual(await c.get('r3'), { v: 2 });
+    // A commit to an unwatched collection changes the header but no generation: the entry stays good.
+    const misses = cache.misses;
+    raw.prepare("insert into documents values ('ci.identities', 'i3', '{}', 1, 'x', 'x')").run();
+    assert.deepEqual(await c.get('r3'), { v: 2 });
+    assert.equal(cache.misses, misses);
+  });
+});
+
+describe('sqlite wal-index header', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-walindex-'));
+  const file = join(dir, 'x.db');
+  let db: Database.Database;
+  before(() => {
+    db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.exec('create table t (v integer)');
+  });
+  after(() => {
+    db?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads a consistent header that changes with every commit, by this connection or another', () => {
+    const w = new WalIndexHeader(`${file}-shm`);
+    try {
+      const a = Buffer.alloc(WAL_INDEX_HEADER_BYTES);
+      const b = Buffer.alloc(WAL_INDEX_HEADER_BYTES);
+      assert.equal(w.read(a), true);
+      assert.equal(w.read(b), true);
+      assert.ok(a.equals(b), 'no commit, same header');
+      db.prepare('insert into t values (1)').run();
+      assert.equal(w.read(b), true);
+      assert.ok(!a.equals(b), 'own commit changes it');
+      const other = new Database(file);
+      other.prepare('insert into t values (2)').run();
+      other.close();
+      assert.equal(w.read(a), true);
+      assert.ok(!a.equals(b), "another connection's commit changes it");
+      // A statement that commits nothing leaves it as it was.
+      db.prepare('select count(*) from t').get();
+      assert.equal(w.read(b), true);
+      assert.ok(a.equals(b));
+    } finally {
+      w.close();
+    }
+  });
+
+  it('refuses a header whose copies differ, whose checksum fails, or of another version, and a missing file', () => {
+    const real = readFileSync(`${file}-shm`).subarray(0, 2 * WAL_INDEX_HEADER_BYTES);
+    assert.equal(isValidWalIndexHeader(real), true);
+    const cases: Array<[string, (b: Buffer) => void]> = [
+      ['copies differ', (b) => void (b[WAL_INDEX_HEADER_BYTES + 16] ^= 1)],
+      ['checksum fails', (b) => { b[16] ^= 1; b[WAL_INDEX_HEADER_BYTES + 16] ^= 1; }],
+      ['another version', (b) => { b[0] ^= 1; b[WAL_INDEX_HEADER_BYTES] ^= 1; }],
+      ['not initialised', (b) => { b[12] = 0; b[WAL_INDEX_HEADER_BYTES + 12] = 0; }],
+    ];
+    for (const [name, spoil] of cases) {
+      const fake = Buffer.from(real);
+      spoil(fake);
+      const path = join(dir, `fake-${name.replace(/\s/g, '-')}`);
+      writeFileSync(path, fake);
+      const w = new WalIndexHeader(path);
+      assert.equal(w.read(Buffer.alloc(WAL_INDEX_HEADER_BYTES)), false, name);
+      w.close();
+    }
+    const shortFile = join(dir, 'short');
+    writeFileSync(shortFile, real.subarray(0, 60));
+    assert.equal(new WalIndexHeader(shortFile).read(Buffer.alloc(WAL_INDEX_HEADER_BYTES)), false, 'short file');
+    assert.equal(new WalIndexHeader(join(dir, 'missing')).read(Buffer.alloc(WAL_INDEX_HEADER_BYTES)), false, 'missing file');
   });
 });
 

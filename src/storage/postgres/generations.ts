@@ -8,10 +8,10 @@
  */
 import type { Kysely } from 'kysely';
 import { CompiledQuery } from '../sql/kysely.js';
-import type { Generations } from '../sql/document-cache.js';
+import { READ_GENERATIONS, type Generations } from '../sql/document-cache.js';
 import type { TesseraDatabase } from '../sql/schema.js';
 
-export const READ_GENERATIONS = 'select "collection", "generation" from "collection_generations"';
+export { READ_GENERATIONS };
 
 interface Waiter {
   resolve(generations: Generations): void;

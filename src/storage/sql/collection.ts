@@ -64,9 +64,11 @@ export interface DialectAdapter {
   /**
    * The current generation of every watched collection, from a read that starts after this call
    * (so it reflects every commit acknowledged before it); `null` when it cannot be read now, and
-   * the get then reads the row. Absent (SQLite): every get reads the row.
+   * the get then reads the row. Absent (a database before migration 2): every get reads the row.
    */
   generations?(): Generations | Promise<Generations> | null;
+  /** Releases what the adapter holds beyond the database handle (called once the handle is closed). */
+  dispose?(): void;
 }
 
 export interface CollectionDeps {

@@ -5,8 +5,8 @@
  *
  * A get first learns the current generations, from a read that starts after the get was called
  * (PostgreSQL: one statement per turn of the event loop for every get waiting,
- * postgres/generations.ts; SQLite has no such source, because that read would cost what the
- * point read costs, and reads every row). An entry is used only if it was read at that very
+ * postgres/generations.ts; SQLite: the generations last read, for as long as the WAL-index header
+ * shows no commit since, sqlite/wal-index.ts). An entry is used only if it was read at that very
  * generation. Why that is never stale: the entry's body was read
  * after its generation g was observed; the get observed g too, later, and generations only grow,
  * so no change to the collection committed between the two. A change committed before the get
@@ -16,6 +16,9 @@
  * Bounded by entries and by characters (LRU); a body longer than maxDocChars is never kept.
  * Bodies are kept as text and parsed per get, so no caller can alter what another is given.
  */
+
+/** Every watched collection and its generation, on either backend. */
+export const READ_GENERATIONS = 'select "collection", "generation" from "collection_generations"';
 
 /** Current generation per watched collection (the keys are the watched collections). */
 export type Generations = ReadonlyMap<string, string>;

@@ -28,7 +28,8 @@ export interface SqlStorageOptions {
   casMaxAttempts?: number;
   /**
    * Documents of watched collections kept in memory by generation (document-cache.ts; default
-   * on with DEFAULT_DOCUMENT_CACHE where the backend can read generations, which is PostgreSQL).
+   * on with DEFAULT_DOCUMENT_CACHE where the backend can read generations: both, once migration 2
+   * has run).
    * `false` reads every get from the database: for measuring. A DocumentCache instance is used
    * as given (tests read its counters).
    */
@@ -87,6 +88,7 @@ export class SqlStorage implements Storage {
       while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
       await this.#writes.drain();
       await this.#db.destroy();
+      this.#deps.adapter.dispose?.();
     })();
     return this.#closing;
   }

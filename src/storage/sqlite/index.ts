@@ -20,9 +20,12 @@ import type { TesseraDatabase } from '../sql/schema.js';
 import { SqlStorage, type SqlStorageOptions } from '../sql/storage.js';
 import { GroupCommit, type GroupCommitOptions } from './group-commit.js';
 import { DEFAULT_STATEMENT_CACHE_SIZE, withStatementCache } from './statement-cache.js';
+import { WAL_INDEX_HEADER_BYTES, WalIndexHeader } from './wal-index.js';
+import { READ_GENERATIONS, type Generations } from '../sql/document-cache.js';
 
 export { GroupCommit, DEFAULT_MAX_BATCH, type GroupCommitOptions } from './group-commit.js';
 export { withStatementCache, DEFAULT_STATEMENT_CACHE_SIZE, type CachingDatabase } from './statement-cache.js';
+export { WalIndexHeader, isValidWalIndexHeader, WAL_INDEX_HEADER_BYTES, WAL_INDEX_VERSION } from './wal-index.js';
 
 export const SQLITE_FILE_NAME = 'tessera.db';
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
@@ -129,16 +132,57 @@ export async function openSqlite(options: OpenSqliteOptions): Promise<Storage> {
   // Point reads skip kysely's connection hand-off when no transaction (a group-commit batch, a
   // migration) is open on the handle: better-sqlite3 answers synchronously, so nothing can
   // interleave with the read, and outside a transaction it sees only committed rows.
-  // No document cache on SQLite: learning the generations at the time of a get takes a read
-  // transaction (PRAGMA data_version, or a read of collection_generations), which costs what the
-  // point read it would save costs: 4.4 µs against 5.2 µs for a one-row read, and on gcfi-warm
-  // the cached build used more CPU per request than reading every row
-  // (bench/results/2026-12-03-late-analysis.md). The triggers of migration 2 run here too, so
-  // the schema and its generations are the same on both backends.
+  //
+  // Documents of watched collections (migration 2) are kept in memory by generation
+  // (sql/document-cache.ts). A get learns the generations without a read transaction: the
+  // WAL-index header (wal-index.ts) changes with every commit by any connection in any process,
+  // so while it reads the same as when the generations were last read, they are still current;
+  // when it has changed, or cannot be read consistently, the generations are read again (one
+  // statement), or the get reads its row. A read transaction for the check alone would cost what
+  // the point read costs (bench/results/2026-12-03-late-analysis.md).
+  let watched: ReadonlySet<string> | undefined;
+  let walIndex: WalIndexHeader | undefined;
+  const readGenerationsNow = (): Generations =>
+    new Map(
+      ((database.prepare(READ_GENERATIONS) as Database.Statement).all() as Array<{ collection: string; generation: number | bigint }>).map((r) => [
+        r.collection,
+        String(r.generation),
+      ]),
+    );
+  try {
+    if (handle.prepare("select 1 from sqlite_master where type = 'table' and name = 'collection_generations'").get() !== undefined) {
+      watched = new Set(readGenerationsNow().keys());
+      walIndex = new WalIndexHeader(`${file}-shm`);
+    }
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  const header = Buffer.alloc(WAL_INDEX_HEADER_BYTES);
+  let known: { header: Buffer; generations: Generations } | undefined;
   const adapter: DialectAdapter = {
     ...sqliteAdapter,
     readRowNow: (sqlText, parameters) =>
       handle.inTransaction || !handle.open ? null : (database.prepare(sqlText) as Database.Statement).get(...parameters) as Record<string, unknown> | undefined,
+    ...(watched && walIndex
+      ? {
+          watched,
+          generations: () => {
+            if (!handle.open || !walIndex.read(header)) return null;
+            if (known !== undefined && header.equals(known.header)) return known.generations;
+            // Not inside a transaction of this handle (a group-commit batch): the read would see
+            // the batch's uncommitted changes. The get reads its row instead. (While the header
+            // is unchanged, the answer above holds inside a batch too: it is the committed state,
+            // and no other connection can commit while the batch holds the write lock.)
+            if (handle.inTransaction) return null;
+            // The header was read first: generations read now are at least as new as it, and
+            // they are reused only while the header stays the same, i.e. nothing was committed.
+            known = { header: Buffer.from(header), generations: readGenerationsNow() };
+            return known.generations;
+          },
+          dispose: () => walIndex.close(),
+        }
+      : {}),
   };
   return new SqlStorage(db, adapter, options, writes);
 }
