@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -171,6 +171,58 @@ describe('sqlite wal-index header', () => {
       assert.ok(a.equals(b));
     } finally {
       w.close();
+    }
+  });
+
+  it('shares one descriptor per -shm file and never closes it, so no connection of this process loses its SQLite locks', () => {
+    const fds = () => readdirSync('/proc/self/fd').length;
+    // A write transaction holds SQLite's write lock, an fcntl lock on the -shm file.
+    db.exec('begin immediate');
+    try {
+      db.prepare('insert into t values (3)').run();
+      const first = new WalIndexHeader(`${file}-shm`);
+      const before = fds();
+      const second = new WalIndexHeader(`${file}-shm`);
+      assert.equal(fds(), before, 'no second descriptor');
+      first.close();
+      second.close();
+      assert.equal(fds(), before, 'close() leaves the descriptor open');
+      // POSIX would drop every lock this process holds on the file if a descriptor of it were
+      // closed: another process must still find the write lock taken.
+      const script = `
+        const Database = require('better-sqlite3');
+        const db = new Database(process.argv[1], { timeout: 0 });
+        try { db.exec('begin immediate'); console.log('took the write lock'); db.exec('rollback'); }
+        catch (err) { console.log(err.code); }`;
+      const child = spawnSync(process.execPath, ['-e', script, file], { cwd: process.cwd(), encoding: 'utf8' });
+      assert.equal(child.stdout.trim(), 'SQLITE_BUSY', child.stderr);
+    } finally {
+      db.exec('rollback');
+    }
+  });
+
+  it('opens a descriptor of its own when the -shm file was deleted and created again', () => {
+    const dir2 = mkdtempSync(join(tmpdir(), 'tessera-walindex-'));
+    const f = join(dir2, 'y.db');
+    try {
+      let d = new Database(f);
+      d.pragma('journal_mode = WAL');
+      d.exec('create table t (v integer)');
+      const a = Buffer.alloc(WAL_INDEX_HEADER_BYTES);
+      assert.equal(new WalIndexHeader(`${f}-shm`).read(a), true);
+      d.close(); // the last connection: SQLite removes the -wal and -shm files
+      d = new Database(f);
+      d.prepare('insert into t values (1)').run();
+      const w = new WalIndexHeader(`${f}-shm`);
+      const b = Buffer.alloc(WAL_INDEX_HEADER_BYTES);
+      const c = Buffer.alloc(WAL_INDEX_HEADER_BYTES);
+      assert.equal(w.read(b), true);
+      d.prepare('insert into t values (2)').run();
+      assert.equal(w.read(c), true);
+      assert.ok(!b.equals(c), 'the header of the new file, which changes with its commits');
+      d.close();
+    } finally {
+      rmSync(dir2, { recursive: true, force: true });
     }
   });
 

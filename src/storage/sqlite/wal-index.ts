@@ -21,7 +21,7 @@
  * and anything unexpected (no -shm file, another format), is answered with `false` and the caller
  * reads the database instead. Nothing here writes to the file.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { endianness } from 'node:os';
 
 export const WAL_INDEX_HEADER_BYTES = 48;
@@ -46,17 +46,46 @@ export function isValidWalIndexHeader(b: Buffer, at = 0): boolean {
   return s0 === u32(b, at + CHECKSUM_OFFSET) && s1 === u32(b, at + CHECKSUM_OFFSET + 4);
 }
 
+/**
+ * One read-only descriptor per -shm file per process, never closed. SQLite holds POSIX (fcntl)
+ * locks on the -shm file for every connection (the DMS lock for the connection's lifetime, read
+ * and write locks per transaction), and POSIX drops all of a process's locks on a file when the
+ * process closes any descriptor of it: closing this one while a connection of the same process is
+ * open on the file (another storage, a script's handle) would silently release that connection's
+ * locks, and another process could then reinitialise the wal-index under it. Entries are keyed
+ * by path and checked by device and inode, so a -shm file that was deleted (SQLite removes it
+ * when the last connection closes) and created again gets a descriptor of its own; the old one
+ * stays open, one per file ever opened by the process.
+ */
+const descriptors = new Map<string, { fd: number; dev: number; ino: number }>();
+
+function descriptorFor(shmPath: string): number | undefined {
+  let st;
+  try {
+    st = statSync(shmPath);
+  } catch {
+    return undefined;
+  }
+  const known = descriptors.get(shmPath);
+  if (known && known.dev === st.dev && known.ino === st.ino) return known.fd;
+  let fd: number;
+  try {
+    fd = openSync(shmPath, 'r');
+  } catch {
+    return undefined;
+  }
+  const opened = fstatSync(fd);
+  descriptors.set(shmPath, { fd, dev: opened.dev, ino: opened.ino });
+  return fd;
+}
+
 export class WalIndexHeader {
   #fd: number | undefined;
   readonly #buf = Buffer.alloc(2 * WAL_INDEX_HEADER_BYTES);
 
   /** `shmPath`: the database file's name + "-shm". Unreadable: every read() answers false. */
   constructor(shmPath: string) {
-    try {
-      this.#fd = openSync(shmPath, 'r');
-    } catch {
-      this.#fd = undefined;
-    }
+    this.#fd = descriptorFor(shmPath);
   }
 
   /** Copies the current header into `into` (48 bytes); false when no consistent header could be read now. */
@@ -76,13 +105,8 @@ export class WalIndexHeader {
     return true;
   }
 
+  /** Stops reading. The descriptor itself stays open (see `descriptors`). */
   close(): void {
-    if (this.#fd === undefined) return;
-    try {
-      closeSync(this.#fd);
-    } catch {
-      // already closed
-    }
     this.#fd = undefined;
   }
 }
