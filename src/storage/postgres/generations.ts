@@ -8,7 +8,7 @@
  */
 import type { Kysely } from 'kysely';
 import { CompiledQuery } from '../sql/kysely.js';
-import { READ_GENERATIONS, type Generations } from '../sql/document-cache.js';
+import { READ_GENERATIONS, generationsFrom, type Generations } from '../sql/document-cache.js';
 import type { TesseraDatabase } from '../sql/schema.js';
 
 export { READ_GENERATIONS };
@@ -50,5 +50,5 @@ export class GenerationReader {
 /** Every watched collection and its generation (as text: pg returns bigint as a string). */
 export async function readGenerations(db: Kysely<TesseraDatabase>): Promise<Generations> {
   const result = await db.executeQuery<{ collection: string; generation: string | number }>(CompiledQuery.raw(READ_GENERATIONS, []));
-  return new Map(result.rows.map((r) => [r.collection, String(r.generation)]));
+  return generationsFrom(result.rows);
 }

@@ -67,8 +67,6 @@ export interface DialectAdapter {
    * the get then reads the row. Absent (a database before migration 2): every get reads the row.
    */
   generations?(): Generations | Promise<Generations> | null;
-  /** Releases what the adapter holds beyond the database handle (called once the handle is closed). */
-  dispose?(): void;
 }
 
 export interface CollectionDeps {

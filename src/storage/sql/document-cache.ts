@@ -23,6 +23,11 @@ export const READ_GENERATIONS = 'select "collection", "generation" from "collect
 /** Current generation per watched collection (the keys are the watched collections). */
 export type Generations = ReadonlyMap<string, string>;
 
+/** The rows of READ_GENERATIONS as Generations (the driver's bigint, number or text as text). */
+export function generationsFrom(rows: ReadonlyArray<{ collection: string; generation: string | number | bigint }>): Generations {
+  return new Map(rows.map((r) => [r.collection, String(r.generation)]));
+}
+
 export interface DocumentCacheOptions {
   /** Most documents kept (default 4,096). */
   maxEntries?: number;

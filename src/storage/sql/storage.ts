@@ -88,7 +88,6 @@ export class SqlStorage implements Storage {
       while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
       await this.#writes.drain();
       await this.#db.destroy();
-      this.#deps.adapter.dispose?.();
     })();
     return this.#closing;
   }

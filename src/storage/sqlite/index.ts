@@ -21,7 +21,7 @@ import { SqlStorage, type SqlStorageOptions } from '../sql/storage.js';
 import { GroupCommit, type GroupCommitOptions } from './group-commit.js';
 import { DEFAULT_STATEMENT_CACHE_SIZE, withStatementCache } from './statement-cache.js';
 import { WAL_INDEX_HEADER_BYTES, WalIndexHeader } from './wal-index.js';
-import { READ_GENERATIONS, type Generations } from '../sql/document-cache.js';
+import { READ_GENERATIONS, generationsFrom, type Generations } from '../sql/document-cache.js';
 
 export { GroupCommit, DEFAULT_MAX_BATCH, type GroupCommitOptions } from './group-commit.js';
 export { withStatementCache, DEFAULT_STATEMENT_CACHE_SIZE, type CachingDatabase } from './statement-cache.js';
@@ -143,12 +143,7 @@ export async function openSqlite(options: OpenSqliteOptions): Promise<Storage> {
   let watched: ReadonlySet<string> | undefined;
   let walIndex: WalIndexHeader | undefined;
   const readGenerationsNow = (): Generations =>
-    new Map(
-      ((database.prepare(READ_GENERATIONS) as Database.Statement).all() as Array<{ collection: string; generation: number | bigint }>).map((r) => [
-        r.collection,
-        String(r.generation),
-      ]),
-    );
+    generationsFrom((database.prepare(READ_GENERATIONS) as Database.Statement).all() as Array<{ collection: string; generation: number | bigint }>);
   try {
     if (handle.prepare("select 1 from sqlite_master where type = 'table' and name = 'collection_generations'").get() !== undefined) {
       watched = new Set(readGenerationsNow().keys());
@@ -180,7 +175,6 @@ export async function openSqlite(options: OpenSqliteOptions): Promise<Storage> {
             known = { header: Buffer.from(header), generations: readGenerationsNow() };
             return known.generations;
           },
-          dispose: () => walIndex.close(),
         }
       : {}),
   };
