@@ -8,7 +8,8 @@
  * --size), but only one is loaded at a time: for each workload, R rounds of one window on A and
  * one on B (the order alternates by round), each window measuring req/s and the server's CPU per
  * answered request. A round gives one paired ratio B/A; the report shows the median and range of
- * those ratios next to each build's median figures. A ratio whose whole range is on one side of
+ * those ratios next to each build's median figures, and the largest summed RSS of each server's
+ * processes read at the end of a window. A ratio whose whole range is on one side of
  * 1 is a difference; one that straddles 1 is not shown to be.
  *
  *   --a DIR --b DIR      builds (a copy of dist/, e.g. `cp -r dist .build/x`); default --a dist
@@ -16,6 +17,8 @@
  *   --backend sqlite|postgres (default sqlite)   --size N (default 10000)
  *   --rounds R (default 8)   --window MS (default 2000)   --warmup MS (default 1000)
  *   --workers N|auto (default auto)   --connections N (default 32)   --pg-url URL   --out FILE
+ *   --a-workers / --b-workers N|auto   one side's worker processes (default --workers), to compare
+ *                        process counts on one build (--b may then be the same directory as --a)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,7 +29,7 @@ import { parseArgs } from 'node:util';
 import { repoRoot } from './lib/paths.mjs';
 import { runLoad } from './lib/load.mjs';
 import { summarize } from './lib/stats.mjs';
-import { cpuMeter } from './lib/rss.mjs';
+import { cpuMeter, readMemory } from './lib/rss.mjs';
 import { startTessera, stopAll } from './lib/processes.mjs';
 import { createBenchDatabase, DEFAULT_ADMIN_URL } from './lib/postgres.mjs';
 import { bulkSeed, contractSeed } from './lib/seed.mjs';
@@ -45,6 +48,8 @@ const { values: args } = parseArgs({
     window: { type: 'string' },
     warmup: { type: 'string' },
     workers: { type: 'string' },
+    'a-workers': { type: 'string' },
+    'b-workers': { type: 'string' },
     connections: { type: 'string' },
     'pg-url': { type: 'string' },
     out: { type: 'string' },
@@ -62,6 +67,8 @@ const config = {
   windowMs: Number(args.window ?? 2000),
   warmupMs: Number(args.warmup ?? 1000),
   workers: args.workers ?? 'auto',
+  aWorkers: args['a-workers'] ?? args.workers ?? 'auto',
+  bWorkers: args['b-workers'] ?? args.workers ?? 'auto',
   connections: Number(args.connections ?? 32),
   pgUrl: args['pg-url'] ?? DEFAULT_ADMIN_URL,
 };
@@ -76,12 +83,12 @@ const median = (xs) => {
 };
 
 /** One build's server with its own store, seeded to config.size identities. */
-async function prepare(label, buildDir, issuer) {
+async function prepare(label, buildDir, issuer, workers) {
   const { openStorage } = await import(pathToFileURL(join(buildDir, 'src', 'storage', 'index.js')).href);
   const dataDir = mkdtempSync(join(tmpdir(), `tessera-ab-${label}-`));
   const db = config.backend === 'postgres' ? await createBenchDatabase(config.pgUrl) : undefined;
   const root = { accessKeyId: 'AKIABENCHROOT0000001', secretAccessKey: randomBytes(30).toString('base64url') };
-  const options = { dataDir, databaseUrl: db?.url, rootKey: root.accessKeyId, rootSecret: root.secretAccessKey, buildDir, workers: config.workers };
+  const options = { dataDir, databaseUrl: db?.url, rootKey: root.accessKeyId, rootSecret: root.secretAccessKey, buildDir, workers };
   const cleanup = async () => {
     if (db) await db.drop().catch(() => undefined);
     rmSync(dataDir, { recursive: true, force: true });
@@ -118,7 +125,9 @@ async function window(side, next, durationMs, warmupMs) {
   const failed = res.failed + res.transportErrors;
   if (res.exhausted) return { exhausted: true };
   if (!used || res.completed === 0 || failed > res.completed * 0.01) throw new Error(`${side.label}: ${res.completed} answers, ${failed} failed ${res.errorSample ?? ''}`);
-  return { rps: res.rps, msPerReq: used.serverMs / res.completed, dbMsPerReq: used.dbMs !== undefined ? used.dbMs / res.completed : undefined, p99: summarize(res.latenciesUs).p99 };
+  // Summed RSS of the server's process tree as the window ends (the load just stopped).
+  const rss = readMemory(side.server.pid)?.rss;
+  return { rss, rps: res.rps, msPerReq: used.serverMs / res.completed, dbMsPerReq: used.dbMs !== undefined ? used.dbMs / res.completed : undefined, p99: summarize(res.latenciesUs).p99 };
 }
 
 async function main() {
@@ -128,8 +137,8 @@ async function main() {
   const sides = [];
   const results = [];
   try {
-    sides.push(await prepare('A', config.a, issuer));
-    sides.push(await prepare('B', config.b, issuer));
+    sides.push(await prepare('A', config.a, issuer, config.aWorkers));
+    sides.push(await prepare('B', config.b, issuer, config.bWorkers));
     for (const w of workloads) {
       // Distinct tokens are pre-signed: a supply per side of up to 40,000 (about 3,000 req/s
       // for every window); the rounds stop, and the round in progress is dropped, when one runs out.
@@ -163,21 +172,21 @@ async function main() {
   const L = [
     `# A/B: ${config.a} (A) against ${config.b} (B)`,
     '',
-    `${new Date().toISOString()}; ${machine.nproc} × ${machine.cpu}, node ${machine.node}; ${config.backend}, ${config.size} identities, --workers ${config.workers}, ${config.connections} connections; ${config.rounds} rounds of one ${config.windowMs} ms window per build (order alternating), each after a 300 ms warm-up.`,
+    `${new Date().toISOString()}; ${machine.nproc} × ${machine.cpu}, node ${machine.node}; ${config.backend}, ${config.size} identities, --workers ${config.aWorkers === config.bWorkers ? config.aWorkers : `${config.aWorkers} (A) / ${config.bWorkers} (B)`}, ${config.connections} connections; ${config.rounds} rounds of one ${config.windowMs} ms window per build (order alternating), each after a 300 ms warm-up.`,
     '',
-    '| workload | A req/s | B req/s | B/A req/s, median (range) | A ms/req | B ms/req | B/A ms/req, median (range) | A p99 ms | B p99 ms |',
-    '|---|---:|---:|---|---:|---:|---|---:|---:|',
+    '| workload | A req/s | B req/s | B/A req/s, median (range) | A ms/req | B ms/req | B/A ms/req, median (range) | A p99 ms | B p99 ms | A RSS MiB | B RSS MiB |',
+    '|---|---:|---:|---|---:|---:|---|---:|---:|---:|---:|',
   ];
   for (const r of results) {
     if (r.rounds.length === 0) {
-      L.push(`| ${r.key} | no complete round | | | | | | | |`);
+      L.push(`| ${r.key} | no complete round | | | | | | | | | |`);
       continue;
     }
     const ratio = (k) => r.rounds.map(([a, b]) => b[k] / a[k]);
     const rr = ratio('rps');
     const rc = ratio('msPerReq');
     const m = (i, k) => median(r.rounds.map((x) => x[i][k]));
-    L.push(`| ${r.key} (${r.rounds.length} rounds) | ${f(m(0, 'rps'))} | ${f(m(1, 'rps'))} | ${f(median(rr), 3)} (${f(Math.min(...rr), 3)}–${f(Math.max(...rr), 3)}) | ${f(m(0, 'msPerReq'), 3)} | ${f(m(1, 'msPerReq'), 3)} | ${f(median(rc), 3)} (${f(Math.min(...rc), 3)}–${f(Math.max(...rc), 3)}) | ${f(m(0, 'p99'), 1)} | ${f(m(1, 'p99'), 1)} |`);
+    L.push(`| ${r.key} (${r.rounds.length} rounds) | ${f(m(0, 'rps'))} | ${f(m(1, 'rps'))} | ${f(median(rr), 3)} (${f(Math.min(...rr), 3)}–${f(Math.max(...rr), 3)}) | ${f(m(0, 'msPerReq'), 3)} | ${f(m(1, 'msPerReq'), 3)} | ${f(median(rc), 3)} (${f(Math.min(...rc), 3)}–${f(Math.max(...rc), 3)}) | ${f(m(0, 'p99'), 1)} | ${f(m(1, 'p99'), 1)} | ${f(Math.max(...r.rounds.map((x) => x[0].rss)))} | ${f(Math.max(...r.rounds.map((x) => x[1].rss)))} |`);
   }
   const md = `${L.join('\n')}\n`;
   process.stdout.write(md);
