@@ -66,7 +66,6 @@ const config = {
   rounds: Number(args.rounds ?? 8),
   windowMs: Number(args.window ?? 2000),
   warmupMs: Number(args.warmup ?? 1000),
-  workers: args.workers ?? 'auto',
   aWorkers: args['a-workers'] ?? args.workers ?? 'auto',
   bWorkers: args['b-workers'] ?? args.workers ?? 'auto',
   connections: Number(args.connections ?? 32),
