@@ -77,9 +77,32 @@ export type CollectionName =
   | 'keys'
   | (string & {});
 
+/** One document of a createIfAbsentInOrder call. */
+export interface OrderedCreate {
+  collection: CollectionName;
+  id: string;
+  doc: unknown;
+}
+
+/** Most entries in one createIfAbsentInOrder call. */
+export const MAX_ORDERED_CREATES = 32;
+
 export interface Storage {
   readonly kind: 'sqlite' | 'postgres';
   collection<T>(name: CollectionName): Collection<T>;
+  /**
+   * createIfAbsent of each entry, in the listed order, as one write: resolves once every entry
+   * is durable, with each entry's outcome at its index (the stored document and `created: false`
+   * for an id that existed, or that an earlier entry of the same call created).
+   *
+   * Ordered: an entry is never stored while an entry before it is not, for any reader and across
+   * any crash. On SQLite (group commit) the call is one write unit, so its entries become durable
+   * and visible together or not at all; on PostgreSQL each entry commits before the next is sent.
+   * Every id and document is checked before anything is written (a bad one throws and writes
+   * nothing); if an entry fails at the database, no later entry is written and earlier ones may
+   * or may not remain. 0..MAX_ORDERED_CREATES entries (RangeError beyond).
+   */
+  createIfAbsentInOrder(entries: readonly OrderedCreate[]): Promise<Array<{ doc: unknown; created: boolean }>>;
   /** Round-trips to the database; used by /health. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -145,6 +145,56 @@ describe('sqlite group commit', () => {
     });
   });
 
+  it('runs createIfAbsentInOrder as one unit: an entry refused by the database takes the earlier entries with it, and only that call fails', async () => {
+    const dataDir = freshDir();
+    const { storage, commits } = await openRecorded({}, dataDir);
+    const raw = new Database(join(dataDir, SQLITE_FILE_NAME));
+    raw.exec(`create trigger refuse before insert on documents when new.id = 'refused' begin select raise(abort, 'refused by trigger'); end;`);
+    raw.close();
+    await withStorage(storage, async (s) => {
+      const results = await Promise.allSettled([
+        s.collection('gc.unit').create('plain', 1),
+        s.createIfAbsentInOrder([
+          { collection: 'gc.unit.index', id: 'first', doc: 1 },
+          { collection: 'gc.unit.record', id: 'refused', doc: 2 },
+        ]),
+        s.createIfAbsentInOrder([
+          { collection: 'gc.unit.index', id: 'x', doc: 3 },
+          { collection: 'gc.unit.record', id: 'x', doc: 4 },
+        ]),
+      ]);
+      assert.deepEqual(commits, [3]);
+      assert.equal(results[0]!.status, 'fulfilled');
+      assert.equal(results[1]!.status, 'rejected');
+      assert.match(String((results[1] as PromiseRejectedResult).reason), /refused by trigger/);
+      assert.deepEqual((results[2] as PromiseFulfilledResult<unknown>).value, [
+        { doc: 3, created: true },
+        { doc: 4, created: true },
+      ]);
+      assert.equal(await s.collection('gc.unit.index').get('first'), undefined);
+      assert.equal(await s.collection('gc.unit').get('plain'), 1);
+      assert.equal(await s.collection('gc.unit.index').get('x'), 3);
+      assert.equal(await s.collection('gc.unit.record').get('x'), 4);
+    });
+  });
+
+  it('commits 100 concurrent two-document createIfAbsentInOrder calls in one transaction of 100 units', async () => {
+    const { storage, commits } = await openRecorded();
+    await withStorage(storage, async (s) => {
+      await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          s.createIfAbsentInOrder([
+            { collection: 'gc.pairs.index', id: `k${i}`, doc: i },
+            { collection: 'gc.pairs.record', id: `k${i}`, doc: i },
+          ]),
+        ),
+      );
+      assert.deepEqual(commits, [100]);
+      assert.equal(await s.collection('gc.pairs.index').count(), 100);
+      assert.equal(await s.collection('gc.pairs.record').count(), 100);
+    });
+  });
+
   it('rejects every unit of a batch whose COMMIT fails, and keeps none of its writes', async () => {
     const dataDir = freshDir();
     const { storage, commits } = await openRecorded({}, dataDir);

@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   AlreadyExistsError,
   InvalidPageTokenError,
+  MAX_ORDERED_CREATES,
   NotFoundError,
   type Collection,
   type Storage,
@@ -105,6 +106,103 @@ export function storageConformance(name: string, open: () => Promise<Storage>): 
       const c = fresh<{ v: string }>();
       await c.create('x', { v: 'first' });
       assert.deepEqual(await c.createIfAbsent('x', { v: 'second' }), { doc: { v: 'first' }, created: false });
+    });
+
+    it('creates the entries of createIfAbsentInOrder across collections and reports each outcome at its index', async () => {
+      const a = `conformance.${randomUUID()}`;
+      const b = `conformance.${randomUUID()}`;
+      await storage.collection(b).create('taken', { v: 'stored' });
+      const outcomes = await storage.createIfAbsentInOrder([
+        { collection: a, id: 'one', doc: { v: 1 } },
+        { collection: b, id: 'taken', doc: { v: 'ignored' } },
+        { collection: b, id: 'two', doc: { v: 2 } },
+        { collection: a, id: 'one', doc: { v: 'again' } },
+      ]);
+      assert.deepEqual(outcomes, [
+        { doc: { v: 1 }, created: true },
+        { doc: { v: 'stored' }, created: false },
+        { doc: { v: 2 }, created: true },
+        { doc: { v: 1 }, created: false },
+      ]);
+      assert.deepEqual(await storage.collection(a).get('one'), { v: 1 });
+      assert.deepEqual(await storage.collection(b).get('taken'), { v: 'stored' });
+      assert.deepEqual(await storage.collection(b).get('two'), { v: 2 });
+      assert.deepEqual(await storage.createIfAbsentInOrder([]), []);
+    });
+
+    it('checks every id and document of createIfAbsentInOrder before writing any of them', async () => {
+      const c = `conformance.${randomUUID()}`;
+      const first = { collection: c, id: 'first', doc: 1 };
+      await assert.rejects(storage.createIfAbsentInOrder([first, { collection: c, id: 'bad\u0000id', doc: 2 }]), RangeError);
+      await assert.rejects(storage.createIfAbsentInOrder([first, { collection: '', id: 'x', doc: 2 }]), RangeError);
+      await assert.rejects(storage.createIfAbsentInOrder([first, { collection: c, id: 'y', doc: 10n }]), TypeError);
+      await assert.rejects(storage.createIfAbsentInOrder([first, { collection: c, id: 'z', doc: undefined }]), TypeError);
+      await assert.rejects(
+        storage.createIfAbsentInOrder(Array.from({ length: MAX_ORDERED_CREATES + 1 }, (_, i) => ({ collection: c, id: `n${i}`, doc: i }))),
+        RangeError,
+      );
+      assert.equal(await storage.collection(c).count(), 0);
+    });
+
+    it(`makes ${CONCURRENCY} createIfAbsentInOrder calls racing on two handles (two nodes) agree on one creator per entry`, async () => {
+      const other = await open();
+      try {
+        const a = `conformance.${randomUUID()}`;
+        const b = `conformance.${randomUUID()}`;
+        const handles = [storage, other];
+        const results = await Promise.all(
+          Array.from({ length: CONCURRENCY }, (_, i) =>
+            handles[i % 2]!.createIfAbsentInOrder([
+              { collection: a, id: 'index', doc: { by: i } },
+              { collection: b, id: 'record', doc: { by: i } },
+            ]),
+          ),
+        );
+        for (const entry of [0, 1]) {
+          const creators = results.filter((r) => r[entry]!.created);
+          assert.equal(creators.length, 1, `entry ${entry}`);
+          for (const r of results) assert.deepEqual(r[entry]!.doc, creators[0]![entry]!.doc);
+        }
+        assert.deepEqual(await storage.collection(a).get('index'), results.find((r) => r[0]!.created)![0]!.doc);
+        assert.deepEqual(await other.collection(b).get('record'), results.find((r) => r[1]!.created)![1]!.doc);
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('never lets another node see an entry of createIfAbsentInOrder without the entries before it', async () => {
+      const other = await open();
+      try {
+        const a = `conformance.${randomUUID()}`;
+        const b = `conformance.${randomUUID()}`;
+        const n = 200;
+        let done = false;
+        const writing = inBatches(Array.from({ length: n }, (_, i) => i), CONCURRENCY, (i) =>
+          storage.createIfAbsentInOrder([
+            { collection: a, id: `k${i}`, doc: i },
+            { collection: b, id: `k${i}`, doc: i },
+          ]),
+        ).finally(() => {
+          done = true;
+        });
+        let sawLater = 0;
+        while (!done) {
+          // A read may complete in microtasks alone (SQLite): yield so the writes can commit.
+          await new Promise((resolve) => setImmediate(resolve));
+          for (let i = 0; i < n; i++) {
+            // The later entry first: if it is there, the earlier one was stored before it.
+            if ((await other.collection(b).get(`k${i}`)) === undefined) continue;
+            sawLater++;
+            assert.equal(await other.collection(a).get(`k${i}`), i, `k${i}: later entry visible without the earlier one`);
+          }
+        }
+        await writing;
+        assert.equal(await other.collection(a).count(), n);
+        assert.equal(await other.collection(b).count(), n);
+        assert.ok(sawLater > 0, 'the reader never overlapped the writes');
+      } finally {
+        await other.close();
+      }
     });
 
     it(`ends at exactly ${CONCURRENCY} after ${CONCURRENCY} concurrent compare-and-swap increments`, async () => {

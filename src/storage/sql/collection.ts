@@ -115,7 +115,7 @@ export class SqlCollection<T> implements Collection<T> {
 
   readonly #cached: boolean;
 
-  constructor(private readonly name: string, private readonly deps: CollectionDeps) {
+  constructor(readonly name: string, private readonly deps: CollectionDeps) {
     this.#cached = deps.cache !== undefined && deps.adapter.generations !== undefined && deps.adapter.watched?.has(name) === true;
   }
 
@@ -147,23 +147,29 @@ export class SqlCollection<T> implements Collection<T> {
         const outcome = await createIfAbsentBatched(this.name, id, body);
         return { doc: JSON.parse(outcome.body) as T, created: outcome.created };
       }
-      // INSERT … ON CONFLICT DO NOTHING, then read: the database decides the single winner.
-      // The loop only repeats if the winner's row is deleted between our insert and our read
-      // (impossible inside a group-commit batch, which holds the write lock throughout).
-      return this.deps.writes.run(async (db) => {
-        for (;;) {
-          const at = this.deps.now().toISOString();
-          const result = await db
-            .insertInto('documents')
-            .values({ collection: this.name, id, body, version: 1, created_at: at, updated_at: at })
-            .onConflict((oc) => oc.columns(['collection', 'id']).doNothing())
-            .executeTakeFirst();
-          if (result.numInsertedOrUpdatedRows === 1n) return { doc: JSON.parse(body) as T, created: true };
-          const existing = await this.read(db, id);
-          if (existing) return { doc: JSON.parse(existing.body) as T, created: false };
-        }
-      });
+      return this.deps.writes.run((db) => this.createIfAbsentOn(db, id, body));
     });
+  }
+
+  /**
+   * The createIfAbsent unit's statements on a write unit's handle, for an id already checked and
+   * a body already serialised (also what SqlStorage.createIfAbsentInOrder runs per entry).
+   * INSERT … ON CONFLICT DO NOTHING, then read: the database decides the single winner. The loop
+   * only repeats if the winner's row is deleted between our insert and our read (impossible
+   * inside a group-commit batch, which holds the write lock throughout).
+   */
+  async createIfAbsentOn(db: Kysely<TesseraDatabase>, id: string, body: string): Promise<{ doc: T; created: boolean }> {
+    for (;;) {
+      const at = this.deps.now().toISOString();
+      const result = await db
+        .insertInto('documents')
+        .values({ collection: this.name, id, body, version: 1, created_at: at, updated_at: at })
+        .onConflict((oc) => oc.columns(['collection', 'id']).doNothing())
+        .executeTakeFirst();
+      if (result.numInsertedOrUpdatedRows === 1n) return { doc: JSON.parse(body) as T, created: true };
+      const existing = await this.read(db, id);
+      if (existing) return { doc: JSON.parse(existing.body) as T, created: false };
+    }
   }
 
   get(id: string): Promise<T | undefined> {
@@ -300,7 +306,7 @@ export class SqlCollection<T> implements Collection<T> {
   }
 }
 
-function serialize(doc: unknown): string {
+export function serialize(doc: unknown): string {
   const body = JSON.stringify(doc);
   if (body === undefined) throw new TypeError('storage documents must be JSON-serialisable values');
   return body;

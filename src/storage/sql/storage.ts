@@ -7,8 +7,8 @@
  */
 import type { Kysely } from 'kysely';
 import { sql } from './kysely.js';
-import type { Collection, CollectionName, Storage } from '../contract.js';
-import { SqlCollection, type CollectionDeps, type DialectAdapter } from './collection.js';
+import { MAX_ORDERED_CREATES, type Collection, type CollectionName, type OrderedCreate, type Storage } from '../contract.js';
+import { SqlCollection, serialize, type CollectionDeps, type DialectAdapter } from './collection.js';
 import { checkKey } from './ids.js';
 import type { TesseraDatabase } from './schema.js';
 import { DocumentCache, type DocumentCacheOptions } from './document-cache.js';
@@ -75,6 +75,37 @@ export class SqlStorage implements Storage {
   collection<T>(name: CollectionName): Collection<T> {
     checkKey('id', name);
     return new SqlCollection<T>(name, this.#deps);
+  }
+
+  createIfAbsentInOrder(entries: readonly OrderedCreate[]): Promise<Array<{ doc: unknown; created: boolean }>> {
+    return this.#track(async () => {
+      if (entries.length > MAX_ORDERED_CREATES) throw new RangeError(`createIfAbsentInOrder takes at most ${MAX_ORDERED_CREATES} entries`);
+      // Everything checked before anything is written.
+      const planned = entries.map(({ collection, id, doc }) => {
+        checkKey('id', collection);
+        checkKey('id', id);
+        return { target: new SqlCollection<unknown>(collection, this.#deps), id, body: serialize(doc) };
+      });
+      if (planned.length === 0) return [];
+      const { createIfAbsentBatched } = this.#deps.adapter;
+      if (createIfAbsentBatched !== undefined) {
+        // PostgreSQL: each entry shares a statement with whatever else is created in its turn,
+        // and commits before the next entry is sent.
+        const outcomes: Array<{ doc: unknown; created: boolean }> = [];
+        for (const { target, id, body } of planned) {
+          const outcome = await createIfAbsentBatched(target.name, id, body);
+          outcomes.push({ doc: JSON.parse(outcome.body) as unknown, created: outcome.created });
+        }
+        return outcomes;
+      }
+      // One write unit: under SQLite group commit one savepoint of one transaction (all or
+      // nothing); on directWrites each statement autocommits in order.
+      return this.#writes.run(async (db) => {
+        const outcomes: Array<{ doc: unknown; created: boolean }> = [];
+        for (const { target, id, body } of planned) outcomes.push(await target.createIfAbsentOn(db, id, body));
+        return outcomes;
+      });
+    });
   }
 
   ping(): Promise<void> {

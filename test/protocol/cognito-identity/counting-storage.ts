@@ -50,6 +50,11 @@ export function countingStorage(inner: Storage): CountingStorage {
     collection<T>(name: CollectionName): Collection<T> {
       return wrap(name, inner.collection<T>(name));
     },
+    // One write of several documents: tallied as the createIfAbsent of each, in order.
+    createIfAbsentInOrder(entries) {
+      for (const e of entries) calls.push({ collection: e.collection, method: 'createIfAbsent', id: e.id });
+      return inner.createIfAbsentInOrder(entries);
+    },
     ping: () => inner.ping(),
     close: () => inner.close(),
     calls,

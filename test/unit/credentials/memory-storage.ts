@@ -71,6 +71,17 @@ export function createMemoryStorage(): Storage & { dump(name: string): Map<strin
   return {
     kind: 'sqlite',
     collection,
+    // All entries at once, in order, after one yield: atomic, which the contract allows.
+    async createIfAbsentInOrder(entries) {
+      await tick();
+      return entries.map(({ collection: name, id, doc }) => {
+        const m = data(name);
+        const existing = m.get(id);
+        if (existing !== undefined) return { doc: clone(existing), created: false };
+        m.set(id, clone(doc));
+        return { doc: clone(doc), created: true };
+      });
+    },
     async ping() {},
     async close() {},
     dump: (name) => data(name),
