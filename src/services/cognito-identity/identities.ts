@@ -2,16 +2,19 @@
  * The identity engine: creating identities, resolving logins to them, linking, merging,
  * unlinking and deleting (aws-surface.md §4.5), on the collections described in store.ts.
  *
- * Invariants and the write orders that keep them across crashes (no multi-document transactions
- * exist in the storage contract, so every sequence is ordered so that a partial write is either
- * harmless or repaired by the next call that touches it):
+ * Invariants and the write orders that keep them across crashes (the storage contract has no
+ * multi-document transactions, only createIfAbsentInOrder, whose entries are stored in order, so
+ * every sequence is ordered so that a partial write is either harmless or repaired by the next
+ * call that touches it):
  *
  * 1. A login maps to at most one identity: its `ci.logins` document, created with
  *    createIfAbsent; concurrent first logins get the winner's identity (security.md R1).
- * 2. New identity from a login: createIfAbsent(login → X) first, then the pool index entry, then
- *    the identity record. A crash after the login write leaves a login pointing at a missing
- *    identity; `resolveLogin` re-creates the index entry and record (createIfAbsent, so racing
- *    repairers agree). Until then the identity id alone finds nothing: fail-closed.
+ * 2. New identity from a login: createIfAbsent(login → X) first, then the pool index entry and
+ *    the identity record, in that order in one createIfAbsentInOrder (store.createIdentity: on
+ *    SQLite one commit, on PostgreSQL one after the other). A crash after the login write leaves
+ *    a login pointing at a missing identity; `resolveLogin` re-creates the index entry and record
+ *    (createIfAbsent, so racing repairers agree). Until then the identity id alone finds nothing:
+ *    fail-closed.
  * 3. Linking a login to an existing identity: first the identity record lists the login and is
  *    marked authenticated (intent), then createIfAbsent(login → identity). If another identity
  *    won, the intent is withdrawn. A crash in between leaves an extra entry on an identity that is
@@ -80,10 +83,9 @@ export function createIdentityEngine(o: EngineOptions) {
     throw new Error(`identity ${identityId}: merge chain longer than ${MAX_MERGE_HOPS}`);
   }
 
-  /** Writes the index entry then the record (order 2/5: every record is listed). */
-  async function materialise(rec: IdentityRecord): Promise<IdentityRecord> {
-    await store.poolIdentities.createIfAbsent(poolIdentityId(rec.poolId, rec.identityId), {});
-    return (await store.identities.createIfAbsent(rec.identityId, rec)).doc;
+  /** Writes the index entry then the record, as one write (order 2/5: every record is listed). */
+  function materialise(rec: IdentityRecord): Promise<IdentityRecord> {
+    return store.createIdentity(rec);
   }
 
   /** Adds logins to an identity, following merges if it was merged away meanwhile. */

@@ -92,6 +92,12 @@ export interface CognitoIdentityStore {
   identities: Collection<IdentityRecord>;
   poolIdentities: Collection<Record<string, never>>;
   logins: Collection<LoginRecord>;
+  /**
+   * The pool index entry, then the identity record, each created if absent, in that order and as
+   * one write (Storage.createIfAbsentInOrder): a record is never stored unlisted. Returns the
+   * stored record (an earlier writer's, if there was one).
+   */
+  createIdentity(rec: IdentityRecord): Promise<IdentityRecord>;
 }
 
 export function cognitoIdentityStore(storage: Storage): CognitoIdentityStore {
@@ -100,6 +106,13 @@ export function cognitoIdentityStore(storage: Storage): CognitoIdentityStore {
     identities: storage.collection<IdentityRecord>('ci.identities'),
     poolIdentities: storage.collection<Record<string, never>>('ci.pool-identities'),
     logins: storage.collection<LoginRecord>('ci.logins'),
+    async createIdentity(rec) {
+      const [, record] = await storage.createIfAbsentInOrder([
+        { collection: 'ci.pool-identities', id: poolIdentityId(rec.poolId, rec.identityId), doc: {} },
+        { collection: 'ci.identities', id: rec.identityId, doc: rec },
+      ]);
+      return record!.doc as IdentityRecord;
+    },
   };
 }
 
