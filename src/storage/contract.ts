@@ -101,8 +101,14 @@ export interface Storage {
    * Every id and document is checked before anything is written (a bad one throws and writes
    * nothing); if an entry fails at the database, no later entry is written and earlier ones may
    * or may not remain. 0..MAX_ORDERED_CREATES entries (RangeError beyond).
+   *
+   * With `stopAtExisting`, the call ends at the first entry that was not created (its id existed):
+   * nothing after it is written, and the result ends with that entry's outcome.
    */
-  createIfAbsentInOrder(entries: readonly OrderedCreate[]): Promise<Array<{ doc: unknown; created: boolean }>>;
+  createIfAbsentInOrder(
+    entries: readonly OrderedCreate[],
+    options?: { stopAtExisting?: boolean },
+  ): Promise<Array<{ doc: unknown; created: boolean }>>;
   /** Round-trips to the database; used by /health. */
   ping(): Promise<void>;
   close(): Promise<void>;

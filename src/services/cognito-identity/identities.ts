@@ -9,9 +9,10 @@
  *
  * 1. A login maps to at most one identity: its `ci.logins` document, created with
  *    createIfAbsent; concurrent first logins get the winner's identity (security.md R1).
- * 2. New identity from a login: createIfAbsent(login → X) first, then the pool index entry and
- *    the identity record, in that order in one createIfAbsentInOrder (store.createIdentity: on
- *    SQLite one commit, on PostgreSQL one after the other). A crash after the login write leaves
+ * 2. New identity from a login: createIfAbsent(login → X) first, then, only if that created it,
+ *    the pool index entry, then the identity record, in that order in one createIfAbsentInOrder
+ *    (store.createLoginIdentity: on SQLite one commit, on PostgreSQL one after the other; a
+ *    repair writes the last two with store.createIdentity). A crash after the login write leaves
  *    a login pointing at a missing identity; `resolveLogin` re-creates the index entry and record
  *    (createIfAbsent, so racing repairers agree). Until then the identity id alone finds nothing:
  *    fail-closed.
@@ -220,8 +221,18 @@ export function createIdentityEngine(o: EngineOptions) {
     const at = now();
     const id = loginId(poolId, first.providerKey, first.subject);
     const candidate: LoginRecord = { poolId, providerKey: first.providerKey, subject: first.subject, identityId, publicProvider: first.publicProvider, linkedAt: at };
-    const { doc } = await store.logins.createIfAbsent(id, candidate);
-    return repairLogin(id, doc);
+    // The record repairLogin would materialise for this login document, written with it.
+    const linked: LinkedLogin = { providerKey: first.providerKey, subject: first.subject, publicProvider: first.publicProvider };
+    const { login, identity } = await store.createLoginIdentity(id, candidate, {
+      identityId,
+      poolId,
+      logins: [linked],
+      authenticated: true,
+      createdAt: at,
+      lastModifiedAt: at,
+    });
+    // Lost the race (or a stale identity id): the winner's document decides, repaired as needed.
+    return repairLogin(id, login, identity);
   }
 
   return {

@@ -98,6 +98,13 @@ export interface CognitoIdentityStore {
    * stored record (an earlier writer's, if there was one).
    */
   createIdentity(rec: IdentityRecord): Promise<IdentityRecord>;
+  /**
+   * A first login: the login document, then (only if it was created) the new identity's pool
+   * index entry and record, in that order as one write (identities.ts invariant 2). `identity` is
+   * the stored record when the login was created; absent when the login existed, whose document
+   * (another identity's, or this one's from an earlier call) is then `login`.
+   */
+  createLoginIdentity(loginDocId: string, login: LoginRecord, rec: IdentityRecord): Promise<{ login: LoginRecord; identity?: IdentityRecord }>;
 }
 
 export function cognitoIdentityStore(storage: Storage): CognitoIdentityStore {
@@ -112,6 +119,17 @@ export function cognitoIdentityStore(storage: Storage): CognitoIdentityStore {
         { collection: 'ci.identities', id: rec.identityId, doc: rec },
       ]);
       return record!.doc as IdentityRecord;
+    },
+    async createLoginIdentity(loginDocId, login, rec) {
+      const [stored, , record] = await storage.createIfAbsentInOrder(
+        [
+          { collection: 'ci.logins', id: loginDocId, doc: login },
+          { collection: 'ci.pool-identities', id: poolIdentityId(rec.poolId, rec.identityId), doc: {} },
+          { collection: 'ci.identities', id: rec.identityId, doc: rec },
+        ],
+        { stopAtExisting: true },
+      );
+      return { login: stored!.doc as LoginRecord, ...(record ? { identity: record.doc as IdentityRecord } : {}) };
     },
   };
 }

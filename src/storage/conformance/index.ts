@@ -130,6 +130,25 @@ export function storageConformance(name: string, open: () => Promise<Storage>): 
       assert.deepEqual(await storage.createIfAbsentInOrder([]), []);
     });
 
+    it('ends createIfAbsentInOrder with stopAtExisting at the first entry whose id existed, writing nothing after it', async () => {
+      const c = `conformance.${randomUUID()}`;
+      await storage.collection(c).create('taken', 'stored');
+      const entries = (ids: string[]) => ids.map((id) => ({ collection: c, id, doc: `new ${id}` }));
+      assert.deepEqual(await storage.createIfAbsentInOrder(entries(['taken', 'a', 'b']), { stopAtExisting: true }), [{ doc: 'stored', created: false }]);
+      assert.deepEqual(await storage.createIfAbsentInOrder(entries(['c', 'taken', 'd']), { stopAtExisting: true }), [
+        { doc: 'new c', created: true },
+        { doc: 'stored', created: false },
+      ]);
+      assert.deepEqual(await storage.createIfAbsentInOrder(entries(['e', 'e', 'f']), { stopAtExisting: true }), [
+        { doc: 'new e', created: true },
+        { doc: 'new e', created: false },
+      ]);
+      assert.deepEqual((await storage.collection(c).list({ limit: 10 })).items.map((i) => i.id), ['c', 'e', 'taken']);
+      // Without it, every entry is written.
+      assert.equal((await storage.createIfAbsentInOrder(entries(['taken', 'g']))).length, 2);
+      assert.equal(await storage.collection(c).get('g'), 'new g');
+    });
+
     it('checks every id and document of createIfAbsentInOrder before writing any of them', async () => {
       const c = `conformance.${randomUUID()}`;
       const first = { collection: c, id: 'first', doc: 1 };

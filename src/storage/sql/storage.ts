@@ -77,7 +77,11 @@ export class SqlStorage implements Storage {
     return new SqlCollection<T>(name, this.#deps);
   }
 
-  createIfAbsentInOrder(entries: readonly OrderedCreate[]): Promise<Array<{ doc: unknown; created: boolean }>> {
+  createIfAbsentInOrder(
+    entries: readonly OrderedCreate[],
+    options: { stopAtExisting?: boolean } = {},
+  ): Promise<Array<{ doc: unknown; created: boolean }>> {
+    const stop = options.stopAtExisting === true;
     return this.#track(async () => {
       if (entries.length > MAX_ORDERED_CREATES) throw new RangeError(`createIfAbsentInOrder takes at most ${MAX_ORDERED_CREATES} entries`);
       // Everything checked before anything is written.
@@ -95,6 +99,7 @@ export class SqlStorage implements Storage {
         for (const { target, id, body } of planned) {
           const outcome = await createIfAbsentBatched(target.name, id, body);
           outcomes.push({ doc: JSON.parse(outcome.body) as unknown, created: outcome.created });
+          if (stop && !outcome.created) break;
         }
         return outcomes;
       }
@@ -102,7 +107,11 @@ export class SqlStorage implements Storage {
       // nothing); on directWrites each statement autocommits in order.
       return this.#writes.run(async (db) => {
         const outcomes: Array<{ doc: unknown; created: boolean }> = [];
-        for (const { target, id, body } of planned) outcomes.push(await target.createIfAbsentOn(db, id, body));
+        for (const { target, id, body } of planned) {
+          const outcome = await target.createIfAbsentOn(db, id, body);
+          outcomes.push(outcome);
+          if (stop && !outcome.created) break;
+        }
         return outcomes;
       });
     });

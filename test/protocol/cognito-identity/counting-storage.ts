@@ -51,9 +51,11 @@ export function countingStorage(inner: Storage): CountingStorage {
       return wrap(name, inner.collection<T>(name));
     },
     // One write of several documents: tallied as the createIfAbsent of each, in order.
-    createIfAbsentInOrder(entries) {
-      for (const e of entries) calls.push({ collection: e.collection, method: 'createIfAbsent', id: e.id });
-      return inner.createIfAbsentInOrder(entries);
+    async createIfAbsentInOrder(entries, options) {
+      const outcomes = await inner.createIfAbsentInOrder(entries, options);
+      // Those written or found (a stopAtExisting call ends early).
+      for (const e of entries.slice(0, outcomes.length)) calls.push({ collection: e.collection, method: 'createIfAbsent', id: e.id });
+      return outcomes;
     },
     ping: () => inner.ping(),
     close: () => inner.close(),

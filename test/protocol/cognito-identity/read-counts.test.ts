@@ -38,6 +38,21 @@ describe('storage reads on the identity-pool hot paths (SQLite)', () => {
     assert.deepEqual(repeatedReads(m.reads), []);
   });
 
+  it('GetId for a new login reads only the pool, the provider and the login, and writes login, index entry and record once each', async () => {
+    await h.call('cognito-identity:GetId', { IdentityPoolId: poolId, Logins: login('first-warmup') });
+    h.storage.reset();
+    const out = await h.call('cognito-identity:GetId', { IdentityPoolId: poolId, Logins: login('first-signin-user') });
+    assert.deepEqual(
+      h.storage.summary(),
+      { 'ci.pools.get': 1, 'iam.oidc-providers.get': 1, 'ci.logins.get': 1, 'ci.logins.createIfAbsent': 1, 'ci.pool-identities.createIfAbsent': 1, 'ci.identities.createIfAbsent': 1 },
+      JSON.stringify(h.storage.calls),
+    );
+    const described = await h.call('cognito-identity:DescribeIdentity', { IdentityId: out.IdentityId });
+    assert.deepEqual(described.Logins, [key]);
+    const listed = await h.call('cognito-identity:ListIdentities', { IdentityPoolId: poolId, MaxResults: 60 });
+    assert.ok(listed.Identities.some((i: { IdentityId: string }) => i.IdentityId === out.IdentityId));
+  });
+
   it('GetCredentialsForIdentity for an identity with one linked login reads 5 documents, each once, and writes none', async () => {
     const { IdentityId } = await h.call('cognito-identity:GetId', { IdentityPoolId: poolId, Logins: login('gcfi-user') });
     const m = await h.measure('cognito-identity:GetCredentialsForIdentity', () => ({ IdentityId, Logins: login('gcfi-user') }));

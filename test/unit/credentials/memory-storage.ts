@@ -72,15 +72,21 @@ export function createMemoryStorage(): Storage & { dump(name: string): Map<strin
     kind: 'sqlite',
     collection,
     // All entries at once, in order, after one yield: atomic, which the contract allows.
-    async createIfAbsentInOrder(entries) {
+    async createIfAbsentInOrder(entries, options = {}) {
       await tick();
-      return entries.map(({ collection: name, id, doc }) => {
+      const outcomes: Array<{ doc: unknown; created: boolean }> = [];
+      for (const { collection: name, id, doc } of entries) {
         const m = data(name);
         const existing = m.get(id);
-        if (existing !== undefined) return { doc: clone(existing), created: false };
+        if (existing !== undefined) {
+          outcomes.push({ doc: clone(existing), created: false });
+          if (options.stopAtExisting) break;
+          continue;
+        }
         m.set(id, clone(doc));
-        return { doc: clone(doc), created: true };
-      });
+        outcomes.push({ doc: clone(doc), created: true });
+      }
+      return outcomes;
     },
     async ping() {},
     async close() {},

@@ -37,7 +37,7 @@ test('a recreated role does not inherit inline policies or attachments left unde
 function racingStorage(inner: Storage, collection: string, method: 'createIfAbsent' | 'delete', when: 'before' | 'after', hook: () => Promise<void>): Storage {
   return {
     kind: inner.kind,
-    createIfAbsentInOrder: (entries) => inner.createIfAbsentInOrder(entries),
+    createIfAbsentInOrder: (entries, options) => inner.createIfAbsentInOrder(entries, options),
     ping: () => inner.ping(),
     close: () => inner.close(),
     collection<T>(name: string): Collection<T> {
