@@ -96,18 +96,20 @@ export interface Storage {
    * for an id that existed, or that an earlier entry of the same call created).
    *
    * Ordered: an entry is never stored while an entry before it is not, for any reader and across
-   * any crash. On SQLite (group commit) the call is one write unit, so its entries become durable
-   * and visible together or not at all; on PostgreSQL each entry commits before the next is sent.
+   * any crash. On SQLite (group commit) the call is one write unit, and on PostgreSQL one
+   * statement, so its entries become durable and visible together or not at all (with
+   * `ifFirstCreated`, on PostgreSQL, the first commits alone before the rest).
    * Every id and document is checked before anything is written (a bad one throws and writes
    * nothing); if an entry fails at the database, no later entry is written and earlier ones may
    * or may not remain. 0..MAX_ORDERED_CREATES entries (RangeError beyond).
    *
-   * With `stopAtExisting`, the call ends at the first entry that was not created (its id existed):
-   * nothing after it is written, and the result ends with that entry's outcome.
+   * With `ifFirstCreated`, the entries after the first are written only if the first was created:
+   * when its id existed, nothing else is written and the result holds the first entry's outcome
+   * alone.
    */
   createIfAbsentInOrder(
     entries: readonly OrderedCreate[],
-    options?: { stopAtExisting?: boolean },
+    options?: { ifFirstCreated?: boolean },
   ): Promise<Array<{ doc: unknown; created: boolean }>>;
   /** Round-trips to the database; used by /health. */
   ping(): Promise<void>;

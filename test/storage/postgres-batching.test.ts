@@ -195,4 +195,53 @@ describe('postgres createIfAbsent calls issued together', { skip }, () => {
       await dropSchema(own);
     }
   });
+
+  it('sends concurrent createIfAbsentInOrder calls across collections as one insert, each caller the creator of its own rows', async () => {
+    inserts.length = 0;
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        storage.createIfAbsentInOrder([
+          { collection: 'groups.index', id: `g/${i}`, doc: {} },
+          { collection: 'groups.record', id: `g/${i}`, doc: { n: i } },
+        ]),
+      ),
+    );
+    assert.deepEqual(results, Array.from({ length: 10 }, (_, i) => [{ doc: {}, created: true }, { doc: { n: i }, created: true }]));
+    assert.deepEqual(inserts, [{ collection: '*', ids: 20 }]);
+    assert.equal(await storage.collection('groups.record').count('g/'), 10);
+  });
+
+  it('sends the first row of an ifFirstCreated call alone and the rest as one insert only once it was created', async () => {
+    await storage.collection('groups.login').create('taken', { owner: 'earlier' });
+    inserts.length = 0;
+    const row = (collection: string, id: string) => ({ collection, id, doc: { id } });
+    const [won, lost] = await Promise.all([
+      storage.createIfAbsentInOrder([row('groups.login', 'free'), row('groups.index', 'free'), row('groups.record', 'free')], { ifFirstCreated: true }),
+      storage.createIfAbsentInOrder([row('groups.login', 'taken'), row('groups.index', 'taken'), row('groups.record', 'taken')], { ifFirstCreated: true }),
+    ]);
+    assert.deepEqual(won.map((o) => o.created), [true, true, true]);
+    assert.deepEqual(lost, [{ doc: { owner: 'earlier' }, created: false }]);
+    // Both first rows in one insert of their collection, then one insert of the winner's other two.
+    assert.deepEqual(inserts, [{ collection: 'groups.login', ids: 2 }, { collection: '*', ids: 2 }]);
+    assert.equal(await storage.collection('groups.record').get('taken'), undefined);
+  });
+
+  it('writes no row of a group whose insert fails, and fails only the calls in that insert', async () => {
+    const own = randomSchema('groupfail');
+    const st = await openPostgres({ databaseUrl, schema: own });
+    try {
+      await query(`alter table ${own}.documents add constraint small_bodies check (length(body) < 20)`);
+      const settled = await st.createIfAbsentInOrder([
+        { collection: 'groups.a', id: 'short', doc: 1 },
+        { collection: 'groups.b', id: 'long', doc: 'x'.repeat(40) },
+      ]).then(() => 'fulfilled', () => 'rejected');
+      assert.equal(settled, 'rejected');
+      assert.equal(await st.collection('groups.a').get('short'), undefined, 'the short row of the group was not written either');
+      await query(`alter table ${own}.documents drop constraint small_bodies`);
+      assert.deepEqual(await st.createIfAbsentInOrder([{ collection: 'groups.a', id: 'short', doc: 1 }]), [{ doc: 1, created: true }]);
+    } finally {
+      await st.close();
+      await dropSchema(own);
+    }
+  });
 });

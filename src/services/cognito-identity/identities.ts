@@ -11,11 +11,11 @@
  *    createIfAbsent; concurrent first logins get the winner's identity (security.md R1).
  * 2. New identity from a login: createIfAbsent(login → X) first, then, only if that created it,
  *    the pool index entry, then the identity record, in that order in one createIfAbsentInOrder
- *    (store.createLoginIdentity: on SQLite one commit, on PostgreSQL one after the other; a
- *    repair writes the last two with store.createIdentity). A crash after the login write leaves
- *    a login pointing at a missing identity; `resolveLogin` re-creates the index entry and record
- *    (createIfAbsent, so racing repairers agree). Until then the identity id alone finds nothing:
- *    fail-closed.
+ *    (store.createLoginIdentity: on SQLite one commit; on PostgreSQL the login, then the other
+ *    two in one statement; a repair writes those two with store.createIdentity). A crash after
+ *    the login write leaves a login pointing at a missing identity; `resolveLogin` re-creates the
+ *    index entry and record (createIfAbsent, so racing repairers agree). Until then the identity
+ *    id alone finds nothing: fail-closed.
  * 3. Linking a login to an existing identity: first the identity record lists the login and is
  *    marked authenticated (intent), then createIfAbsent(login → identity). If another identity
  *    won, the intent is withdrawn. A crash in between leaves an extra entry on an identity that is

@@ -127,7 +127,7 @@ export function cognitoIdentityStore(storage: Storage): CognitoIdentityStore {
           { collection: 'ci.pool-identities', id: poolIdentityId(rec.poolId, rec.identityId), doc: {} },
           { collection: 'ci.identities', id: rec.identityId, doc: rec },
         ],
-        { stopAtExisting: true },
+        { ifFirstCreated: true },
       );
       return { login: stored!.doc as LoginRecord, ...(record ? { identity: record.doc as IdentityRecord } : {}) };
     },

@@ -130,20 +130,18 @@ export function storageConformance(name: string, open: () => Promise<Storage>): 
       assert.deepEqual(await storage.createIfAbsentInOrder([]), []);
     });
 
-    it('ends createIfAbsentInOrder with stopAtExisting at the first entry whose id existed, writing nothing after it', async () => {
+    it('writes nothing after the first entry of createIfAbsentInOrder with ifFirstCreated when its id existed', async () => {
       const c = `conformance.${randomUUID()}`;
       await storage.collection(c).create('taken', 'stored');
       const entries = (ids: string[]) => ids.map((id) => ({ collection: c, id, doc: `new ${id}` }));
-      assert.deepEqual(await storage.createIfAbsentInOrder(entries(['taken', 'a', 'b']), { stopAtExisting: true }), [{ doc: 'stored', created: false }]);
-      assert.deepEqual(await storage.createIfAbsentInOrder(entries(['c', 'taken', 'd']), { stopAtExisting: true }), [
+      assert.deepEqual(await storage.createIfAbsentInOrder(entries(['taken', 'a', 'b']), { ifFirstCreated: true }), [{ doc: 'stored', created: false }]);
+      // Only the first decides: a later entry that exists is reported, and the rest still written.
+      assert.deepEqual(await storage.createIfAbsentInOrder(entries(['c', 'taken', 'd']), { ifFirstCreated: true }), [
         { doc: 'new c', created: true },
         { doc: 'stored', created: false },
+        { doc: 'new d', created: true },
       ]);
-      assert.deepEqual(await storage.createIfAbsentInOrder(entries(['e', 'e', 'f']), { stopAtExisting: true }), [
-        { doc: 'new e', created: true },
-        { doc: 'new e', created: false },
-      ]);
-      assert.deepEqual((await storage.collection(c).list({ limit: 10 })).items.map((i) => i.id), ['c', 'e', 'taken']);
+      assert.deepEqual((await storage.collection(c).list({ limit: 10 })).items.map((i) => i.id), ['c', 'd', 'taken']);
       // Without it, every entry is written.
       assert.equal((await storage.createIfAbsentInOrder(entries(['taken', 'g']))).length, 2);
       assert.equal(await storage.collection(c).get('g'), 'new g');

@@ -137,7 +137,12 @@ export async function openPostgres(options: OpenPostgresOptions): Promise<Storag
     ...postgresAdapter,
     ...(watched ? { watched, generations: () => generations.read() } : {}),
     ...(reads ? { readRowBatched: (collection: string, id: string) => reads.read(collection, id) } : {}),
-    ...(creates ? { createIfAbsentBatched: (collection: string, id: string, body: string) => creates.createIfAbsent(collection, id, body) } : {}),
+    ...(creates
+      ? {
+          createIfAbsentBatched: (collection: string, id: string, body: string) => creates.createIfAbsent(collection, id, body),
+          createGroupBatched: (rows: ReadonlyArray<{ collection: string; id: string; body: string }>) => creates.createGroup(rows),
+        }
+      : {}),
   };
   return new SqlStorage(db, adapter, options);
 }

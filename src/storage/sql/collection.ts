@@ -57,6 +57,12 @@ export interface DialectAdapter {
    */
   createIfAbsentBatched?(collection: string, id: string, body: string): Promise<{ body: string; created: boolean }>;
   /**
+   * createIfAbsent of several rows (any collections) in one statement, so in one commit: all of
+   * them or none. Each outcome as createIfAbsentBatched gives it, at its index. Groups issued at
+   * the same time may share the statement (PostgreSQL: postgres/batched-creates.ts).
+   */
+  createGroupBatched?(rows: ReadonlyArray<{ collection: string; id: string; body: string }>): Promise<Array<{ body: string; created: boolean }>>;
+  /**
    * The collections whose generation the database keeps (migration 2), as read when the storage
    * opened; their gets may be answered from the DocumentCache (document-cache.ts).
    */

@@ -79,9 +79,9 @@ export class SqlStorage implements Storage {
 
   createIfAbsentInOrder(
     entries: readonly OrderedCreate[],
-    options: { stopAtExisting?: boolean } = {},
+    options: { ifFirstCreated?: boolean } = {},
   ): Promise<Array<{ doc: unknown; created: boolean }>> {
-    const stop = options.stopAtExisting === true;
+    const onlyIfFirst = options.ifFirstCreated === true;
     return this.#track(async () => {
       if (entries.length > MAX_ORDERED_CREATES) throw new RangeError(`createIfAbsentInOrder takes at most ${MAX_ORDERED_CREATES} entries`);
       // Everything checked before anything is written.
@@ -91,15 +91,26 @@ export class SqlStorage implements Storage {
         return { target: new SqlCollection<unknown>(collection, this.#deps), id, body: serialize(doc) };
       });
       if (planned.length === 0) return [];
-      const { createIfAbsentBatched } = this.#deps.adapter;
+      const { createIfAbsentBatched, createGroupBatched } = this.#deps.adapter;
+      const parsed = (o: { body: string; created: boolean }) => ({ doc: JSON.parse(o.body) as unknown, created: o.created });
+      if (createGroupBatched !== undefined && createIfAbsentBatched !== undefined) {
+        // PostgreSQL: entries that go together share one statement (one commit, so together or
+        // not at all), with whatever else is created in the same turn; under ifFirstCreated the
+        // first goes alone, and the rest only once it was created.
+        const rows = planned.map(({ target, id, body }) => ({ collection: target.name, id, body }));
+        if (!onlyIfFirst || rows.length === 1) return (await createGroupBatched(rows)).map(parsed);
+        const first = parsed(await createIfAbsentBatched(rows[0]!.collection, rows[0]!.id, rows[0]!.body));
+        if (!first.created) return [first];
+        return [first, ...(await createGroupBatched(rows.slice(1))).map(parsed)];
+      }
       if (createIfAbsentBatched !== undefined) {
-        // PostgreSQL: each entry shares a statement with whatever else is created in its turn,
-        // and commits before the next entry is sent.
+        // Each entry shares a statement with whatever else is created in its turn, and commits
+        // before the next entry is sent.
         const outcomes: Array<{ doc: unknown; created: boolean }> = [];
         for (const { target, id, body } of planned) {
-          const outcome = await createIfAbsentBatched(target.name, id, body);
-          outcomes.push({ doc: JSON.parse(outcome.body) as unknown, created: outcome.created });
-          if (stop && !outcome.created) break;
+          const outcome = parsed(await createIfAbsentBatched(target.name, id, body));
+          outcomes.push(outcome);
+          if (onlyIfFirst && outcomes.length === 1 && !outcome.created) break;
         }
         return outcomes;
       }
@@ -110,7 +121,7 @@ export class SqlStorage implements Storage {
         for (const { target, id, body } of planned) {
           const outcome = await target.createIfAbsentOn(db, id, body);
           outcomes.push(outcome);
-          if (stop && !outcome.created) break;
+          if (onlyIfFirst && outcomes.length === 1 && !outcome.created) break;
         }
         return outcomes;
       });

@@ -53,7 +53,7 @@ export function countingStorage(inner: Storage): CountingStorage {
     // One write of several documents: tallied as the createIfAbsent of each, in order.
     async createIfAbsentInOrder(entries, options) {
       const outcomes = await inner.createIfAbsentInOrder(entries, options);
-      // Those written or found (a stopAtExisting call ends early).
+      // Those written or found (an ifFirstCreated call may end after the first).
       for (const e of entries.slice(0, outcomes.length)) calls.push({ collection: e.collection, method: 'createIfAbsent', id: e.id });
       return outcomes;
     },

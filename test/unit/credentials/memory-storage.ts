@@ -80,7 +80,7 @@ export function createMemoryStorage(): Storage & { dump(name: string): Map<strin
         const existing = m.get(id);
         if (existing !== undefined) {
           outcomes.push({ doc: clone(existing), created: false });
-          if (options.stopAtExisting) break;
+          if (options.ifFirstCreated && outcomes.length === 1) break;
           continue;
         }
         m.set(id, clone(doc));
