@@ -115,6 +115,38 @@ class Rebindable {
   }
 }
 
+type InsertSlot = 'collection' | 'id' | 'body' | 'at';
+
+/**
+ * createIfAbsent's INSERT … ON CONFLICT DO NOTHING, compiled by kysely once per storage (the
+ * dialect decides the text) and re-bound per call: every create of a sign-in skips the builder.
+ */
+class InsertIfAbsent {
+  readonly #sql: string;
+  readonly #slots: Array<InsertSlot | { value: unknown }>;
+  constructor(db: Kysely<TesseraDatabase>) {
+    const marks: Record<InsertSlot, string> = { collection: '\u0000collection', id: '\u0000id', body: '\u0000body', at: '\u0000at' };
+    const compiled = db
+      .insertInto('documents')
+      .values({ collection: marks.collection, id: marks.id, body: marks.body, version: 1, created_at: marks.at, updated_at: marks.at })
+      .onConflict((oc) => oc.columns(['collection', 'id']).doNothing())
+      .compile();
+    const bySlot = new Map(Object.entries(marks).map(([slot, mark]) => [mark, slot as InsertSlot]));
+    this.#sql = compiled.sql;
+    this.#slots = compiled.parameters.map((p) => bySlot.get(p as string) ?? { value: p });
+  }
+  bind(values: Record<InsertSlot, string>): CompiledQuery {
+    return CompiledQuery.raw(this.#sql, this.#slots.map((s) => (typeof s === 'string' ? values[s] : s.value)));
+  }
+}
+
+const insertStatements = new WeakMap<object, InsertIfAbsent>();
+function insertIfAbsent(db: Kysely<TesseraDatabase>): InsertIfAbsent {
+  let statement = insertStatements.get(db);
+  if (statement === undefined) insertStatements.set(db, (statement = new InsertIfAbsent(db)));
+  return statement;
+}
+
 export class SqlCollection<T> implements Collection<T> {
   // Compiled on first use: a collection handle may be made for a single call.
   #readStatement: Rebindable | undefined;
@@ -165,14 +197,11 @@ export class SqlCollection<T> implements Collection<T> {
    * inside a group-commit batch, which holds the write lock throughout).
    */
   async createIfAbsentOn(db: Kysely<TesseraDatabase>, id: string, body: string): Promise<{ doc: T; created: boolean }> {
+    const insert = insertIfAbsent(this.deps.db);
     for (;;) {
       const at = this.deps.now().toISOString();
-      const result = await db
-        .insertInto('documents')
-        .values({ collection: this.name, id, body, version: 1, created_at: at, updated_at: at })
-        .onConflict((oc) => oc.columns(['collection', 'id']).doNothing())
-        .executeTakeFirst();
-      if (result.numInsertedOrUpdatedRows === 1n) return { doc: JSON.parse(body) as T, created: true };
+      const result = await db.executeQuery(insert.bind({ collection: this.name, id, body, at }));
+      if (result.numAffectedRows === 1n) return { doc: JSON.parse(body) as T, created: true };
       const existing = await this.read(db, id);
       if (existing) return { doc: JSON.parse(existing.body) as T, created: false };
     }
