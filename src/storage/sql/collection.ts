@@ -115,36 +115,57 @@ class Rebindable {
   }
 }
 
-type InsertSlot = 'collection' | 'id' | 'body' | 'at';
-
 /**
- * createIfAbsent's INSERT … ON CONFLICT DO NOTHING, compiled by kysely once per storage (the
- * dialect decides the text) and re-bound per call: every create of a sign-in skips the builder.
+ * A write statement compiled by kysely once per storage (the dialect decides the text) with a
+ * mark in place of each value, then re-bound per call: the writes of a sign-in skip the query
+ * builder and compiler. Marks contain U+0000, which no id, collection or body can (ids.ts).
  */
-class InsertIfAbsent {
+class Slotted<K extends string> {
   readonly #sql: string;
-  readonly #slots: Array<InsertSlot | { value: unknown }>;
-  constructor(db: Kysely<TesseraDatabase>) {
-    const marks: Record<InsertSlot, string> = { collection: '\u0000collection', id: '\u0000id', body: '\u0000body', at: '\u0000at' };
-    const compiled = db
-      .insertInto('documents')
-      .values({ collection: marks.collection, id: marks.id, body: marks.body, version: 1, created_at: marks.at, updated_at: marks.at })
-      .onConflict((oc) => oc.columns(['collection', 'id']).doNothing())
-      .compile();
-    const bySlot = new Map(Object.entries(marks).map(([slot, mark]) => [mark, slot as InsertSlot]));
+  readonly #slots: Array<K | { value: unknown }>;
+  constructor(keys: readonly K[], compile: (marks: Record<K, string>) => CompiledQuery) {
+    const marks = Object.fromEntries(keys.map((k) => [k, `\u0000${k}`])) as Record<K, string>;
+    const compiled = compile(marks);
+    const bySlot = new Map(keys.map((k) => [marks[k], k]));
     this.#sql = compiled.sql;
     this.#slots = compiled.parameters.map((p) => bySlot.get(p as string) ?? { value: p });
+    for (const k of keys) if (!this.#slots.includes(k)) throw new Error(`statement has no slot for ${k}`);
   }
-  bind(values: Record<InsertSlot, string>): CompiledQuery {
+  bind(values: Record<K, unknown>): CompiledQuery {
     return CompiledQuery.raw(this.#sql, this.#slots.map((s) => (typeof s === 'string' ? values[s] : s.value)));
   }
 }
 
-const insertStatements = new WeakMap<object, InsertIfAbsent>();
-function insertIfAbsent(db: Kysely<TesseraDatabase>): InsertIfAbsent {
-  let statement = insertStatements.get(db);
-  if (statement === undefined) insertStatements.set(db, (statement = new InsertIfAbsent(db)));
-  return statement;
+function writeStatements(db: Kysely<TesseraDatabase>) {
+  const insert = (m: Record<'collection' | 'id' | 'body' | 'at', string>) =>
+    db.insertInto('documents').values({ collection: m.collection, id: m.id, body: m.body, version: 1, created_at: m.at, updated_at: m.at });
+  return {
+    create: new Slotted(['collection', 'id', 'body', 'at'], (m) => insert(m).compile()),
+    createIfAbsent: new Slotted(['collection', 'id', 'body', 'at'], (m) =>
+      insert(m)
+        .onConflict((oc) => oc.columns(['collection', 'id']).doNothing())
+        .compile(),
+    ),
+    // Compare-and-swap: only the version that was read is replaced.
+    update: new Slotted(['collection', 'id', 'body', 'version', 'next', 'at'], (m) =>
+      db
+        .updateTable('documents')
+        .set({ body: m.body, version: m.next as unknown as number, updated_at: m.at })
+        .where('collection', '=', m.collection)
+        .where('id', '=', m.id)
+        .where('version', '=', m.version as unknown as number)
+        .compile(),
+    ),
+    delete: new Slotted(['collection', 'id'], (m) => db.deleteFrom('documents').where('collection', '=', m.collection).where('id', '=', m.id).compile()),
+  };
+}
+
+const statementsByDb = new WeakMap<object, ReturnType<typeof writeStatements>>();
+/** The storage's write statements (compiled on its shared handle; the same text on a unit's). */
+function statements(db: Kysely<TesseraDatabase>): ReturnType<typeof writeStatements> {
+  let found = statementsByDb.get(db);
+  if (found === undefined) statementsByDb.set(db, (found = writeStatements(db)));
+  return found;
 }
 
 export class SqlCollection<T> implements Collection<T> {
@@ -161,13 +182,11 @@ export class SqlCollection<T> implements Collection<T> {
     return this.deps.track(async () => {
       checkKey('id', id);
       const body = serialize(doc);
+      const insert = statements(this.deps.db).create;
       await this.deps.writes.run(async (db) => {
         const at = this.deps.now().toISOString();
         try {
-          await db
-            .insertInto('documents')
-            .values({ collection: this.name, id, body, version: 1, created_at: at, updated_at: at })
-            .execute();
+          await db.executeQuery(insert.bind({ collection: this.name, id, body, at }));
         } catch (err) {
           if (this.deps.adapter.isUniqueViolation(err)) throw new AlreadyExistsError(this.name, id);
           throw err;
@@ -197,7 +216,7 @@ export class SqlCollection<T> implements Collection<T> {
    * inside a group-commit batch, which holds the write lock throughout).
    */
   async createIfAbsentOn(db: Kysely<TesseraDatabase>, id: string, body: string): Promise<{ doc: T; created: boolean }> {
-    const insert = insertIfAbsent(this.deps.db);
+    const insert = statements(this.deps.db).createIfAbsent;
     for (;;) {
       const at = this.deps.now().toISOString();
       const result = await db.executeQuery(insert.bind({ collection: this.name, id, body, at }));
@@ -273,20 +292,17 @@ export class SqlCollection<T> implements Collection<T> {
     return this.deps.track(async () => {
       checkKey('id', id);
       const { casMaxAttempts } = this.deps;
+      const cas = statements(this.deps.db).update;
       return this.deps.writes.run(async (db) => {
         for (let attempt = 1; attempt <= casMaxAttempts; attempt++) {
           const row = await this.read(db, id);
           if (!row) throw new NotFoundError(this.name, id);
           // Throwing here propagates before anything is written.
           const body = serialize(updater(JSON.parse(row.body) as T));
-          const result = await db
-            .updateTable('documents')
-            .set({ body, version: row.version + 1, updated_at: this.deps.now().toISOString() })
-            .where('collection', '=', this.name)
-            .where('id', '=', id)
-            .where('version', '=', row.version)
-            .executeTakeFirst();
-          if (result.numUpdatedRows === 1n) return JSON.parse(body) as T;
+          const result = await db.executeQuery(
+            cas.bind({ collection: this.name, id, body, version: row.version, next: row.version + 1, at: this.deps.now().toISOString() }),
+          );
+          if (result.numAffectedRows === 1n) return JSON.parse(body) as T;
           if (attempt < casMaxAttempts) await this.deps.sleep(this.backoff(attempt));
         }
         throw new UpdateContentionError(this.name, id, casMaxAttempts);
@@ -297,13 +313,10 @@ export class SqlCollection<T> implements Collection<T> {
   delete(id: string): Promise<boolean> {
     return this.deps.track(async () => {
       checkKey('id', id);
+      const remove = statements(this.deps.db).delete;
       return this.deps.writes.run(async (db) => {
-        const result = await db
-          .deleteFrom('documents')
-          .where('collection', '=', this.name)
-          .where('id', '=', id)
-          .executeTakeFirst();
-        return result.numDeletedRows > 0n;
+        const result = await db.executeQuery(remove.bind({ collection: this.name, id }));
+        return (result.numAffectedRows ?? 0n) > 0n;
       });
     });
   }
