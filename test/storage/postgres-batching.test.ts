@@ -179,6 +179,26 @@ describe('postgres createIfAbsent calls issued together', { skip }, () => {
     }
   });
 
+  it('never fails with a deadlock when two nodes insert the same ids in opposite orders', async () => {
+    for (let round = 0; round < 20; round++) {
+      const ids = Array.from({ length: 40 }, (_, i) => `opposite/${round}/${String(i).padStart(2, '0')}`);
+      const mine = storage.collection<{ node: string }>('creates.opposite');
+      const theirs = other.collection<{ node: string }>('creates.opposite');
+      // 16 ids × 2 collections: a full group (MAX_ORDERED_CREATES), the same rows on both nodes.
+      const grouped = ids.slice(0, 16);
+      const group = (s: Storage, order: string[], node: string) =>
+        s.createIfAbsentInOrder(order.flatMap((id) => [{ collection: 'groups.opposite.a', id, doc: node }, { collection: 'groups.opposite.b', id, doc: node }]));
+      const settled = await Promise.allSettled([
+        ...ids.map((id) => mine.createIfAbsent(id, { node: 'a' })),
+        ...[...ids].reverse().map((id) => theirs.createIfAbsent(id, { node: 'b' })),
+        group(storage, grouped, 'a'),
+        group(other, [...grouped].reverse(), 'b'),
+      ]);
+      const failed = settled.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason));
+      assert.deepEqual(failed, [], `round ${round}`);
+    }
+  });
+
   it('fails every call of an insert that fails, and writes none of them', async () => {
     const own = randomSchema('createfail');
     const st = await openPostgres({ databaseUrl, schema: own });

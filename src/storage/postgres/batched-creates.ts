@@ -30,6 +30,9 @@ import type { TesseraDatabase } from '../sql/schema.js';
 import type { PointReadBatcher } from './point-reads.js';
 import { TickBatches } from './tick-batches.js';
 
+/** Any total order serves, as long as every node uses the same one: UTF-16 code units. */
+const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 export const BATCHED_CREATE_IF_ABSENT =
   'insert into "documents" ("collection", "id", "body", "version", "created_at", "updated_at") ' +
   'select $1::text, k.id, k.body, 1, $4::timestamptz, $4::timestamptz from unnest($2::text[], $3::text[]) as k(id, body) ' +
@@ -120,7 +123,8 @@ export class CreateIfAbsentBatcher {
         else rows.set(key, { collection, id, callers: [caller] });
       }
     }
-    const list = [...rows.values()];
+    // In one order for every statement on every node (see #insert).
+    const list = [...rows.values()].sort((a, b) => byCodeUnits(a.collection, b.collection) || byCodeUnits(a.id, b.id));
     this.options.onStatement?.('*', list.length);
     let inserted: Set<string>;
     try {
@@ -143,7 +147,11 @@ export class CreateIfAbsentBatcher {
     }
   }
 
-  async #insert(collection: string, ids: string[], callers: Map<string, Caller[]>): Promise<void> {
+  async #insert(collection: string, asked: string[], callers: Map<string, Caller[]>): Promise<void> {
+    // Rows are inserted, and their keys locked, in one order on every node: two statements racing
+    // on the same ids in opposite orders would otherwise wait on each other until PostgreSQL
+    // aborted one of them as a deadlock (40P01), failing its callers.
+    const ids = [...asked].sort(byCodeUnits);
     this.options.onStatement?.(collection, ids.length);
     const bodies = ids.map((id) => callers.get(id)![0]!.body);
     let inserted: Set<string>;

@@ -93,26 +93,18 @@ export class SqlStorage implements Storage {
       if (planned.length === 0) return [];
       const { createIfAbsentBatched, createGroupBatched } = this.#deps.adapter;
       const parsed = (o: { body: string; created: boolean }) => ({ doc: JSON.parse(o.body) as unknown, created: o.created });
-      if (createGroupBatched !== undefined && createIfAbsentBatched !== undefined) {
+      if (createGroupBatched !== undefined) {
         // PostgreSQL: entries that go together share one statement (one commit, so together or
         // not at all), with whatever else is created in the same turn; under ifFirstCreated the
         // first goes alone, and the rest only once it was created.
         const rows = planned.map(({ target, id, body }) => ({ collection: target.name, id, body }));
         if (!onlyIfFirst || rows.length === 1) return (await createGroupBatched(rows)).map(parsed);
-        const first = parsed(await createIfAbsentBatched(rows[0]!.collection, rows[0]!.id, rows[0]!.body));
+        const [head] = rows;
+        const first = parsed(
+          createIfAbsentBatched !== undefined ? await createIfAbsentBatched(head!.collection, head!.id, head!.body) : (await createGroupBatched([head!]))[0]!,
+        );
         if (!first.created) return [first];
         return [first, ...(await createGroupBatched(rows.slice(1))).map(parsed)];
-      }
-      if (createIfAbsentBatched !== undefined) {
-        // Each entry shares a statement with whatever else is created in its turn, and commits
-        // before the next entry is sent.
-        const outcomes: Array<{ doc: unknown; created: boolean }> = [];
-        for (const { target, id, body } of planned) {
-          const outcome = parsed(await createIfAbsentBatched(target.name, id, body));
-          outcomes.push(outcome);
-          if (onlyIfFirst && outcomes.length === 1 && !outcome.created) break;
-        }
-        return outcomes;
       }
       // One write unit: under SQLite group commit one savepoint of one transaction (all or
       // nothing); on directWrites each statement autocommits in order.
