@@ -95,51 +95,38 @@ export interface CollectionDeps {
 
 export const MAX_LIST_LIMIT = 1000;
 
-/** Stands for the id while a statement is compiled once; replaced by the real id per call. */
-const ID_SLOT = '\u0000id-slot';
-
 /**
- * A statement compiled once by kysely (same SQL text, same dialect rules) and re-bound per call:
- * the hot point read skips the query builder and compiler on every request.
- */
-class Rebindable {
-  readonly sql: string;
-  constructor(private readonly compiled: CompiledQuery) {
-    this.sql = compiled.sql;
-  }
-  parameters(id: string): unknown[] {
-    return this.compiled.parameters.map((p) => (p === ID_SLOT ? id : p));
-  }
-  bind(id: string): CompiledQuery {
-    return CompiledQuery.raw(this.sql, this.parameters(id));
-  }
-}
-
-/**
- * A write statement compiled by kysely once per storage (the dialect decides the text) with a
- * mark in place of each value, then re-bound per call: the writes of a sign-in skip the query
- * builder and compiler. Marks contain U+0000, which no id, collection or body can (ids.ts).
+ * A statement compiled by kysely once per storage (the dialect decides the text) with a mark in
+ * place of each value, then re-bound per call: the point read and the writes of every request
+ * skip the query builder and compiler. Marks contain U+0000, which no id, collection or body can
+ * (ids.ts).
  */
 class Slotted<K extends string> {
-  readonly #sql: string;
+  readonly sql: string;
   readonly #slots: Array<K | { value: unknown }>;
   constructor(keys: readonly K[], compile: (marks: Record<K, string>) => CompiledQuery) {
     const marks = Object.fromEntries(keys.map((k) => [k, `\u0000${k}`])) as Record<K, string>;
     const compiled = compile(marks);
     const bySlot = new Map(keys.map((k) => [marks[k], k]));
-    this.#sql = compiled.sql;
+    this.sql = compiled.sql;
     this.#slots = compiled.parameters.map((p) => bySlot.get(p as string) ?? { value: p });
     for (const k of keys) if (!this.#slots.includes(k)) throw new Error(`statement has no slot for ${k}`);
   }
+  parameters(values: Record<K, unknown>): unknown[] {
+    return this.#slots.map((s) => (typeof s === 'string' ? values[s] : s.value));
+  }
   bind(values: Record<K, unknown>): CompiledQuery {
-    return CompiledQuery.raw(this.#sql, this.#slots.map((s) => (typeof s === 'string' ? values[s] : s.value)));
+    return CompiledQuery.raw(this.sql, this.parameters(values));
   }
 }
 
-function writeStatements(db: Kysely<TesseraDatabase>) {
+function compileStatements(db: Kysely<TesseraDatabase>) {
   const insert = (m: Record<'collection' | 'id' | 'body' | 'at', string>) =>
     db.insertInto('documents').values({ collection: m.collection, id: m.id, body: m.body, version: 1, created_at: m.at, updated_at: m.at });
   return {
+    read: new Slotted(['collection', 'id'], (m) =>
+      db.selectFrom('documents').select(['body', 'version']).where('collection', '=', m.collection).where('id', '=', m.id).compile(),
+    ),
     create: new Slotted(['collection', 'id', 'body', 'at'], (m) => insert(m).compile()),
     createIfAbsent: new Slotted(['collection', 'id', 'body', 'at'], (m) =>
       insert(m)
@@ -160,21 +147,20 @@ function writeStatements(db: Kysely<TesseraDatabase>) {
   };
 }
 
-const statementsByDb = new WeakMap<object, ReturnType<typeof writeStatements>>();
-/** The storage's write statements (compiled on its shared handle; the same text on a unit's). */
-function statements(db: Kysely<TesseraDatabase>): ReturnType<typeof writeStatements> {
+const statementsByDb = new WeakMap<object, ReturnType<typeof compileStatements>>();
+/** The storage's statements (compiled on its shared handle; the same text on a unit's). */
+function statements(db: Kysely<TesseraDatabase>): ReturnType<typeof compileStatements> {
   let found = statementsByDb.get(db);
-  if (found === undefined) statementsByDb.set(db, (found = writeStatements(db)));
+  if (found === undefined) statementsByDb.set(db, (found = compileStatements(db)));
   return found;
 }
 
 export class SqlCollection<T> implements Collection<T> {
-  // Compiled on first use: a collection handle may be made for a single call.
-  #readStatement: Rebindable | undefined;
-
   readonly #cached: boolean;
+  readonly #statements: ReturnType<typeof compileStatements>;
 
   constructor(readonly name: string, private readonly deps: CollectionDeps) {
+    this.#statements = statements(deps.db);
     this.#cached = deps.cache !== undefined && deps.adapter.generations !== undefined && deps.adapter.watched?.has(name) === true;
   }
 
@@ -182,7 +168,7 @@ export class SqlCollection<T> implements Collection<T> {
     return this.deps.track(async () => {
       checkKey('id', id);
       const body = serialize(doc);
-      const insert = statements(this.deps.db).create;
+      const insert = this.#statements.create;
       await this.deps.writes.run(async (db) => {
         const at = this.deps.now().toISOString();
         try {
@@ -216,7 +202,7 @@ export class SqlCollection<T> implements Collection<T> {
    * inside a group-commit batch, which holds the write lock throughout).
    */
   async createIfAbsentOn(db: Kysely<TesseraDatabase>, id: string, body: string): Promise<{ doc: T; created: boolean }> {
-    const insert = statements(this.deps.db).createIfAbsent;
+    const insert = this.#statements.createIfAbsent;
     for (;;) {
       const at = this.deps.now().toISOString();
       const result = await db.executeQuery(insert.bind({ collection: this.name, id, body, at }));
@@ -292,7 +278,7 @@ export class SqlCollection<T> implements Collection<T> {
     return this.deps.track(async () => {
       checkKey('id', id);
       const { casMaxAttempts } = this.deps;
-      const cas = statements(this.deps.db).update;
+      const cas = this.#statements.update;
       return this.deps.writes.run(async (db) => {
         for (let attempt = 1; attempt <= casMaxAttempts; attempt++) {
           const row = await this.read(db, id);
@@ -313,7 +299,7 @@ export class SqlCollection<T> implements Collection<T> {
   delete(id: string): Promise<boolean> {
     return this.deps.track(async () => {
       checkKey('id', id);
-      const remove = statements(this.deps.db).delete;
+      const remove = this.#statements.delete;
       return this.deps.writes.run(async (db) => {
         const result = await db.executeQuery(remove.bind({ collection: this.name, id }));
         return (result.numAffectedRows ?? 0n) > 0n;
@@ -325,17 +311,16 @@ export class SqlCollection<T> implements Collection<T> {
     const { readRowNow, readRowBatched } = this.deps.adapter;
     const shared = db === this.deps.db;
     // Reads on the shared handle (not a write unit's own connection) may share a statement with
-    // other reads, which then needs no statement of this collection's own.
+    // other reads.
     if (shared && readRowBatched !== undefined) return readRowBatched(this.name, id);
-    this.#readStatement ??= new Rebindable(
-      this.deps.db.selectFrom('documents').select(['body', 'version']).where('collection', '=', this.name).where('id', '=', ID_SLOT).compile(),
-    );
+    const statement = this.#statements.read;
+    const key = { collection: this.name, id };
     // Or skip kysely's connection hand-off.
     if (shared && readRowNow !== undefined) {
-      const row = readRowNow(this.#readStatement.sql, this.#readStatement.parameters(id));
+      const row = readRowNow(statement.sql, statement.parameters(key));
       if (row !== null) return row as { body: string; version: number } | undefined;
     }
-    const result = await db.executeQuery<{ body: string; version: number }>(this.#readStatement.bind(id));
+    const result = await db.executeQuery<{ body: string; version: number }>(statement.bind(key));
     return result.rows[0];
   }
 
