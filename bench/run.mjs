@@ -27,7 +27,7 @@ import { summarize } from './lib/stats.mjs';
 import { cpuMeter, readMemory, sampleRss } from './lib/rss.mjs';
 import { startBare, startMoto, startTessera, stopAll } from './lib/processes.mjs';
 import { createBenchDatabase, DEFAULT_ADMIN_URL, postgresVersion } from './lib/postgres.mjs';
-import { bulkSeed, contractSeed, verifySeed } from './lib/seed.mjs';
+import { bulkSeed, cloneUsers, contractSeed, verifySeed } from './lib/seed.mjs';
 import { CLIENT_ID, REGION, getIdFor, setupFixture, vendCredentials } from './lib/fixture.mjs';
 import { WORKLOADS } from './lib/workloads.mjs';
 import { jsonRequest } from './lib/wire.mjs';
@@ -77,6 +77,8 @@ const config = {
   maxTokens: quick ? 12_000 : 40_000,
   // Identities seeded through Collection.create to document that path's cost.
   contractSample: quick ? 1000 : 3000,
+  // Users for initiate-auth-distinct: one more than the password memo keeps, so cycling misses.
+  clonedUsers: 10_001,
 };
 for (const b of config.backends) if (b !== 'sqlite' && b !== 'postgres') throw new Error(`unknown backend ${b}`);
 if (profileKey && !WORKLOADS.some((w) => w.key === profileKey)) throw new Error(`unknown workload ${profileKey}: ${WORKLOADS.map((w) => w.key).join(', ')}`);
@@ -125,6 +127,7 @@ const EXPECT = {
   'arwwi-cold': '<SessionToken>',
   'gci-signed': '<Arn>',
   'initiate-auth': 'AccessToken',
+  'initiate-auth-distinct': 'AccessToken',
 };
 
 /**
@@ -270,6 +273,12 @@ async function benchTessera(kind, issuer, run) {
       result.seeding.push({ path: 'contract: Collection.create, 8 concurrent', identities: c.identities, seconds: c.seconds });
       parts.push(c);
       log(`${kind}: ${c.identities} identities through Collection.create in ${c.seconds.toFixed(1)} s (${Math.round(c.rate)}/s)`);
+      if (!fx.userPool.unavailable && selected.some((w) => w.key === 'initiate-auth-distinct')) {
+        const t = hr();
+        fx.userPool.others = await cloneUsers({ storage, userPoolId: fx.userPool.poolId, template: fx.userPool.username, count: config.clonedUsers });
+        result.seeding.push({ path: 'contract: user pool users (copies of the bench user), 8 concurrent', users: config.clonedUsers, seconds: secondsSince(t) });
+        log(`${kind}: ${config.clonedUsers} user pool users in ${secondsSince(t).toFixed(1)} s`);
+      }
     } finally {
       await storage.close();
     }

@@ -75,7 +75,7 @@ export async function createTessera(config: Config, options: CreateOptions = {})
     // Tessera's own OpenID issuer (GetOpenIdToken, developer tokens): iss = the public URL.
     const openIdKeys = createSigningKeyRing({ storage, clock, name: 'openid', maxTokenLifetimeSeconds: MAX_OPEN_ID_TOKEN_SECONDS });
     // User pools: the API, the per-pool OpenID issuers and the hosted OAuth 2.0 endpoints.
-    const userPools = createUserPools({ storage, clock, publicUrl: config.publicUrl, region: config.region, accountId: config.accountId, log });
+    const userPools = createUserPools({ storage, clock, publicUrl: config.publicUrl, region: config.region, accountId: config.accountId, log, passwordMemoSeconds: config.passwordMemoSeconds });
     const logins = createLoginVerifier({
       iam,
       oidc,

@@ -141,9 +141,10 @@ export function renderReport(run) {
     if (b.seeding.length) {
       L.push('Seeding (identities stored before the workloads; 3 documents each):', '');
       L.push('| path | identities | seconds | identities/s |', '|---|---:|---:|---:|');
-      for (const s of b.seeding) L.push(`| ${s.path} | ${int(s.identities)} | ${f1(s.seconds)} | ${int(s.identities / s.seconds)} |`);
-      const contract = b.seeding.find((s) => s.path.startsWith('contract'));
+      for (const s of b.seeding.filter((x) => x.identities !== undefined)) L.push(`| ${s.path} | ${int(s.identities)} | ${f1(s.seconds)} | ${int(s.identities / s.seconds)} |`);
+      const contract = b.seeding.find((s) => s.path.startsWith('contract') && s.identities !== undefined);
       if (contract) L.push('', `Through Collection.create alone, 10^6 identities would take about ${f1(1e6 / (contract.identities / contract.seconds) / 60)} min on this machine.`);
+      for (const s of b.seeding.filter((x) => x.users !== undefined)) L.push('', `User pool users for initiate-auth-distinct: ${int(s.users)} (${s.path}) in ${f1(s.seconds)} s.`);
       L.push('');
     }
     for (const p of b.phases) {

@@ -149,3 +149,30 @@ export async function verifySeed({ storage, poolId, providerKey, probe }) {
   }
   return { logins, listed };
 }
+
+/**
+ * `count` more users of the bench user pool, each a copy of the fixture's confirmed user (same
+ * stored password hash and SRP verifier, so the same password signs each of them in) under its own
+ * username and sub, written through the storage contract as src/services/cognito-idp/users.ts
+ * writes them: cognito-idp.users <poolId>/<username> and cognito-idp.user-subs <poolId>/<sub>.
+ * For InitiateAuth with a different user on every request: Tessera's password memo is keyed by the
+ * user, so none of these has an entry until it signs in. Returns their usernames.
+ */
+export async function cloneUsers({ storage, userPoolId, template, count, concurrency = 8 }) {
+  const users = storage.collection('cognito-idp.users');
+  const subs = storage.collection('cognito-idp.user-subs');
+  const source = await users.get(`${userPoolId}/${template}`);
+  if (!source?.password) throw new Error(`bench user ${template} of ${userPoolId} not found (or has no password) in storage`);
+  const names = Array.from({ length: count }, (_, i) => `${template}-${i}`);
+  let next = 0;
+  const worker = async () => {
+    while (next < names.length) {
+      const username = names[next++];
+      const sub = randomUUID();
+      await users.create(`${userPoolId}/${username}`, { ...source, username, sub, attributes: { ...source.attributes, sub } });
+      await subs.create(`${userPoolId}/${sub}`, { username });
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return names;
+}

@@ -163,19 +163,34 @@ export const WORKLOADS = [
   },
   {
     key: 'initiate-auth',
-    label: 'user pool InitiateAuth USER_PASSWORD_AUTH',
-    cache: '—',
+    label: 'user pool InitiateAuth USER_PASSWORD_AUTH, one user',
+    cache: 'warm',
     unavailable: (c) => c.userPool?.unavailable,
-    build: (c) =>
-      repeat(
-        jsonRequest(`${IDP}.InitiateAuth`, {
-          AuthFlow: 'USER_PASSWORD_AUTH',
-          ClientId: c.userPool.clientId,
-          AuthParameters: { USERNAME: c.userPool.username, PASSWORD: c.userPool.password },
-        }),
-      ),
+    build: (c) => repeat(initiateAuth(c, c.userPool.username)),
+  },
+  {
+    // A different user on every request, cycling through more users than Tessera's password memo
+    // keeps (10,000), so every request derives scrypt: what a crowd of distinct sign-ins costs.
+    key: 'initiate-auth-distinct',
+    label: 'user pool InitiateAuth USER_PASSWORD_AUTH, one user',
+    cache: 'distinct',
+    distinctOf: 'initiate-auth',
+    comparable: 'initiate-auth',
+    unavailable: (c) => c.userPool?.unavailable ?? (c.userPool?.others?.length ? undefined : 'no cloned users (the bench seeds them on Tessera only)'),
+    build: (c, n) => {
+      const others = c.userPool.others;
+      return fromList(Array.from({ length: n }, (_, i) => initiateAuth(c, others[i % others.length])));
+    },
   },
 ];
+
+function initiateAuth(c, username) {
+  return jsonRequest(`${IDP}.InitiateAuth`, {
+    AuthFlow: 'USER_PASSWORD_AUTH',
+    ClientId: c.userPool.clientId,
+    AuthParameters: { USERNAME: username, PASSWORD: c.userPool.password },
+  });
+}
 
 function arwwi(c, subject, extra = {}) {
   return queryRequest({

@@ -9,6 +9,8 @@ import { resolve } from 'node:path';
 
 /** More worker processes than this is a typo, not a deployment (each holds its own heap and pool). */
 export const MAX_WORKERS = 64;
+/** A remembered password outliving an hour is a session, not a memo. */
+export const MAX_PASSWORD_MEMO_SECONDS = 3600;
 
 export interface Config {
   readonly port: number;
@@ -25,6 +27,8 @@ export interface Config {
   readonly logLevel: string;
   /** Processes serving the listener (1 = this process alone; more = a cluster primary and N workers). */
   readonly workers: number;
+  /** Seconds a password proven right is remembered per process (0 = off); see password-memo.ts. */
+  readonly passwordMemoSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -48,6 +52,8 @@ export interface ConfigInput {
   logLevel?: string;
   /** A positive integer, or 'auto' (os.availableParallelism()). */
   workers?: string | number;
+  /** 0..3600. */
+  passwordMemoSeconds?: string | number;
 }
 
 /** Reads the documented TESSERA_* environment variables. */
@@ -67,6 +73,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
   set('rootSecretAccessKey', env.TESSERA_ROOT_SECRET_ACCESS_KEY);
   set('logLevel', env.TESSERA_LOG_LEVEL);
   set('workers', env.TESSERA_WORKERS);
+  set('passwordMemoSeconds', env.TESSERA_PASSWORD_MEMO_SECONDS);
   return out;
 }
 
@@ -132,6 +139,15 @@ export function loadConfig(...layers: ConfigInput[]): Config {
     if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) problems.push(`workers must be 'auto' or an integer 1..${MAX_WORKERS}, got '${text}'`);
   }
 
+  let passwordMemoSeconds = 300;
+  if (input.passwordMemoSeconds !== undefined) {
+    const text = String(input.passwordMemoSeconds);
+    passwordMemoSeconds = /^\d+$/.test(text) ? Number(text) : NaN;
+    if (!Number.isInteger(passwordMemoSeconds) || passwordMemoSeconds > MAX_PASSWORD_MEMO_SECONDS) {
+      problems.push(`password memo seconds must be an integer 0..${MAX_PASSWORD_MEMO_SECONDS}, got '${text}'`);
+    }
+  }
+
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze({
     port,
@@ -146,6 +162,7 @@ export function loadConfig(...layers: ConfigInput[]): Config {
     demo: input.demo ?? true,
     logLevel,
     workers,
+    passwordMemoSeconds,
   });
 }
 

@@ -21,6 +21,7 @@ import { createResourceServers, type ResourceServers } from './resource-servers.
 import { clientNotFound, idpError, MSG, notAuthorized, tokenRefusal } from './errors.js';
 import type { Random } from './ids.js';
 import { burnPasswordCheck, verifyPassword } from './passwords.js';
+import { createPasswordMemo, DEFAULT_PASSWORD_MEMO_SECONDS, type PasswordMemo } from './password-memo.js';
 import type { CodeRecord, DomainRecord, IdentityProviderRecord, UserPoolClientRecord, UserPoolRecord, UserRecord } from './records.js';
 import { constantTimeEquals } from './secrets.js';
 import { ids, listAll, openStores, type Stores } from './store.js';
@@ -51,6 +52,11 @@ export interface UserPoolsDeps {
   log: Logger;
   keyRing?: (userPoolId: string) => SigningKeyRing;
   random?: Random;
+  /**
+   * How long a password proven right is remembered so that the same user's next sign-in skips
+   * the derivation (password-memo.ts); 0 = never. Default DEFAULT_PASSWORD_MEMO_SECONDS.
+   */
+  passwordMemoSeconds?: number;
 }
 
 export interface UserPools {
@@ -94,7 +100,7 @@ export interface UserPools {
   /** Tessera-specific admin read path: the live confirmation / reset codes of a user (no mail is sent). */
   lastCodes(userPoolId: string, username: string): Promise<Array<Pick<CodeRecord, 'purpose' | 'code' | 'issuedAt' | 'expiresAt'>>>;
   /** Building blocks for the cognito-idp operations. */
-  readonly internals: { stores: Stores; directory: Directory; resourceServers: ResourceServers; users: Users; tokens: Tokens; challenges: Challenges; clock: () => Date; log: Logger; random: Random };
+  readonly internals: { stores: Stores; directory: Directory; resourceServers: ResourceServers; users: Users; tokens: Tokens; challenges: Challenges; clock: () => Date; log: Logger; random: Random; passwordMemo: PasswordMemo };
 }
 
 export function createUserPools(deps: UserPoolsDeps): UserPools {
@@ -106,6 +112,7 @@ export function createUserPools(deps: UserPoolsDeps): UserPools {
   const tokens = createTokens({ stores, storage: deps.storage, clock: deps.clock, random, publicUrl: deps.publicUrl, ...(deps.keyRing ? { keyRing: deps.keyRing } : {}) });
   const challenges = createChallenges({ stores, clock: deps.clock, random });
   const nowSeconds = () => Math.floor(deps.clock().getTime() / 1000);
+  const passwordMemo = createPasswordMemo({ ttlSeconds: deps.passwordMemoSeconds ?? DEFAULT_PASSWORD_MEMO_SECONDS, clock: deps.clock });
 
   async function getClient(clientId: string): Promise<ClientRecord | undefined> {
     const index = await stores.clientIndex.get(clientId);
@@ -121,7 +128,11 @@ export function createUserPools(deps: UserPoolsDeps): UserPools {
       if (!user && options.preventUserExistenceErrors === false) throw idpError('UserNotFoundException', MSG.userNotFound, { check: 'idp.user', actual: username });
       throw bad();
     }
-    if (!(await verifyPassword(password, user.password))) throw bad();
+    const memoKey = `${pool.id}/${user.sub}`;
+    if (!passwordMemo.recalls(memoKey, user.password, password)) {
+      if (!(await verifyPassword(password, user.password))) throw bad();
+      passwordMemo.remember(memoKey, user.password, password);
+    }
     if (!user.enabled) throw notAuthorized(MSG.userDisabled, 'idp.user.disabled');
     switch (user.status) {
       case 'UNCONFIRMED':
@@ -302,7 +313,7 @@ export function createUserPools(deps: UserPoolsDeps): UserPools {
       const pool = await directory.requirePool(userPoolId);
       return (await users.lastCodes(pool, username)).map(({ purpose, code, issuedAt, expiresAt }) => ({ purpose, code, issuedAt, expiresAt }));
     },
-    internals: { stores, directory, resourceServers, users, tokens, challenges, clock: deps.clock, log: deps.log, random },
+    internals: { stores, directory, resourceServers, users, tokens, challenges, clock: deps.clock, log: deps.log, random, passwordMemo },
   };
 }
 

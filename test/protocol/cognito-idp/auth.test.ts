@@ -267,4 +267,29 @@ describe('cognito-idp users and sign-in', () => {
     await h.idp.send(new AdminDeleteUserCommand({ UserPoolId: poolId, Username: 'dave' }));
     await rejectsWith(h.idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'dave' })), 'UserNotFoundException');
   });
+  it('remembers a proven password for the next sign-in only while it is still the stored one, and still applies the user state', async () => {
+    const memo = h.userPools.internals.passwordMemo;
+    await h.idp.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'erin', MessageAction: 'SUPPRESS' }));
+    await h.idp.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: 'erin', Password: STRONG, Permanent: true }));
+    const before = { ...memo.stats };
+    assert.ok((await signIn('erin', STRONG)).AuthenticationResult);
+    assert.ok((await signIn('erin', STRONG)).AuthenticationResult, 'signed in again');
+    assert.equal(memo.stats.hits - before.hits, 1, 'the second sign-in was served from the memo');
+    // Wrong passwords never hit, before or after a remembered right one.
+    await rejectsWith(signIn('erin', 'Wrong-Passw0rd-9!'), 'NotAuthorizedException', 'Incorrect username or password.');
+    assert.equal(memo.stats.hits - before.hits, 1);
+    // The state is checked on a hit too.
+    await h.idp.send(new AdminDisableUserCommand({ UserPoolId: poolId, Username: 'erin' }));
+    await rejectsWith(signIn('erin', STRONG), 'NotAuthorizedException', 'User is disabled.');
+    assert.equal(memo.stats.hits - before.hits, 2, 'the refused sign-in had a proven password');
+    await h.idp.send(new AdminEnableUserCommand({ UserPoolId: poolId, Username: 'erin' }));
+    // A new password (here the same text: a new salt) must be proven again; the old one stops at once.
+    const next = 'Next-Strong-9-pass!';
+    await h.idp.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: 'erin', Password: next, Permanent: true }));
+    await rejectsWith(signIn('erin', STRONG), 'NotAuthorizedException', 'Incorrect username or password.');
+    await h.idp.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: 'erin', Password: STRONG, Permanent: true }));
+    const hits = memo.stats.hits;
+    assert.ok((await signIn('erin', STRONG)).AuthenticationResult);
+    assert.equal(memo.stats.hits, hits, 'proven again against the new hash, not recalled');
+  });
 });
