@@ -23,7 +23,7 @@ import { createAwsEndpoint } from './http/aws-endpoint.js';
 import { buildHttpServer } from './http/server.js';
 import { renderIndexPage } from './http/index-page.js';
 import { openIdRoutes } from './http/openid-routes.js';
-import { createSigningKeyRing } from './keys/signing-keys.js';
+import { createSigningKeyRing, setSigningOffload } from './keys/signing-keys.js';
 import { createLoginVerifier } from './tokens/logins/index.js';
 import { cognitoIdentityOperations, MAX_OPEN_ID_TOKEN_SECONDS } from './services/cognito-identity/index.js';
 import { asUserPoolTokenVerifier, cognitoIdpOperations, createUserPools, setPasswordDerivationSlots, type UserPools } from './services/cognito-idp/index.js';
@@ -64,6 +64,8 @@ export async function createTessera(config: Config, options: CreateOptions = {})
   mkdirSync(config.dataDir, { recursive: true });
   // Worker processes share the CPUs, and so the memory-hard password derivations (32 MiB each).
   setPasswordDerivationSlots(Math.max(1, Math.floor(availableParallelism() / config.workers)));
+  // RSA signatures go to the thread pool only where worker processes leave CPUs unused.
+  setSigningOffload(config.workers < availableParallelism());
   const opened = await openStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, log });
   const storage = options.wrapStorage ? options.wrapStorage(opened) : opened;
   try {
