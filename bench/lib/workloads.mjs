@@ -163,7 +163,7 @@ export const WORKLOADS = [
   },
   {
     key: 'initiate-auth',
-    label: 'user pool InitiateAuth USER_PASSWORD_AUTH, one user',
+    label: 'user pool InitiateAuth USER_PASSWORD_AUTH, the same user (password memo)',
     cache: 'warm',
     unavailable: (c) => c.userPool?.unavailable,
     build: (c) => repeat(initiateAuth(c, c.userPool.username)),
@@ -172,7 +172,7 @@ export const WORKLOADS = [
     // A different user on every request, cycling through more users than Tessera's password memo
     // keeps (10,000), so every request derives scrypt: what a crowd of distinct sign-ins costs.
     key: 'initiate-auth-distinct',
-    label: 'user pool InitiateAuth USER_PASSWORD_AUTH, one user',
+    label: 'user pool InitiateAuth USER_PASSWORD_AUTH, a different user per call (scrypt)',
     cache: 'distinct',
     distinctOf: 'initiate-auth',
     comparable: 'initiate-auth',

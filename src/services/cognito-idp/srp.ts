@@ -19,7 +19,7 @@
  * The verifier is password-equivalent for an offline guessing attack (x is one SHA-256 away from
  * the password), as in every SRP deployment; it lives next to the scrypt hash in the user record.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createDiffieHellman, createHash, createHmac, randomBytes, timingSafeEqual, type DiffieHellman } from 'node:crypto';
 
 const N_HEX =
   'FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD' +
@@ -50,6 +50,7 @@ export function sha256Hex(data: Buffer | string): string {
 const hexHash = (hex: string) => sha256Hex(Buffer.from(hex, 'hex'));
 const big = (hex: string) => BigInt(`0x${hex}`);
 
+/** Square-and-multiply on BigInt: the reference the native path is tested against (not constant time). */
 export function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
   let result = 1n;
   let b = ((base % modulus) + modulus) % modulus;
@@ -60,6 +61,39 @@ export function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint 
     b = (b * b) % modulus;
   }
   return result;
+}
+
+const bytesOf = (x: bigint): Buffer => {
+  const hex = x.toString(16);
+  return Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex');
+};
+
+/**
+ * One DiffieHellman object over N, made once: its construction runs OpenSSL's DH_check on the
+ * prime (a primality test, milliseconds), every later use only sets a private key.
+ */
+let modN: DiffieHellman | undefined;
+
+/**
+ * base^exponent mod N by OpenSSL (the DiffieHellman primitive: with private key e, the public key
+ * is g^e and the secret for a peer value y is y^e, both by OpenSSL's constant-time modular
+ * exponentiation). An SRP sign-in needs three 3072-bit exponentiations with secret exponents;
+ * on BigInt they took milliseconds each of the event loop (bench/srp-micro.mjs) and their timing
+ * depended on the secret. Bases OpenSSL refuses as a peer value (0, 1, N − 1, and N or more) are
+ * computed on BigInt: they reveal nothing (their powers are 0, 1 or ±1).
+ */
+export function modPowN(base: bigint, exponent: bigint): bigint {
+  const b = ((base % N) + N) % N;
+  if (exponent < 0n) throw new RangeError('modPowN: negative exponent');
+  if (exponent === 0n) return 1n;
+  if (b <= 1n || b >= N - 1n) return modPow(b, exponent, N);
+  modN ??= createDiffieHellman(Buffer.from(N_HEX, 'hex'), Buffer.from([Number(g)]));
+  modN.setPrivateKey(bytesOf(exponent));
+  if (b === g) {
+    modN.generateKeys();
+    return BigInt(`0x${modN.getPublicKey('hex')}`);
+  }
+  return BigInt(`0x${modN.computeSecret(bytesOf(b)).toString('hex')}`);
 }
 
 export const k = big(hexHash(padHex(N) + padHex(g)));
@@ -78,7 +112,7 @@ export function computeX(poolName: string, username: string, password: string, s
 export function makeVerifier(userPoolId: string, username: string, password: string, random: (n: number) => Buffer = randomBytes): { salt: string; verifier: string } {
   const salt = random(16).toString('hex');
   const x = computeX(poolNameOf(userPoolId), username, password, salt);
-  return { salt, verifier: modPow(g, x, N).toString(16) };
+  return { salt, verifier: modPowN(g, x).toString(16) };
 }
 
 export function computeU(A: bigint, B: bigint): bigint {
@@ -96,7 +130,7 @@ export function serverEphemeral(verifierHex: string, random: (n: number) => Buff
   const v = big(verifierHex);
   for (;;) {
     const b = big(random(128).toString('hex')) % N;
-    const B = (k * v + modPow(g, b, N)) % N;
+    const B = (k * v + modPowN(g, b)) % N;
     if (B !== 0n && b !== 0n) return { b, B };
   }
 }
@@ -110,7 +144,7 @@ export function serverKey(A: bigint, B: bigint, b: bigint, verifierHex: string):
   const u = computeU(A, B);
   if (u === 0n) throw new RangeError('SRP u is zero');
   const v = big(verifierHex);
-  const S = modPow((A * modPow(v, u, N)) % N, b, N);
+  const S = modPowN((A * modPowN(v, u)) % N, b);
   return hkdf16(Buffer.from(padHex(S), 'hex'), Buffer.from(padHex(u), 'hex'));
 }
 
