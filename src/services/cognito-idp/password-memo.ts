@@ -20,6 +20,9 @@
  *   every sign-in, hit or miss.
  * - Entries live `ttlSeconds` from the sign-in that proved them (not renewed by hits) and at most
  *   `maxEntries` are kept (least recently used dropped first).
+ * - Sign-ins of one user with the same password that arrive while its derivation runs wait for
+ *   that derivation instead of starting their own (a burst of identical sign-ins, e.g. a test
+ *   suite's parallel workers starting together, costs one derivation, not one each).
  * - The cost: someone who can read this process's memory can test guesses against a remembered
  *   password at HMAC speed instead of scrypt speed, for as long as the entry lives. Such a reader
  *   also sees passwords in the request buffers of the same process, and the signing keys. Set
@@ -49,6 +52,12 @@ interface Entry {
 
 export interface PasswordMemo {
   /**
+   * Whether `password` is right for this user's `stored` hash: true at once if recalled, else the
+   * outcome of `derive` (the full check), shared with concurrent calls for the same user, stored
+   * hash and password; a true outcome is remembered.
+   */
+  verify(user: string, stored: PasswordHash, password: string, derive: () => Promise<boolean>): Promise<boolean>;
+  /**
    * True when `password` was proven right against exactly `stored` for this user less than
    * ttlSeconds ago. False means "not known": the caller derives.
    */
@@ -56,7 +65,7 @@ export interface PasswordMemo {
   /** Remembers a password the caller has just proven right against `stored`. */
   remember(user: string, stored: PasswordHash, password: string): void;
   readonly size: number;
-  readonly stats: { hits: number; misses: number };
+  readonly stats: { hits: number; misses: number; joined: number };
 }
 
 /** The stored hash as one string: parameters, salt and derived key (a new salt on every set). */
@@ -68,10 +77,33 @@ export function createPasswordMemo(options: PasswordMemoOptions): PasswordMemo {
   if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError('password memo entries must be an integer >= 1');
   const key = options.key ?? randomBytes(32);
   const entries = new Map<string, Entry>();
-  const stats = { hits: 0, misses: 0 };
+  const stats = { hits: 0, misses: 0, joined: 0 };
+  /** Derivations running, by user, stored hash and password (as their MAC). */
+  const inflight = new Map<string, Promise<boolean>>();
   const mac = (stored: string, password: string) => createHmac('sha256', key).update(stored).update('\0').update(password.normalize('NFC'), 'utf8').digest();
 
-  return {
+  const memo: PasswordMemo = {
+    async verify(user, stored, password, derive) {
+      if (ttlMs === 0) return derive();
+      if (memo.recalls(user, stored, password)) return true;
+      const flight = `${user}\0${mac(storedText(stored), password).toString('base64')}`;
+      const running = inflight.get(flight);
+      if (running) {
+        stats.joined++;
+        return running;
+      }
+      const outcome = (async () => {
+        try {
+          const ok = await derive();
+          if (ok) memo.remember(user, stored, password);
+          return ok;
+        } finally {
+          inflight.delete(flight);
+        }
+      })();
+      inflight.set(flight, outcome);
+      return outcome;
+    },
     recalls(user, stored, password) {
       if (ttlMs === 0) return false;
       const entry = entries.get(user);
@@ -102,4 +134,5 @@ export function createPasswordMemo(options: PasswordMemoOptions): PasswordMemo {
     },
     stats,
   };
+  return memo;
 }

@@ -128,11 +128,8 @@ export function createUserPools(deps: UserPoolsDeps): UserPools {
       if (!user && options.preventUserExistenceErrors === false) throw idpError('UserNotFoundException', MSG.userNotFound, { check: 'idp.user', actual: username });
       throw bad();
     }
-    const memoKey = `${pool.id}/${user.sub}`;
-    if (!passwordMemo.recalls(memoKey, user.password, password)) {
-      if (!(await verifyPassword(password, user.password))) throw bad();
-      passwordMemo.remember(memoKey, user.password, password);
-    }
+    const stored = user.password;
+    if (!(await passwordMemo.verify(`${pool.id}/${user.sub}`, stored, password, () => verifyPassword(password, stored)))) throw bad();
     if (!user.enabled) throw notAuthorized(MSG.userDisabled, 'idp.user.disabled');
     switch (user.status) {
       case 'UNCONFIRMED':

@@ -22,7 +22,7 @@ test('recalls a remembered password for the same user and stored hash, and nothi
   assert.equal(memo.recalls('pool/alice', stored, 'Right-Passw0rd! '), false, 'a trailing space is another password');
   assert.equal(memo.recalls('pool/bob', stored, 'Right-Passw0rd!'), false, 'another user with the very same stored hash');
   assert.equal(memo.recalls('other/alice', stored, 'Right-Passw0rd!'), false, 'same sub in another pool key');
-  assert.deepEqual(memo.stats, { hits: 1, misses: 5 });
+  assert.deepEqual(memo.stats, { hits: 1, misses: 5, joined: 0 });
 });
 
 test('a wrong password leaves the remembered one in place', () => {
@@ -85,4 +85,79 @@ test('compares passwords in Unicode NFC, as the derivation does', () => {
   const stored = hash('c2FsdA==');
   memo.remember('pool/zoe', stored, 'Caf\u00e9-Passw0rd!');
   assert.equal(memo.recalls('pool/zoe', stored, 'Cafe\u0301-Passw0rd!'), true);
+});
+
+/** A derivation the test finishes by hand, counting how often it was started. */
+function manualDerive() {
+  const started: Array<(ok: boolean | Error) => void> = [];
+  const derive = () =>
+    new Promise<boolean>((resolve, reject) => started.push((ok) => (ok instanceof Error ? reject(ok) : resolve(ok))));
+  return { derive, started };
+}
+
+test('verify: concurrent sign-ins with the same password share one derivation, and the next is recalled', async () => {
+  const { clock } = clockAt();
+  const memo = createPasswordMemo({ ttlSeconds: 300, clock });
+  const stored = hash('c2FsdA==');
+  const { derive, started } = manualDerive();
+  const calls = Array.from({ length: 5 }, () => memo.verify('pool/alice', stored, 'Right-Passw0rd!', derive));
+  await Promise.resolve();
+  assert.equal(started.length, 1, 'one derivation for five calls');
+  started[0]!(true);
+  assert.deepEqual(await Promise.all(calls), [true, true, true, true, true]);
+  assert.equal(memo.stats.joined, 4);
+  assert.equal(await memo.verify('pool/alice', stored, 'Right-Passw0rd!', derive), true);
+  assert.equal(started.length, 1, 'recalled, not derived');
+});
+
+test('verify: different passwords, users or stored hashes do not share a derivation', async () => {
+  const { clock } = clockAt();
+  const memo = createPasswordMemo({ ttlSeconds: 300, clock });
+  const { derive, started } = manualDerive();
+  const calls = [
+    memo.verify('pool/alice', hash('c2FsdA=='), 'Right-Passw0rd!', derive),
+    memo.verify('pool/alice', hash('c2FsdA=='), 'Other-Passw0rd!', derive),
+    memo.verify('pool/bob', hash('c2FsdA=='), 'Right-Passw0rd!', derive),
+    memo.verify('pool/alice', hash('bmV3'), 'Right-Passw0rd!', derive),
+  ];
+  await Promise.resolve();
+  assert.equal(started.length, 4);
+  started.forEach((finish, i) => finish(i === 0));
+  assert.deepEqual(await Promise.all(calls), [true, false, false, false]);
+  assert.equal(memo.stats.joined, 0);
+});
+
+test('verify: a refused or failed derivation is shared by its waiters, remembered by nobody, and tried afresh next time', async () => {
+  const { clock } = clockAt();
+  const memo = createPasswordMemo({ ttlSeconds: 300, clock });
+  const stored = hash('c2FsdA==');
+  const { derive, started } = manualDerive();
+  const wrong = [memo.verify('u', stored, 'guess', derive), memo.verify('u', stored, 'guess', derive)];
+  await Promise.resolve();
+  started[0]!(false);
+  assert.deepEqual(await Promise.all(wrong), [false, false]);
+  assert.equal(memo.size, 0);
+  const failing = [memo.verify('u', stored, 'pw', derive), memo.verify('u', stored, 'pw', derive)];
+  await Promise.resolve();
+  assert.equal(started.length, 2, 'a new derivation after the refused one');
+  started[1]!(new Error('scrypt failed'));
+  for (const f of failing) await assert.rejects(f, /scrypt failed/);
+  const again = memo.verify('u', stored, 'pw', derive);
+  await Promise.resolve();
+  assert.equal(started.length, 3, 'nothing left in flight after a failure');
+  started[2]!(true);
+  assert.equal(await again, true);
+});
+
+test('verify with ttlSeconds 0 derives on every call, concurrent ones included', async () => {
+  const { clock } = clockAt();
+  const memo = createPasswordMemo({ ttlSeconds: 0, clock });
+  const stored = hash('c2FsdA==');
+  const { derive, started } = manualDerive();
+  const calls = [memo.verify('u', stored, 'pw', derive), memo.verify('u', stored, 'pw', derive)];
+  await Promise.resolve();
+  assert.equal(started.length, 2);
+  for (const finish of started) finish(true);
+  assert.deepEqual(await Promise.all(calls), [true, true]);
+  assert.equal(memo.size, 0);
 });
