@@ -12,15 +12,28 @@ export function parseAmzDate(value: string): Date | undefined {
   const m = AMZ_DATE.exec(value);
   if (!m) return undefined;
   const [y, mo, d, h, mi, s] = m.slice(1).map(Number);
-  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  // Reject rollovers such as 20150230 or 25:00:00: the parts must survive the round trip.
-  if (formatAmzDate(date) !== value) return undefined;
+  const date = new Date(Date.UTC(y!, mo! - 1, d, h, mi, s));
+  // Reject rollovers such as 20150230 or 25:00:00 (and years 0000–0099, which Date.UTC maps to
+  // 1900–1999): the parts must survive the round trip.
+  if (
+    date.getUTCFullYear() !== y ||
+    date.getUTCMonth() !== mo! - 1 ||
+    date.getUTCDate() !== d ||
+    date.getUTCHours() !== h ||
+    date.getUTCMinutes() !== mi ||
+    date.getUTCSeconds() !== s
+  ) {
+    return undefined;
+  }
   return date;
 }
 
 /** ISO 8601 basic format, seconds precision. */
 export function formatAmzDate(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  const iso = date.toISOString();
+  // YYYY-MM-DDTHH:MM:SS.sssZ; years outside 0000–9999 have a sign and six digits.
+  if (iso.length !== 24) return iso.replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
 }
 
 function skewLabel(seconds: number): string {
@@ -37,6 +50,7 @@ export function checkSkew(date: Date, now: Date, maxSkewSeconds: number, sides: 
   const skewMs = maxSkewSeconds * 1000;
   const earliest = new Date(now.getTime() - skewMs);
   const latest = new Date(now.getTime() + skewMs);
+  if (!(sides === 'both' && date.getTime() < earliest.getTime()) && !(date.getTime() > latest.getTime())) return;
   const reason = { check: 'sigv4.skew', expected: { earliest: formatAmzDate(earliest), latest: formatAmzDate(latest) }, actual: formatAmzDate(date) };
   if (sides === 'both' && date.getTime() < earliest.getTime()) {
     refuse(
