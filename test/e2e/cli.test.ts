@@ -102,7 +102,7 @@ describe('tessera serve', () => {
 
   it('refuses bad flags and configuration with exit code 2 and every problem listed', async () => {
     const child = spawn(process.execPath, [join(repoRoot, 'bin', 'tessera.mjs'), 'serve', '--port', 'abc', '--database-url', 'mysql://x'], {
-      env: { ...process.env, TESSERA_ACCOUNT_ID: '12' },
+      env: { ...process.env, TESSERA_ACCOUNT_ID: '12', TESSERA_PASSWORD_MEMO_SECONDS: '3601' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let err = '';
@@ -112,5 +112,6 @@ describe('tessera serve', () => {
     assert.match(err, /port must be an integer/);
     assert.match(err, /database URL must start with postgres/);
     assert.match(err, /account id must be 12 digits/);
+    assert.match(err, /password memo seconds must be an integer 0\.\.3600, got '3601'/);
   });
 });
