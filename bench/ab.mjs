@@ -19,6 +19,9 @@
  *   --workers N|auto (default auto)   --connections N (default 32)   --pg-url URL   --out FILE
  *   --a-workers / --b-workers N|auto   one side's worker processes (default --workers), to compare
  *                        process counts on one build (--b may then be the same directory as --a)
+ *   --a-size / --b-size N   one side's stored identities (default --size), to compare store sizes
+ *                        on one build side by side (issue #5's 10^6 against 10^4 goal), free of the
+ *                        drift between two phases of a full run
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,6 +53,8 @@ const { values: args } = parseArgs({
     workers: { type: 'string' },
     'a-workers': { type: 'string' },
     'b-workers': { type: 'string' },
+    'a-size': { type: 'string' },
+    'b-size': { type: 'string' },
     connections: { type: 'string' },
     'pg-url': { type: 'string' },
     out: { type: 'string' },
@@ -63,6 +68,8 @@ const config = {
   only: (args.only ?? 'gcfi-warm,arwwi-warm').split(','),
   backend: args.backend ?? 'sqlite',
   size: Number(args.size ?? 10_000),
+  aSize: Number(args['a-size'] ?? args.size ?? 10_000),
+  bSize: Number(args['b-size'] ?? args.size ?? 10_000),
   rounds: Number(args.rounds ?? 8),
   windowMs: Number(args.window ?? 2000),
   warmupMs: Number(args.warmup ?? 1000),
@@ -81,8 +88,8 @@ const median = (xs) => {
   return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-/** One build's server with its own store, seeded to config.size identities. */
-async function prepare(label, buildDir, issuer, workers) {
+/** One build's server with its own store, seeded to `size` identities. */
+async function prepare(label, buildDir, issuer, workers, size) {
   const { openStorage } = await import(pathToFileURL(join(buildDir, 'src', 'storage', 'index.js')).href);
   const dataDir = mkdtempSync(join(tmpdir(), `tessera-ab-${label}-`));
   const db = config.backend === 'postgres' ? await createBenchDatabase(config.pgUrl) : undefined;
@@ -96,7 +103,7 @@ async function prepare(label, buildDir, issuer, workers) {
   const fx = await setupFixture({ url: server.url, credentials: root, issuer });
   await server.stop();
   const storage = await openStorage({ dataDir, databaseUrl: db?.url });
-  const first = Math.min(3000, config.size);
+  const first = Math.min(3000, size);
   let c;
   try {
     c = await contractSeed({ storage, poolId: fx.poolId, providerKey: fx.providerKey, region: REGION, from: 0, n: first });
@@ -104,12 +111,12 @@ async function prepare(label, buildDir, issuer, workers) {
     await storage.close();
   }
   let sample = c.sample;
-  if (config.size > first) {
-    const s = await bulkSeed({ kind: config.backend, dataDir, databaseUrl: db?.url, poolId: fx.poolId, providerKey: fx.providerKey, region: REGION, from: first, to: config.size });
+  if (size > first) {
+    const s = await bulkSeed({ kind: config.backend, dataDir, databaseUrl: db?.url, poolId: fx.poolId, providerKey: fx.providerKey, region: REGION, from: first, to: size });
     sample = [...c.sample, ...s.sample];
   }
   server = await startTessera(options);
-  log(`${label}: ${buildDir} on ${config.backend} with ${config.size} identities at ${server.url} (pid ${server.pid})`);
+  log(`${label}: ${buildDir} on ${config.backend} with ${size} identities at ${server.url} (pid ${server.pid})`);
   const token = (sub) => issuer.sign(issuer.claims({ sub, aud: CLIENT_ID, jti: randomUUID() }));
   const existing = sample[Math.floor(sample.length / 2)];
   const vended = await vendCredentials({ url: server.url, credentials: root, roleArn: fx.webRole, token: token(existing.subject) });
@@ -136,8 +143,8 @@ async function main() {
   const sides = [];
   const results = [];
   try {
-    sides.push(await prepare('A', config.a, issuer, config.aWorkers));
-    sides.push(await prepare('B', config.b, issuer, config.bWorkers));
+    sides.push(await prepare('A', config.a, issuer, config.aWorkers, config.aSize));
+    sides.push(await prepare('B', config.b, issuer, config.bWorkers, config.bSize));
     for (const w of workloads) {
       // Distinct tokens are pre-signed: a supply per side of up to 40,000 (about 3,000 req/s
       // for every window); the rounds stop, and the round in progress is dropped, when one runs out.
@@ -171,7 +178,7 @@ async function main() {
   const L = [
     `# A/B: ${config.a} (A) against ${config.b} (B)`,
     '',
-    `${new Date().toISOString()}; ${machine.nproc} × ${machine.cpu}, node ${machine.node}; ${config.backend}, ${config.size} identities, --workers ${config.aWorkers === config.bWorkers ? config.aWorkers : `${config.aWorkers} (A) / ${config.bWorkers} (B)`}, ${config.connections} connections; ${config.rounds} rounds of one ${config.windowMs} ms window per build (order alternating), each after a 300 ms warm-up.`,
+    `${new Date().toISOString()}; ${machine.nproc} × ${machine.cpu}, node ${machine.node}; ${config.backend}, ${config.aSize === config.bSize ? config.aSize : `${config.aSize} (A) / ${config.bSize} (B)`} identities, --workers ${config.aWorkers === config.bWorkers ? config.aWorkers : `${config.aWorkers} (A) / ${config.bWorkers} (B)`}, ${config.connections} connections; ${config.rounds} rounds of one ${config.windowMs} ms window per build (order alternating), each after a 300 ms warm-up.`,
     '',
     '| workload | A req/s | B req/s | B/A req/s, median (range) | A ms/req | B ms/req | B/A ms/req, median (range) | A p99 ms | B p99 ms | A RSS MiB | B RSS MiB |',
     '|---|---:|---:|---|---:|---:|---|---:|---:|---:|---:|',
