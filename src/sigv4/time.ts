@@ -50,16 +50,18 @@ export function checkSkew(date: Date, now: Date, maxSkewSeconds: number, sides: 
   const skewMs = maxSkewSeconds * 1000;
   const earliest = new Date(now.getTime() - skewMs);
   const latest = new Date(now.getTime() + skewMs);
-  if (!(sides === 'both' && date.getTime() < earliest.getTime()) && !(date.getTime() > latest.getTime())) return;
+  const tooEarly = sides === 'both' && date.getTime() < earliest.getTime();
+  const tooLate = date.getTime() > latest.getTime();
+  if (!tooEarly && !tooLate) return;
   const reason = { check: 'sigv4.skew', expected: { earliest: formatAmzDate(earliest), latest: formatAmzDate(latest) }, actual: formatAmzDate(date) };
-  if (sides === 'both' && date.getTime() < earliest.getTime()) {
+  if (tooEarly) {
     refuse(
       'RequestExpired',
       `Signature expired: ${formatAmzDate(date)} is now earlier than ${formatAmzDate(earliest)} (${formatAmzDate(now)} - ${skewLabel(maxSkewSeconds)})`,
       reason,
     );
   }
-  if (date.getTime() > latest.getTime()) {
+  if (tooLate) {
     refuse(
       'RequestExpired',
       `Signature not yet current: ${formatAmzDate(date)} is still later than ${formatAmzDate(latest)} (${formatAmzDate(now)} + ${skewLabel(maxSkewSeconds)})`,

@@ -82,11 +82,26 @@ export function createPasswordMemo(options: PasswordMemoOptions): PasswordMemo {
   const inflight = new Map<string, Promise<boolean>>();
   const mac = (stored: string, password: string) => createHmac('sha256', key).update(stored).update('\0').update(password.normalize('NFC'), 'utf8').digest();
 
+  /** A hit for this user, stored hash (as text) and password; drops an entry that can never hit again. */
+  const recall = (user: string, text: string, password: string): boolean => {
+    const entry = entries.get(user);
+    if (entry && (entry.stored !== text || entry.expiresAt <= options.clock().getTime())) entries.delete(user);
+    else if (entry && timingSafeEqual(entry.mac, mac(text, password))) {
+      entries.delete(user);
+      entries.set(user, entry);
+      stats.hits++;
+      return true;
+    }
+    stats.misses++;
+    return false;
+  };
+
   const memo: PasswordMemo = {
     async verify(user, stored, password, derive) {
       if (ttlMs === 0) return derive();
-      if (memo.recalls(user, stored, password)) return true;
-      const flight = `${user}\0${mac(storedText(stored), password).toString('base64')}`;
+      const text = storedText(stored);
+      if (recall(user, text, password)) return true;
+      const flight = `${user}\0${mac(text, password).toString('base64')}`;
       const running = inflight.get(flight);
       if (running) {
         stats.joined++;
@@ -105,22 +120,7 @@ export function createPasswordMemo(options: PasswordMemoOptions): PasswordMemo {
       return outcome;
     },
     recalls(user, stored, password) {
-      if (ttlMs === 0) return false;
-      const entry = entries.get(user);
-      const text = storedText(stored);
-      if (!entry || entry.stored !== text || entry.expiresAt <= options.clock().getTime()) {
-        if (entry && (entry.stored !== text || entry.expiresAt <= options.clock().getTime())) entries.delete(user);
-        stats.misses++;
-        return false;
-      }
-      if (!timingSafeEqual(entry.mac, mac(text, password))) {
-        stats.misses++;
-        return false;
-      }
-      entries.delete(user);
-      entries.set(user, entry);
-      stats.hits++;
-      return true;
+      return ttlMs !== 0 && recall(user, storedText(stored), password);
     },
     remember(user, stored, password) {
       if (ttlMs === 0) return;
