@@ -23,13 +23,16 @@
  * the alg allow-list and kid rules of the caller, key selection from the keys as now known (a key
  * removed at the IdP stops verifying when the JWKS cache drops it, as without the memo), and all
  * claim checks (issuer, audience, expiry) in the callers. Decoded headers and claims are frozen,
- * since several requests share them.
+ * since several requests share them. The memo counts the characters of the tokens it keeps and
+ * keeps nothing else: each token is copied before it is decoded, so no entry holds on to the
+ * request body the token was cut from.
  */
 import { constants, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { decodeBase64Url } from './base64url.js';
 import { ALLOWED_ALGS, MAX_KID_LENGTH, isAllowedAlg, keyRefusesAlg, publicKeyObjectOf, type JwsAlg, type VerificationKey } from './jwk.js';
 import { invalidToken } from './refusals.js';
 import { StrictJsonError, parseStrictJson } from '../json/strict-json.js';
+import { ownString } from '../json/own-string.js';
 
 /** STS `clientTokenType` is at most 20 000 characters (aws-surface.md, M-STS). */
 export const MAX_TOKEN_LENGTH = 20_000;
@@ -88,10 +91,13 @@ let memoChars = 0;
 // payload, and the key whose signature check passed for exactly this token text.
 const claimsOf = new WeakMap<DecodedJws, Record<string, unknown>>();
 const verifiedOf = new WeakMap<DecodedJws, { token: string; key: VerificationKey }>();
+// The memo's own copy of each remembered token's text (the memo's key).
+const textOf = new WeakMap<DecodedJws, string>();
 
 function remember(token: string, decoded: DecodedJws): void {
   if (token.length > TOKEN_MEMO_MAX_TOKEN_LENGTH) return;
   memo.set(token, decoded);
+  textOf.set(decoded, token);
   memoChars += token.length;
   while (memo.size > TOKEN_MEMO_MAX_ENTRIES || memoChars > TOKEN_MEMO_MAX_CHARS) {
     const oldest = memo.keys().next().value as string;
@@ -168,8 +174,12 @@ export function decodeCompactJws(token: unknown, options: JwsOptions = {}): Deco
     checkKidRequired(known.kid, options);
     return known;
   }
-  const decoded = decodeFresh(token, options);
-  remember(token, decoded);
+  if (token.length > TOKEN_MEMO_MAX_TOKEN_LENGTH) return decodeFresh(token, options);
+  // The memo keeps the token and what is cut from it: from a copy, so that a token that is a slice
+  // of a larger string (a request body) does not keep that alive (src/json/own-string.ts).
+  const own = ownString(token);
+  const decoded = decodeFresh(own, options);
+  remember(own, decoded);
   return decoded;
 }
 
@@ -291,7 +301,9 @@ export async function verifyDecodedJws(token: string, decoded: DecodedJws, resol
     throw invalidToken('jwt.signature', 'token signature does not verify', 'a valid signature', (e as Error).message);
   }
   if (!valid) throw invalidToken('jwt.signature', 'token signature does not verify', 'a valid signature', 'signature verification failed');
-  verifiedOf.set(decoded, { token, key });
+  // Kept as long as the memo keeps `decoded`: the memo's copy of the text, never the caller's string.
+  const kept = textOf.get(decoded);
+  verifiedOf.set(decoded, { token: kept === token ? kept : ownString(token), key });
   return { header: decoded.header, payload: decoded.payload, alg: decoded.alg, key };
 }
 

@@ -16,6 +16,7 @@ import { ServiceError } from '../errors/index.js';
 import { getOperation, getShape, messageName, wireName } from './model.js';
 import { escapeXml } from './xml.js';
 import { isoTimestamp, toDate } from './timestamps.js';
+import { ownString } from '../json/own-string.js';
 
 // ---- request body ------------------------------------------------------------------------------
 
@@ -81,7 +82,9 @@ export function parseQueryBody(body: string): Map<string, string> {
 
 function formDecode(s: string): string {
   const spaced = s.includes('+') ? s.replace(/\+/g, ' ') : s;
-  if (!spaced.includes('%')) return spaced;
+  // Unchanged, `s` is a slice of the whole body: a copy, so that a value kept after the request
+  // (a memo's key) does not keep the body alive (src/json/own-string.ts).
+  if (!spaced.includes('%')) return spaced === s ? ownString(s) : spaced;
   try {
     // decodeURIComponent rejects malformed escapes and invalid UTF-8 (ECMA-262 Decode, step 4.d).
     return decodeURIComponent(spaced);

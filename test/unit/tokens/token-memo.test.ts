@@ -112,3 +112,27 @@ test('the memo keeps at most its entry and character bounds, and never keeps an 
   assert.ok(stats.chars <= TOKEN_MEMO_MAX_CHARS, `${stats.chars} characters kept`);
   assert.ok(stats.entries < 1000);
 });
+
+test('a remembered token cut from a larger string keeps only its own characters alive', async () => {
+  const v8 = await import('node:v8');
+  const vm = await import('node:vm');
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const live = () => {
+    gc();
+    gc();
+    return process.memoryUsage().heapUsed / 1048576;
+  };
+  const key = keyOf(first.publicKey, 'a');
+  const tokens = Array.from({ length: 32 }, (_, i) => rs256({ kid: 'a' }, { sub: `user-${i}` }));
+  const before = live();
+  for (const token of tokens) {
+    // As a form reader would have cut it from a 1 MiB body: a slice, which in V8 keeps its parent.
+    const body = `WebIdentityToken=${token}&Padding=${'p'.repeat(1024 * 1024)}`;
+    const cut = body.slice('WebIdentityToken='.length, body.indexOf('&'));
+    await verifyCompactJws(cut, resolverOf(key));
+  }
+  const grown = live() - before;
+  assert.equal(tokenMemoStats().entries, 32);
+  assert.ok(grown < 4, `the live heap grew by ${grown.toFixed(1)} MiB for 32 remembered tokens`);
+});

@@ -1,0 +1,91 @@
+/**
+ * What Tessera remembers after a request must not keep the request itself alive. The decoded-token
+ * memo is bounded by entries and by the characters of the tokens it keeps (docs/configuration.md,
+ * "Caches on the request path"); a token cut out of a form body as a V8 slice kept the whole body
+ * with it, so each remembered token could hold up to the 11 MiB body limit (src/json/own-string.ts).
+ *
+ * Measured in this process (the server runs in it): the live heap after full collections, before
+ * and after a series of calls each carrying a valid, new token beside a 512 KiB parameter.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { CreateOpenIDConnectProviderCommand } from '@aws-sdk/client-iam';
+import { CreateIdentityPoolCommand } from '@aws-sdk/client-cognito-identity';
+import { tokenMemoStats } from '../../../src/tokens/jws.js';
+import { startIssuer, type TestIssuer } from '../../helpers/issuer.js';
+import { policy, startSts, type StsHarness } from './setup.js';
+
+v8.setFlagsFromString('--expose-gc');
+const collect = vm.runInNewContext('gc') as () => void;
+
+function liveHeapMiB(): number {
+  collect();
+  collect();
+  return process.memoryUsage().heapUsed / 1048576;
+}
+
+const CALLS = 64;
+const PADDING = 'a'.repeat(512 * 1024);
+/** Everything the calls may legitimately leave behind (memo entries, log buffers) is far below this. */
+const BUDGET_MIB = 8;
+
+describe('request bodies after the request', () => {
+  let h: StsHarness;
+  let issuer: TestIssuer;
+  let providerArn: string;
+
+  before(async () => {
+    issuer = await startIssuer();
+    h = await startSts();
+    const created = await h.iam.send(new CreateOpenIDConnectProviderCommand({ Url: issuer.url, ClientIDList: ['my-app'], ThumbprintList: [issuer.thumbprint] }));
+    providerArn = created.OpenIDConnectProviderArn!;
+    await h.createRole('web', policy({ Effect: 'Allow', Principal: { Federated: providerArn }, Action: 'sts:AssumeRoleWithWebIdentity' }));
+  });
+
+  after(async () => {
+    await h?.close();
+    await issuer?.close();
+  });
+
+  const tokens = (prefix: string) => Promise.all(Array.from({ length: CALLS + 1 }, (_, i) => issuer.sign(issuer.claims({ sub: `${prefix}-${i}`, aud: 'my-app' }))));
+
+  it('a web identity token remembered from a form body does not keep the body alive', async () => {
+    const signed = await tokens('form');
+    const call = async (token: string) => {
+      const body = `Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=${encodeURIComponent(h.roleArn('web'))}&RoleSessionName=session-1&WebIdentityToken=${token}&Padding=${PADDING}`;
+      const res = await fetch(h.server.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+      const text = await res.text();
+      assert.equal(res.status, 200, text.slice(0, 300));
+    };
+    await call(signed[0]!); // first use of everything on the path (keys, caches, compiled code)
+    const before = liveHeapMiB();
+    const entriesBefore = tokenMemoStats().entries;
+    for (const token of signed.slice(1)) await call(token);
+    const grown = liveHeapMiB() - before;
+    assert.equal(tokenMemoStats().entries - entriesBefore, CALLS, 'every token was remembered');
+    assert.ok(grown < BUDGET_MIB, `the live heap grew by ${grown.toFixed(1)} MiB over ${CALLS} calls with ${PADDING.length / 1024} KiB bodies`);
+  });
+
+  it('a login token remembered from a JSON body does not keep the body alive', async () => {
+    const admin = h.server.url;
+    const { CognitoIdentityClient } = await import('@aws-sdk/client-cognito-identity');
+    const client = new CognitoIdentityClient({ endpoint: admin, region: h.server.region, credentials: h.server.rootCredentials });
+    const pool = await client.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'retention', AllowUnauthenticatedIdentities: false, OpenIdConnectProviderARNs: [providerArn] }));
+    client.destroy();
+    const signed = await tokens('json');
+    const providerKey = issuer.url.slice('https://'.length);
+    const call = async (token: string) => {
+      const body = JSON.stringify({ IdentityPoolId: pool.IdentityPoolId, Logins: { [providerKey]: token }, Padding: PADDING });
+      const res = await fetch(h.server.url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityService.GetId' }, body });
+      const text = await res.text();
+      assert.equal(res.status, 200, text.slice(0, 300));
+    };
+    await call(signed[0]!);
+    const before = liveHeapMiB();
+    for (const token of signed.slice(1)) await call(token);
+    const grown = liveHeapMiB() - before;
+    assert.ok(grown < BUDGET_MIB, `the live heap grew by ${grown.toFixed(1)} MiB over ${CALLS} calls with ${PADDING.length / 1024} KiB bodies`);
+  });
+});
