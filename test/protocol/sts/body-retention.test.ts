@@ -68,6 +68,27 @@ describe('request bodies after the request', () => {
     assert.ok(grown < BUDGET_MIB, `the live heap grew by ${grown.toFixed(1)} MiB over ${CALLS} calls with ${PADDING.length / 1024} KiB bodies`);
   });
 
+  it('a forged token, refused but remembered as decoded, does not keep its form body alive', async () => {
+    // The memo keeps what decoding established, before any signature check: so before the fix,
+    // anyone could pin 2,048 bodies of up to 11 MiB each with made-up tokens.
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const forged = Array.from({ length: CALLS + 1 }, (_, i) => `${b64({ alg: 'RS256', kid: 'k' })}.${b64({ iss: issuer.url, sub: `forged-${i}`, aud: 'my-app', exp: 2e9 })}.${Buffer.alloc(256, i).toString('base64url')}`);
+    const call = async (token: string) => {
+      const body = `Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=${encodeURIComponent(h.roleArn('web'))}&RoleSessionName=session-1&WebIdentityToken=${token}&Padding=${PADDING}`;
+      const res = await fetch(h.server.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+      const text = await res.text();
+      assert.equal(res.status, 400, text.slice(0, 300));
+      assert.match(text, /<Code>InvalidIdentityToken<\/Code>/);
+    };
+    await call(forged[0]!);
+    const before = liveHeapMiB();
+    const entriesBefore = tokenMemoStats().entries;
+    for (const token of forged.slice(1)) await call(token);
+    const grown = liveHeapMiB() - before;
+    assert.equal(tokenMemoStats().entries - entriesBefore, CALLS, 'every forged token was remembered as decoded');
+    assert.ok(grown < BUDGET_MIB, `the live heap grew by ${grown.toFixed(1)} MiB over ${CALLS} calls with ${PADDING.length / 1024} KiB bodies`);
+  });
+
   it('a login token remembered from a JSON body does not keep the body alive', async () => {
     const admin = h.server.url;
     const { CognitoIdentityClient } = await import('@aws-sdk/client-cognito-identity');
