@@ -18,10 +18,32 @@ export interface PolicySource {
   getManagedPolicyDocument(arn: string): Promise<string | undefined>;
 }
 
-/** Bounded cache of parsed policy documents keyed by their text: no per-request re-parsing. */
+/** Default bounds of PolicyCache: documents, and the sum of their lengths in characters. */
+export const POLICY_CACHE_MAX_DOCUMENTS = 2000;
+export const POLICY_CACHE_MAX_CHARS = 1024 * 1024;
+
+/**
+ * Bounded cache of parsed policy documents keyed by their text: no per-request re-parsing.
+ *
+ * Bounded by count and by characters. A parsed document takes about 31–33 bytes of heap per
+ * character of its text at worst (a 2,048-character session policy of short wildcard actions and
+ * resources: 66 KiB; bench/results/2026-12-07-analysis.md §8), and an AssumeRoleWithWebIdentity
+ * caller with any valid token chooses its session policy freely: with the count alone, 2,000 such
+ * policies held 129 MiB per process. 1 Mi characters keep the worst case near 32 MiB, and still
+ * hold 2,000 documents of 500 characters.
+ */
 export class PolicyCache {
   private readonly entries = new Map<string, Policy>();
-  constructor(private readonly max = 2000) {}
+  private heldChars = 0;
+  constructor(
+    private readonly max = POLICY_CACHE_MAX_DOCUMENTS,
+    private readonly maxChars = POLICY_CACHE_MAX_CHARS,
+  ) {}
+
+  /** Documents and characters held (tests and diagnostics). */
+  get stats(): { documents: number; chars: number } {
+    return { documents: this.entries.size, chars: this.heldChars };
+  }
 
   parse(text: string, kind: 'identity' | 'session' | 'trust'): Policy {
     const key = `${kind}\u0000${text}`;
@@ -32,8 +54,14 @@ export class PolicyCache {
       return hit;
     }
     const policy = parsePolicy(text, { kind });
+    if (key.length > this.maxChars) return policy;
     this.entries.set(key, policy);
-    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as string);
+    this.heldChars += key.length;
+    while (this.entries.size > this.max || this.heldChars > this.maxChars) {
+      const oldest = this.entries.keys().next().value as string;
+      this.entries.delete(oldest);
+      this.heldChars -= oldest.length;
+    }
     return policy;
   }
 }
