@@ -9,22 +9,12 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { CreateOpenIDConnectProviderCommand } from '@aws-sdk/client-iam';
-import { CreateIdentityPoolCommand } from '@aws-sdk/client-cognito-identity';
+import { CognitoIdentityClient, CreateIdentityPoolCommand } from '@aws-sdk/client-cognito-identity';
 import { tokenMemoStats } from '../../../src/tokens/jws.js';
+import { liveHeapMiB } from '../../helpers/heap.js';
 import { startIssuer, type TestIssuer } from '../../helpers/issuer.js';
 import { policy, startSts, type StsHarness } from './setup.js';
-
-v8.setFlagsFromString('--expose-gc');
-const collect = vm.runInNewContext('gc') as () => void;
-
-function liveHeapMiB(): number {
-  collect();
-  collect();
-  return process.memoryUsage().heapUsed / 1048576;
-}
 
 const CALLS = 64;
 const PADDING = 'a'.repeat(512 * 1024);
@@ -51,21 +41,32 @@ describe('request bodies after the request', () => {
 
   const tokens = (prefix: string) => Promise.all(Array.from({ length: CALLS + 1 }, (_, i) => issuer.sign(issuer.claims({ sub: `${prefix}-${i}`, aud: 'my-app' }))));
 
-  it('a web identity token remembered from a form body does not keep the body alive', async () => {
-    const signed = await tokens('form');
-    const call = async (token: string) => {
-      const body = `Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=${encodeURIComponent(h.roleArn('web'))}&RoleSessionName=session-1&WebIdentityToken=${token}&Padding=${PADDING}`;
-      const res = await fetch(h.server.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
-      const text = await res.text();
-      assert.equal(res.status, 200, text.slice(0, 300));
-    };
-    await call(signed[0]!); // first use of everything on the path (keys, caches, compiled code)
+  /** AssumeRoleWithWebIdentity by form with the 512 KiB parameter beside the token; returns the status and body. */
+  async function formCall(token: string): Promise<{ status: number; text: string }> {
+    const body = `Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=${encodeURIComponent(h.roleArn('web'))}&RoleSessionName=session-1&WebIdentityToken=${token}&Padding=${PADDING}`;
+    const res = await fetch(h.server.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    return { status: res.status, text: await res.text() };
+  }
+
+  /** Calls once (first use of everything on the path: keys, caches, compiled code), then measures the rest. */
+  async function growthOver(inputs: string[], call: (input: string) => Promise<void>): Promise<{ grownMiB: number; remembered: number }> {
+    await call(inputs[0]!);
     const before = liveHeapMiB();
     const entriesBefore = tokenMemoStats().entries;
-    for (const token of signed.slice(1)) await call(token);
-    const grown = liveHeapMiB() - before;
-    assert.equal(tokenMemoStats().entries - entriesBefore, CALLS, 'every token was remembered');
-    assert.ok(grown < BUDGET_MIB, `the live heap grew by ${grown.toFixed(1)} MiB over ${CALLS} calls with ${PADDING.length / 1024} KiB bodies`);
+    for (const input of inputs.slice(1)) await call(input);
+    return { grownMiB: liveHeapMiB() - before, remembered: tokenMemoStats().entries - entriesBefore };
+  }
+
+  const withinBudget = (grownMiB: number) =>
+    assert.ok(grownMiB < BUDGET_MIB, `the live heap grew by ${grownMiB.toFixed(1)} MiB over ${CALLS} calls with ${PADDING.length / 1024} KiB bodies`);
+
+  it('a web identity token remembered from a form body does not keep the body alive', async () => {
+    const { grownMiB, remembered } = await growthOver(await tokens('form'), async (token) => {
+      const { status, text } = await formCall(token);
+      assert.equal(status, 200, text.slice(0, 300));
+    });
+    assert.equal(remembered, CALLS, 'every token was remembered');
+    withinBudget(grownMiB);
   });
 
   it('a forged token, refused but remembered as decoded, does not keep its form body alive', async () => {
@@ -73,40 +74,27 @@ describe('request bodies after the request', () => {
     // anyone could pin 2,048 bodies of up to 11 MiB each with made-up tokens.
     const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
     const forged = Array.from({ length: CALLS + 1 }, (_, i) => `${b64({ alg: 'RS256', kid: 'k' })}.${b64({ iss: issuer.url, sub: `forged-${i}`, aud: 'my-app', exp: 2e9 })}.${Buffer.alloc(256, i).toString('base64url')}`);
-    const call = async (token: string) => {
-      const body = `Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=${encodeURIComponent(h.roleArn('web'))}&RoleSessionName=session-1&WebIdentityToken=${token}&Padding=${PADDING}`;
-      const res = await fetch(h.server.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
-      const text = await res.text();
-      assert.equal(res.status, 400, text.slice(0, 300));
+    const { grownMiB, remembered } = await growthOver(forged, async (token) => {
+      const { status, text } = await formCall(token);
+      assert.equal(status, 400, text.slice(0, 300));
       assert.match(text, /<Code>InvalidIdentityToken<\/Code>/);
-    };
-    await call(forged[0]!);
-    const before = liveHeapMiB();
-    const entriesBefore = tokenMemoStats().entries;
-    for (const token of forged.slice(1)) await call(token);
-    const grown = liveHeapMiB() - before;
-    assert.equal(tokenMemoStats().entries - entriesBefore, CALLS, 'every forged token was remembered as decoded');
-    assert.ok(grown < BUDGET_MIB, `the live heap grew by ${grown.toFixed(1)} MiB over ${CALLS} calls with ${PADDING.length / 1024} KiB bodies`);
+    });
+    assert.equal(remembered, CALLS, 'every forged token was remembered as decoded');
+    withinBudget(grownMiB);
   });
 
   it('a login token remembered from a JSON body does not keep the body alive', async () => {
-    const admin = h.server.url;
-    const { CognitoIdentityClient } = await import('@aws-sdk/client-cognito-identity');
-    const client = new CognitoIdentityClient({ endpoint: admin, region: h.server.region, credentials: h.server.rootCredentials });
+    const client = new CognitoIdentityClient({ endpoint: h.server.url, region: h.server.region, credentials: h.server.rootCredentials });
     const pool = await client.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'retention', AllowUnauthenticatedIdentities: false, OpenIdConnectProviderARNs: [providerArn] }));
     client.destroy();
     const signed = await tokens('json');
     const providerKey = issuer.url.slice('https://'.length);
-    const call = async (token: string) => {
+    const { grownMiB } = await growthOver(signed, async (token) => {
       const body = JSON.stringify({ IdentityPoolId: pool.IdentityPoolId, Logins: { [providerKey]: token }, Padding: PADDING });
       const res = await fetch(h.server.url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityService.GetId' }, body });
       const text = await res.text();
       assert.equal(res.status, 200, text.slice(0, 300));
-    };
-    await call(signed[0]!);
-    const before = liveHeapMiB();
-    for (const token of signed.slice(1)) await call(token);
-    const grown = liveHeapMiB() - before;
-    assert.ok(grown < BUDGET_MIB, `the live heap grew by ${grown.toFixed(1)} MiB over ${CALLS} calls with ${PADDING.length / 1024} KiB bodies`);
+    });
+    withinBudget(grownMiB);
   });
 });

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync, sign as nodeSign, type KeyObject } from 'node:crypto';
 import { Refusal } from '../../../src/errors/index.js';
 import { keyOf, resolverOf } from '../../helpers/jwk.js';
+import { liveHeapMiB } from '../../helpers/heap.js';
 import {
   TOKEN_MEMO_MAX_CHARS,
   TOKEN_MEMO_MAX_ENTRIES,
@@ -114,25 +115,16 @@ test('the memo keeps at most its entry and character bounds, and never keeps an 
 });
 
 test('a remembered token cut from a larger string keeps only its own characters alive', async () => {
-  const v8 = await import('node:v8');
-  const vm = await import('node:vm');
-  v8.setFlagsFromString('--expose-gc');
-  const gc = vm.runInNewContext('gc') as () => void;
-  const live = () => {
-    gc();
-    gc();
-    return process.memoryUsage().heapUsed / 1048576;
-  };
   const key = keyOf(first.publicKey, 'a');
   const tokens = Array.from({ length: 32 }, (_, i) => rs256({ kid: 'a' }, { sub: `user-${i}` }));
-  const before = live();
+  const before = liveHeapMiB();
   for (const token of tokens) {
     // As a form reader would have cut it from a 1 MiB body: a slice, which in V8 keeps its parent.
     const body = `WebIdentityToken=${token}&Padding=${'p'.repeat(1024 * 1024)}`;
     const cut = body.slice('WebIdentityToken='.length, body.indexOf('&'));
     await verifyCompactJws(cut, resolverOf(key));
   }
-  const grown = live() - before;
+  const grown = liveHeapMiB() - before;
   assert.equal(tokenMemoStats().entries, 32);
   assert.ok(grown < 4, `the live heap grew by ${grown.toFixed(1)} MiB for 32 remembered tokens`);
 });
