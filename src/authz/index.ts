@@ -29,7 +29,7 @@ export const POLICY_CACHE_MAX_CHARS = 1024 * 1024;
  * character of its text at worst (a 2,048-character session policy of short wildcard actions and
  * resources: 66 KiB; bench/results/2026-12-07-analysis.md §8), and an AssumeRoleWithWebIdentity
  * caller with any valid token chooses its session policy freely: with the count alone, 2,000 such
- * policies held 129 MiB per process. 1 Mi characters keep the worst case near 32 MiB, and still
+ * policies would have taken 129 MiB per process. 1 Mi characters keep the worst case near 32 MiB, and still
  * hold 2,000 documents of 500 characters.
  */
 export class PolicyCache {

@@ -41,7 +41,7 @@ interface Frame {
 /** Beyond this many members an object's names move from an array to a Set. */
 const NAMES_IN_ARRAY = 16;
 
-// Sticky expressions (matched at lastIndex only), so the scanner never copies the text it reads.
+// Sticky expressions (matched at lastIndex only), so the scanner matches in place, cutting nothing.
 /** The longest run of string characters that need no attention: not a quote, backslash or control. */
 const STRING_RUN = /[^"\\\u0000-\u001f]*/y;
 const HEX4 = /[0-9A-Fa-f]{4}/y;
@@ -51,8 +51,9 @@ const BACKSLASH = 0x5c;
 /** The characters a backslash may escape besides `u` (RFC 8259 §7): " \ / b f n r t. */
 const SIMPLE_ESCAPES = new Set([0x22, 0x5c, 0x2f, 0x62, 0x66, 0x6e, 0x72, 0x74]);
 
-// The scanner's state: the text and the offset it has reached. Module-level, so a scan allocates
-// no closures; a scan never calls another (only JSON.parse, on one member name).
+// The scanner's state: the text and the offset it has reached. Module-level, so the helpers below
+// are not closures made anew by every scan; a scan never starts another (it calls only JSON.parse,
+// on a member name).
 let text = '';
 let n = 0;
 let i = 0;
