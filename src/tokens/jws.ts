@@ -167,8 +167,10 @@ export function decodeCompactJws(token: unknown, options: JwsOptions = {}): Deco
   if (typeof token !== 'string') throw invalidToken('jwt.format', 'token is not a string', 'string', typeof token);
   const known = memo.get(token);
   if (known !== undefined) {
-    memo.delete(token);
-    memo.set(token, known);
+    // Most recently used again, still under the memo's own copy of the text (never the caller's).
+    const own = textOf.get(known)!;
+    memo.delete(own);
+    memo.set(own, known);
     // Decoding passed every caller-independent check; the caller's own rules still apply.
     checkAlg(known.alg, options);
     checkKidRequired(known.kid, options);
