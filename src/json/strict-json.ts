@@ -38,8 +38,13 @@ interface Frame {
   names: string[] | Set<string> | undefined;
 }
 
-/** Beyond this many members an object's names move from an array to a Set. */
+/**
+ * An object's names are kept in an array while there are few and they are short, and in a Set from
+ * then on: comparing a name against a few short ones is cheaper than hashing it, but comparing long
+ * names that share a prefix one by one is not.
+ */
 const NAMES_IN_ARRAY = 16;
+const SHORT_NAME = 256;
 
 // Sticky expressions (matched at lastIndex only), so the scanner matches in place, cutting nothing.
 /** The longest run of string characters that need no attention: not a quote, backslash or control. */
@@ -183,12 +188,12 @@ function scanValues(maxDepth: number): void {
     if (text.charCodeAt(i) !== QUOTE) fail('expected member name');
     const name = readName();
     const frame = stack[stack.length - 1]!;
-    const names = frame.names;
-    if (names === undefined) frame.names = [name];
+    let names = frame.names;
+    if (Array.isArray(names) && (names.length >= NAMES_IN_ARRAY || name.length > SHORT_NAME)) names = frame.names = new Set(names);
+    if (names === undefined) frame.names = name.length > SHORT_NAME ? new Set([name]) : [name];
     else if (Array.isArray(names)) {
       if (names.includes(name)) duplicate(name);
       names.push(name);
-      if (names.length > NAMES_IN_ARRAY) frame.names = new Set(names);
     } else {
       if (names.has(name)) duplicate(name);
       names.add(name);

@@ -23,9 +23,10 @@
  * the alg allow-list and kid rules of the caller, key selection from the keys as now known (a key
  * removed at the IdP stops verifying when the JWKS cache drops it, as without the memo), and all
  * claim checks (issuer, audience, expiry) in the callers. Decoded headers and claims are frozen,
- * since several requests share them. The memo counts the characters of the tokens it keeps and
- * keeps nothing else: each token is copied before it is decoded, so no entry holds on to the
- * request body the token was cut from.
+ * since several requests share them. The memo counts the characters of the tokens it keeps, and
+ * the only strings it holds are its own copies: each token is copied before it is decoded, so no
+ * entry holds on to the request body the token was cut from (the decoded headers and claims come
+ * on top: about 35 MiB at most in all, docs/configuration.md).
  */
 import { constants, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { decodeBase64Url } from './base64url.js';

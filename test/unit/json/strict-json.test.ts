@@ -112,6 +112,11 @@ test('member names are compared decoded, in small objects and in large ones', ()
       spelling,
     );
   }
+  // Long names (kept in a Set from the first one) and a long name after short ones.
+  const long = 'n'.repeat(300);
+  assert.throws(() => parseStrictJson(`{"${long}":1,"${long}":2}`), (e: unknown) => e instanceof StrictJsonError && e.member === long);
+  assert.throws(() => parseStrictJson(`{"a":0,"${long}":1,"b":2,"${long.slice(0, -1)}\\u006e":3}`), (e: unknown) => e instanceof StrictJsonError && e.member === long);
+  assert.deepEqual(Object.keys(parseStrictJson(`{"a":0,"${long}x":1,"${long}y":2,"b":3}`) as object).length, 4);
   // The same name in sibling objects is not a duplicate.
   assert.deepEqual(parseStrictJson('[{"a":1},{"a":2}]'), [{ a: 1 }, { a: 2 }]);
 });
