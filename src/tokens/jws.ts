@@ -95,8 +95,8 @@ const verifiedOf = new WeakMap<DecodedJws, { token: string; key: VerificationKey
 // The memo's own copy of each remembered token's text (the memo's key).
 const textOf = new WeakMap<DecodedJws, string>();
 
+/** Keeps `token` (the memo's own copy, at most TOKEN_MEMO_MAX_TOKEN_LENGTH characters: the caller checks). */
 function remember(token: string, decoded: DecodedJws): void {
-  if (token.length > TOKEN_MEMO_MAX_TOKEN_LENGTH) return;
   memo.set(token, decoded);
   textOf.set(decoded, token);
   memoChars += token.length;
