@@ -15,6 +15,8 @@ export function idpError(code: IdpErrorCode, message: string, reason?: Reason, c
 /** Texts AWS sends (aws-surface.md §7.3 and the sources cited there). */
 export const MSG = {
   badCredentials: 'Incorrect username or password.',
+  /** The lockout after repeated wrong passwords (lockout.ts). */
+  attemptsExceeded: 'Password attempts exceeded',
   secretHash: (clientId: string) => `Unable to verify secret hash for client ${clientId}`,
   flowNotEnabled: (flow: string) => `${flow} flow not enabled for this client`,
   initiateNotSupported: 'Initiate Auth method not supported.',

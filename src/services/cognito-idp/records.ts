@@ -4,6 +4,7 @@
  * (hashes, verifiers) that never reach the wire (the JSON renderer drops members the model lacks,
  * and shapes.ts never copies them anyway).
  */
+import type { SignInFailures } from './lockout.js';
 import type { PasswordHash } from './passwords.js';
 
 export type UserStatus =
@@ -162,6 +163,8 @@ export interface UserRecord {
   identities?: FederatedIdentity[];
   /** GlobalSignOut / AdminUserGlobalSignOut: sessions started before this instant (ms) are revoked. */
   tokensRevokedBeforeMs?: number;
+  /** Consecutive wrong passwords and the lockout they caused (lockout.ts); absent when none. */
+  signInFailures?: SignInFailures;
 }
 
 /**

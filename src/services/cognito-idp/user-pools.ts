@@ -128,8 +128,13 @@ export function createUserPools(deps: UserPoolsDeps): UserPools {
       if (!user && options.preventUserExistenceErrors === false) throw idpError('UserNotFoundException', MSG.userNotFound, { check: 'idp.user', actual: username });
       throw bad();
     }
+    users.checkLockout(user);
     const stored = user.password;
-    if (!(await passwordMemo.verify(`${pool.id}/${user.sub}`, stored, password, () => verifyPassword(password, stored)))) throw bad();
+    if (!(await passwordMemo.verify(`${pool.id}/${user.sub}`, stored, password, () => verifyPassword(password, stored)))) {
+      await users.recordFailure(pool, user);
+      throw bad();
+    }
+    await users.clearFailures(pool, user);
     if (!user.enabled) throw notAuthorized(MSG.userDisabled, 'idp.user.disabled');
     switch (user.status) {
       case 'UNCONFIRMED':

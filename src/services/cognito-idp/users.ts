@@ -8,9 +8,10 @@
  * the admin read path `lastCodes`.
  */
 import type { Logger } from 'pino';
-import { AlreadyExistsError } from '../../storage/contract.js';
+import { AlreadyExistsError, NotFoundError } from '../../storage/contract.js';
 import { idpError, invalidParameter, MSG, userNotFound } from './errors.js';
 import { newCode, newUuid, type Random } from './ids.js';
+import { afterFailure, lockedUntil, type SignInFailures } from './lockout.js';
 import { checkPasswordPolicy, hashPassword } from './passwords.js';
 import type { CodePurpose, CodeRecord, FederatedIdentity, IdentityProviderRecord, UserPoolRecord, UserRecord, UserStatus } from './records.js';
 import { makeVerifier } from './srp.js';
@@ -173,6 +174,52 @@ export function createUsers(ctx: UsersContext) {
     });
   }
 
+  // ---- lockout (lockout.ts) ---------------------------------------------------------------
+  /**
+   * Refuses a password sign-in while the user is locked out: NotAuthorizedException "Password
+   * attempts exceeded", before any password is checked.
+   */
+  function checkLockout(user: UserRecord): void {
+    const nowMs = ctx.clock().getTime();
+    const until = lockedUntil(user.signInFailures, nowMs);
+    if (until === undefined) return;
+    throw idpError('NotAuthorizedException', MSG.attemptsExceeded, {
+      check: 'idp.user.locked-out',
+      expected: `no sign-in before ${new Date(until).toISOString()}`,
+      actual: new Date(nowMs).toISOString(),
+      detail: `${user.signInFailures!.count} consecutive wrong passwords`,
+    });
+  }
+
+  /**
+   * Counts one wrong password on the stored record (compare-and-swap, so concurrent failures all
+   * count). The record's last-modified date is not touched: nothing the user owns changed.
+   */
+  async function recordFailure(pool: UserPoolRecord, user: UserRecord): Promise<SignInFailures | undefined> {
+    const nowMs = ctx.clock().getTime();
+    try {
+      const updated = await stores.users.update(key(pool, user.username), (u) => ({ ...u, signInFailures: afterFailure(u.signInFailures, nowMs) }));
+      return updated.signInFailures;
+    } catch (err) {
+      // Deleted meanwhile: nothing left to lock.
+      if (err instanceof NotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  /** A proven password: forgets counted failures (a write only when there are any). */
+  async function clearFailures(pool: UserPoolRecord, user: UserRecord): Promise<void> {
+    if (user.signInFailures === undefined) return;
+    try {
+      await stores.users.update(key(pool, user.username), (u) => {
+        const { signInFailures: _forgotten, ...rest } = u;
+        return rest;
+      });
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+    }
+  }
+
   // ---- codes -----------------------------------------------------------------------------
   async function issueCode(pool: UserPoolRecord, user: UserRecord, purpose: CodePurpose): Promise<CodeRecord> {
     const t = now();
@@ -294,7 +341,7 @@ export function createUsers(ctx: UsersContext) {
     });
   }
 
-  return { find, require, create, update, setAttributes, remove, setPassword, issueCode, consumeCode, lastCodes, upsertFederated, link, key };
+  return { find, require, create, update, setAttributes, remove, setPassword, checkLockout, recordFailure, clearFailures, issueCode, consumeCode, lastCodes, upsertFederated, link, key };
 }
 
 export type Users = ReturnType<typeof createUsers>;

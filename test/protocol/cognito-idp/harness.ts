@@ -28,6 +28,9 @@ export interface IdpHarness {
   jwks(userPoolId: string): Promise<{ keys: Array<Record<string, unknown>> }>;
   /** Moves the injected clock. */
   advance(seconds: number): void;
+  /** Stops the injected clock where it is (advance still moves it) until thaw(). */
+  freeze(): void;
+  thaw(): void;
   close(): Promise<void>;
 }
 
@@ -40,7 +43,8 @@ export interface IdpHarness {
 
 export async function startIdp(options: { publicUrl?: string } = {}): Promise<IdpHarness> {
   let offsetMs = 0;
-  const clock = () => new Date(Date.now() + offsetMs);
+  let frozenAt: number | undefined;
+  const clock = () => new Date((frozenAt ?? Date.now()) + offsetMs);
   const server = await startTestServer({ clock, captureLogs: true, region: 'us-east-1', accountId: '123456789012', ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) });
   const credentials = server.rootCredentials;
   const idp = new CognitoIdentityProviderClient({ endpoint: server.url, region: server.region, credentials, maxAttempts: 1 });
@@ -66,6 +70,13 @@ export async function startIdp(options: { publicUrl?: string } = {}): Promise<Id
     },
     advance(seconds) {
       offsetMs += seconds * 1000;
+    },
+    freeze() {
+      frozenAt ??= Date.now();
+    },
+    thaw() {
+      if (frozenAt !== undefined) offsetMs -= Date.now() - frozenAt;
+      frozenAt = undefined;
     },
     async close() {
       idp.destroy();

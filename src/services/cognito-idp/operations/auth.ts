@@ -175,10 +175,18 @@ export function authOperations(deps: OpsDeps): Operation[] {
       const timestamp = required(r, 'TIMESTAMP');
       // Replay is prevented by the single-use session; the timestamp must still be Cognito's format.
       if (!parseTimestamp(timestamp)) throw invalidParameter('TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.', 'idp.srp.timestamp', timestamp);
-      if (required(r, 'PASSWORD_CLAIM_SECRET_BLOCK') !== record.srp.secretBlock) throw notAuthorized(MSG.badCredentials, 'idp.srp.secret-block');
+      const signature = required(r, 'PASSWORD_CLAIM_SIGNATURE');
+      // The password proof: refused without looking while locked out; a wrong one counts.
+      users.checkLockout(user);
+      const wrong = async (check: string): Promise<never> => {
+        await users.recordFailure(pool, user);
+        throw notAuthorized(MSG.badCredentials, check);
+      };
+      if (required(r, 'PASSWORD_CLAIM_SECRET_BLOCK') !== record.srp.secretBlock) return wrong('idp.srp.secret-block');
       const key = serverKey(BigInt(`0x${record.srp.A}`), BigInt(`0x${record.srp.B}`), BigInt(`0x${record.srp.b}`), user.srp.verifier);
       const expected = claimSignature(key, poolNameOf(pool.id), record.username, record.srp.secretBlock, timestamp);
-      if (!signaturesEqual(expected, required(r, 'PASSWORD_CLAIM_SIGNATURE'))) throw notAuthorized(MSG.badCredentials, 'idp.srp.signature');
+      if (!signaturesEqual(expected, signature)) return wrong('idp.srp.signature');
+      await users.clearFailures(pool, user);
       return afterPassword(pool, client, user);
     }
 

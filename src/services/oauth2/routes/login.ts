@@ -71,6 +71,9 @@ function loginFailure(err: unknown): string | undefined {
     case 'TooManyRequestsException':
     case 'TooManyFailedAttemptsException':
       return 'Too many attempts. Try again later.';
+    case 'NotAuthorizedException':
+      // The lockout after repeated wrong passwords (cognito-idp/lockout.ts) says so, as Cognito's page does.
+      return err.reason?.check === 'idp.user.locked-out' ? 'Password attempts exceeded' : 'Incorrect username or password.';
     default:
       return 'Incorrect username or password.';
   }
