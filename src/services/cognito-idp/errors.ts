@@ -17,6 +17,8 @@ export const MSG = {
   badCredentials: 'Incorrect username or password.',
   /** The lockout after repeated wrong passwords (lockout.ts). */
   attemptsExceeded: 'Password attempts exceeded',
+  /** The same lockout met by ChangePassword. */
+  attemptLimit: 'Attempt limit exceeded, please try after some time.',
   secretHash: (clientId: string) => `Unable to verify secret hash for client ${clientId}`,
   flowNotEnabled: (flow: string) => `${flow} flow not enabled for this client`,
   initiateNotSupported: 'Initiate Auth method not supported.',

@@ -176,14 +176,17 @@ export function createUsers(ctx: UsersContext) {
 
   // ---- lockout (lockout.ts) ---------------------------------------------------------------
   /**
-   * Refuses a password sign-in while the user is locked out: NotAuthorizedException "Password
-   * attempts exceeded", before any password is checked.
+   * Refuses a password check while the user is locked out, before any password is looked at: a
+   * sign-in with NotAuthorizedException "Password attempts exceeded", ChangePassword with
+   * LimitExceededException "Attempt limit exceeded, please try after some time." (what Cognito
+   * answers there).
    */
-  function checkLockout(user: UserRecord): void {
+  function checkLockout(user: UserRecord, during: 'sign-in' | 'change-password' = 'sign-in'): void {
     const nowMs = ctx.clock().getTime();
     const until = lockedUntil(user.signInFailures, nowMs);
     if (until === undefined) return;
-    throw idpError('NotAuthorizedException', MSG.attemptsExceeded, {
+    const [code, message] = during === 'sign-in' ? (['NotAuthorizedException', MSG.attemptsExceeded] as const) : (['LimitExceededException', MSG.attemptLimit] as const);
+    throw idpError(code, message, {
       check: 'idp.user.locked-out',
       expected: `no sign-in before ${new Date(until).toISOString()}`,
       actual: new Date(nowMs).toISOString(),

@@ -12,6 +12,7 @@ import {
   AdminCreateUserCommand,
   AdminInitiateAuthCommand,
   AdminSetUserPasswordCommand,
+  ChangePasswordCommand,
   CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
@@ -188,6 +189,43 @@ describe('lockout after wrong passwords', () => {
       h.advance(1);
       assert.ok((await proof(STRONG)).AuthenticationResult?.AccessToken, 'the right proof works once the lockout is over');
       assert.equal(await failures('eve'), undefined);
+    } finally {
+      h.thaw();
+    }
+  });
+});
+
+describe('lockout and ChangePassword', () => {
+  let h: IdpHarness;
+  let poolId: string;
+  let clientId: string;
+  before(async () => {
+    h = await startIdp();
+    poolId = (await h.idp.send(new CreateUserPoolCommand({ PoolName: 'change' }))).UserPool!.Id!;
+    clientId = (await h.idp.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }))).UserPoolClient!.ClientId!;
+    await h.idp.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'hal', MessageAction: 'SUPPRESS' }));
+    await h.idp.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: 'hal', Password: STRONG, Permanent: true }));
+  });
+  after(async () => {
+    h?.thaw();
+    await h?.close();
+  });
+
+  const signIn = (password: string) => h.idp.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: 'hal', PASSWORD: password } }));
+
+  it('counts a wrong previous password toward the lockout and answers LimitExceededException while it lasts', async () => {
+    const accessToken = (await signIn(STRONG)).AuthenticationResult!.AccessToken!;
+    const change = (previous: string, proposed: string) => h.idp.send(new ChangePasswordCommand({ AccessToken: accessToken, PreviousPassword: previous, ProposedPassword: proposed }));
+    const next = 'Next-Strong-9-pass!';
+    h.freeze();
+    try {
+      for (let i = 1; i <= 5; i++) await rejectsWith(change(WRONG, next), 'NotAuthorizedException', INCORRECT);
+      await rejectsWith(change(STRONG, next), 'LimitExceededException', 'Attempt limit exceeded, please try after some time.');
+      await rejectsWith(signIn(STRONG), 'NotAuthorizedException', EXCEEDED);
+      h.advance(1);
+      await change(STRONG, next);
+      assert.equal((await h.userPools.getUser(poolId, 'hal'))?.signInFailures, undefined, 'the proven previous password forgets the failures');
+      assert.ok((await signIn(next)).AuthenticationResult, 'the new password signs in');
     } finally {
       h.thaw();
     }

@@ -141,9 +141,15 @@ export function selfServiceOperations(deps: OpsDeps): Operation[] {
     }),
     unsigned('ChangePassword', async (input) => {
       const { pool, user } = await withAccessToken(input.AccessToken);
-      if (!user.password || input.PreviousPassword === undefined || !(await verifyPassword(input.PreviousPassword, user.password))) {
+      if (!user.password || input.PreviousPassword === undefined) throw notAuthorized(MSG.badCredentials, 'idp.password');
+      // A wrong previous password counts toward the sign-in lockout (lockout.ts): a stolen access
+      // token must not become a way to guess the password without limit.
+      users.checkLockout(user, 'change-password');
+      if (!(await verifyPassword(input.PreviousPassword, user.password))) {
+        await users.recordFailure(pool, user);
         throw notAuthorized(MSG.badCredentials, 'idp.password');
       }
+      await users.clearFailures(pool, user);
       await users.setPassword(pool, user, input.ProposedPassword, user.status);
       return {};
     }),
