@@ -41,10 +41,28 @@ export interface IdpHarness {
  * storage, so both see the same pools, users, sessions and keys.
  */
 
-export async function startIdp(options: { publicUrl?: string } = {}): Promise<IdpHarness> {
+/** A clock for createTessera that tests can move and stop; thawed, time resumes from where it stood. */
+export function testClock() {
   let offsetMs = 0;
   let frozenAt: number | undefined;
-  const clock = () => new Date((frozenAt ?? Date.now()) + offsetMs);
+  return {
+    now: () => new Date((frozenAt ?? Date.now()) + offsetMs),
+    advance(seconds: number) {
+      offsetMs += seconds * 1000;
+    },
+    freeze() {
+      frozenAt ??= Date.now();
+    },
+    thaw() {
+      if (frozenAt !== undefined) offsetMs -= Date.now() - frozenAt;
+      frozenAt = undefined;
+    },
+  };
+}
+
+export async function startIdp(options: { publicUrl?: string } = {}): Promise<IdpHarness> {
+  const time = testClock();
+  const clock = time.now;
   const server = await startTestServer({ clock, captureLogs: true, region: 'us-east-1', accountId: '123456789012', ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) });
   const credentials = server.rootCredentials;
   const idp = new CognitoIdentityProviderClient({ endpoint: server.url, region: server.region, credentials, maxAttempts: 1 });
@@ -68,16 +86,9 @@ export async function startIdp(options: { publicUrl?: string } = {}): Promise<Id
       assert.equal(res.status, 200, `jwks: ${res.status}`);
       return (await res.json()) as { keys: Array<Record<string, unknown>> };
     },
-    advance(seconds) {
-      offsetMs += seconds * 1000;
-    },
-    freeze() {
-      frozenAt ??= Date.now();
-    },
-    thaw() {
-      if (frozenAt !== undefined) offsetMs -= Date.now() - frozenAt;
-      frozenAt = undefined;
-    },
+    advance: time.advance,
+    freeze: time.freeze,
+    thaw: time.thaw,
     async close() {
       idp.destroy();
       await server.close();

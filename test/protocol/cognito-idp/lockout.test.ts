@@ -24,31 +24,12 @@ import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { Browser } from '../../e2e/oauth2/harness/browser.js';
 import { startHostedServer, type HostedServer } from '../oauth2/harness.js';
 import { authorizeUrl, callbackParams, signInWithPassword } from '../oauth2/flow.js';
-import { rejectsWith, startIdp, STRONG, type IdpHarness } from './harness.js';
+import { rejectsWith, startIdp, STRONG, testClock, type IdpHarness } from './harness.js';
 import { srpClient } from './srp-client.js';
 
 const WRONG = 'Wrong-Passw0rd-9!';
 const INCORRECT = 'Incorrect username or password.';
 const EXCEEDED = 'Password attempts exceeded';
-
-/** A clock tests can stop and move; time resumes from where it stood when thawed. */
-function testClock() {
-  let offsetMs = 0;
-  let frozenAt: number | undefined;
-  return {
-    now: () => new Date((frozenAt ?? Date.now()) + offsetMs),
-    freeze() {
-      frozenAt ??= Date.now();
-    },
-    thaw() {
-      if (frozenAt !== undefined) offsetMs -= Date.now() - frozenAt;
-      frozenAt = undefined;
-    },
-    advance(seconds: number) {
-      offsetMs += seconds * 1000;
-    },
-  };
-}
 
 describe('lockout after wrong passwords', () => {
   let h: IdpHarness;
