@@ -24,6 +24,14 @@ export class NotFoundError extends Error {
   }
 }
 
+/** An update lost the compare-and-swap race more times than the backend's retry budget allows. */
+export class UpdateContentionError extends Error {
+  constructor(readonly collection: string, readonly id: string, readonly attempts: number) {
+    super(`${collection}/${id}: update lost ${attempts} compare-and-swap races`);
+    this.name = 'UpdateContentionError';
+  }
+}
+
 /** A page token was not produced by this collection/prefix, or is corrupt. */
 export class InvalidPageTokenError extends Error {
   constructor() {
@@ -59,7 +67,8 @@ export interface Collection<T> {
   /**
    * Compare-and-swap update. `updater` receives the current document and returns the new one;
    * it may run more than once under contention, so it must be pure. Throwing from it aborts the
-   * update and propagates the error. Throws NotFoundError when the id is absent.
+   * update and propagates the error. Throws NotFoundError when the id is absent, and
+   * UpdateContentionError when other writers keep winning past the backend's retry budget.
    */
   update(id: string, updater: (current: T) => T): Promise<T>;
   /** Returns whether a document was deleted. */

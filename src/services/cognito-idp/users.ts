@@ -8,7 +8,7 @@
  * the admin read path `lastCodes`.
  */
 import type { Logger } from 'pino';
-import { AlreadyExistsError, NotFoundError } from '../../storage/contract.js';
+import { AlreadyExistsError, NotFoundError, UpdateContentionError } from '../../storage/contract.js';
 import { idpError, invalidParameter, MSG, userNotFound } from './errors.js';
 import { newCode, newUuid, type Random } from './ids.js';
 import { afterFailure, lockedUntil, type SignInFailures } from './lockout.js';
@@ -206,6 +206,12 @@ export function createUsers(ctx: UsersContext) {
     } catch (err) {
       // Deleted meanwhile: nothing left to lock.
       if (err instanceof NotFoundError) return undefined;
+      // Other failures of this user kept winning the record (a flood on a database without a
+      // single writer): this one goes uncounted, and the refusal stands; never a 5xx for it.
+      if (err instanceof UpdateContentionError) {
+        ctx.log.warn({ userPoolId: pool.id, username: user.username, attempts: err.attempts }, 'cognito-idp wrong password not counted: the user record stayed contended');
+        return undefined;
+      }
       throw err;
     }
   }
@@ -219,6 +225,12 @@ export function createUsers(ctx: UsersContext) {
         return rest;
       });
     } catch (err) {
+      // The password was proven: a record too contended to clear now is cleared by a later
+      // sign-in, and this one goes ahead.
+      if (err instanceof UpdateContentionError) {
+        ctx.log.warn({ userPoolId: pool.id, username: user.username, attempts: err.attempts }, 'cognito-idp wrong-password count not cleared: the user record stayed contended');
+        return;
+      }
       if (!(err instanceof NotFoundError)) throw err;
     }
   }

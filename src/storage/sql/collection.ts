@@ -14,6 +14,7 @@ import { CompiledQuery } from './kysely.js';
 import {
   AlreadyExistsError,
   NotFoundError,
+  UpdateContentionError,
   type Collection,
   type ListOptions,
   type Page,
@@ -24,13 +25,8 @@ import type { Dialect, TesseraDatabase } from './schema.js';
 import type { DocumentCache, Generations } from './document-cache.js';
 import type { WritePath } from './writes.js';
 
-/** The update lost the compare-and-swap race more times than the retry budget allows. */
-export class UpdateContentionError extends Error {
-  constructor(readonly collection: string, readonly id: string, readonly attempts: number) {
-    super(`${collection}/${id}: update lost ${attempts} compare-and-swap races`);
-    this.name = 'UpdateContentionError';
-  }
-}
+// Defined with the contract (services catch it); exported here too for storage's own callers.
+export { UpdateContentionError };
 
 export interface DialectAdapter {
   readonly kind: Dialect;
