@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { Refusal, ServiceError, type ErrorCode } from '../errors/index.js';
+import { UpdateContentionError } from '../storage/contract.js';
 import type { Operation, OperationContext, ServiceName } from '../wire/operation.js';
 import type { Principal } from '../credentials/principal.js';
 import { hasSignature, verifySigV4 } from '../sigv4/index.js';
@@ -238,6 +239,14 @@ function toServiceError(err: unknown, protocol: Protocol): ServiceError {
   if (err instanceof Refusal) {
     const codes = SIGV4_CODES[err.kind];
     if (codes) return new ServiceError(codes[protocol], err.message, { reason: err.reason, cause: err });
+  }
+  // A record other requests kept changing past the storage's retry budget: load, not a fault.
+  // Answered as AWS answers load, with the throttling error the SDKs retry with back-off.
+  if (err instanceof UpdateContentionError) {
+    return new ServiceError(protocol === 'json' ? 'TooManyRequestsException' : 'Throttling', 'Rate exceeded', {
+      reason: { check: 'storage.contention', detail: `${err.collection}: ${err.attempts} compare-and-swap attempts lost` },
+      cause: err,
+    });
   }
   return new ServiceError(protocol === 'json' ? 'InternalFailureException' : 'InternalFailure', 'We encountered an internal error. Please try again.', { cause: err });
 }
