@@ -16,7 +16,7 @@ export { createUserPools, asUserPoolTokenVerifier, NewPasswordRequiredError, typ
 export type * from './records.js';
 export { secretHash } from './secrets.js';
 export { ringName } from './tokens.js';
-export { setPasswordDerivationSlots } from './passwords.js';
+export { DEFAULT_WAITING_PER_SLOT, setPasswordDerivationQueue, setPasswordDerivationSlots } from './passwords.js';
 
 export interface CognitoIdpDeps {
   userPools: UserPools;

@@ -40,12 +40,40 @@ export function setPasswordDerivationSlots(slots: number): void {
   if (!Number.isInteger(slots) || slots < 1) throw new RangeError('password derivation slots must be an integer >= 1');
   MAX_CONCURRENT_DERIVATIONS = slots;
 }
+
+/**
+ * Derivations that may wait for a slot, per slot. A derivation takes 80–170 ms of a CPU on the
+ * machines measured (bench/results), so a full queue is 2.5–5.5 s of waiting; a request that would
+ * wait longer is refused at once with TooManyRequestsException "Rate exceeded" (security.md R12:
+ * overload is answered with AWS's throttling error, the queue stays bounded), which the SDKs retry
+ * with back-off. Without the bound, a flood of sign-ins for many users, or for names that do not
+ * exist (which no lockout can stop), would delay every sign-in without limit. Sign-ins answered by
+ * the password memo (password-memo.ts) derive nothing and are never refused here.
+ */
+export const DEFAULT_WAITING_PER_SLOT = 32;
+let WAITING_PER_SLOT = DEFAULT_WAITING_PER_SLOT;
+
+/** How many derivations may wait per slot before more are refused (tests; at least 0). */
+export function setPasswordDerivationQueue(waitingPerSlot: number): void {
+  if (!Number.isInteger(waitingPerSlot) || waitingPerSlot < 0) throw new RangeError('waiting derivations per slot must be an integer >= 0');
+  WAITING_PER_SLOT = waitingPerSlot;
+}
+
 let running = 0;
 const waiting: Array<() => void> = [];
 
 async function withDerivationSlot<T>(fn: () => Promise<T>): Promise<T> {
-  if (running >= MAX_CONCURRENT_DERIVATIONS) await new Promise<void>((resolve) => waiting.push(resolve));
-  else running++;
+  if (running >= MAX_CONCURRENT_DERIVATIONS) {
+    const limit = MAX_CONCURRENT_DERIVATIONS * WAITING_PER_SLOT;
+    if (waiting.length >= limit) {
+      throw idpError('TooManyRequestsException', 'Rate exceeded', {
+        check: 'idp.password.derivations-queued',
+        expected: `at most ${limit} password checks waiting (${MAX_CONCURRENT_DERIVATIONS} running)`,
+        actual: waiting.length,
+      });
+    }
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  } else running++;
   try {
     return await fn();
   } finally {
@@ -80,7 +108,11 @@ export async function verifyPassword(password: string, stored: PasswordHash): Pr
 /** A stand-in hash so that unknown users cost the same time as known ones (no user enumeration by timing). */
 let dummy: Promise<PasswordHash> | undefined;
 export async function burnPasswordCheck(password: string): Promise<void> {
-  dummy ??= hashPassword('tessera-dummy-password');
+  // A refused or failed creation (a full derivation queue) must not be kept: the next call tries again.
+  dummy ??= hashPassword('tessera-dummy-password').catch((err: unknown) => {
+    dummy = undefined;
+    throw err;
+  });
   await verifyPassword(password, await dummy);
 }
 
