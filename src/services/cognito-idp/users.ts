@@ -195,44 +195,39 @@ export function createUsers(ctx: UsersContext) {
   }
 
   /**
-   * Counts one wrong password on the stored record (compare-and-swap, so concurrent failures all
-   * count). The record's last-modified date is not touched: nothing the user owns changed.
+   * Rewrites the failure count on the stored record (compare-and-swap, so concurrent failures all
+   * count); the record's last-modified date is not touched, since nothing the user owns changed.
+   * A user deleted meanwhile has nothing left to count. A record other requests keep winning past
+   * the storage's retry budget (a flood on a database without a single writer) is left as it is,
+   * with a warning: the sign-in still gets its own answer, never a 5xx for this.
    */
-  async function recordFailure(pool: UserPoolRecord, user: UserRecord): Promise<SignInFailures | undefined> {
-    const nowMs = ctx.clock().getTime();
+  async function rewriteFailures(pool: UserPoolRecord, user: UserRecord, next: (current: SignInFailures | undefined) => SignInFailures | undefined, leftAsItIs: string): Promise<void> {
     try {
-      const updated = await stores.users.update(key(pool, user.username), (u) => ({ ...u, signInFailures: afterFailure(u.signInFailures, nowMs) }));
-      return updated.signInFailures;
+      await stores.users.update(key(pool, user.username), (u) => {
+        const { signInFailures: current, ...rest } = u;
+        const updated = next(current);
+        return updated === undefined ? rest : { ...rest, signInFailures: updated };
+      });
     } catch (err) {
-      // Deleted meanwhile: nothing left to lock.
-      if (err instanceof NotFoundError) return undefined;
-      // Other failures of this user kept winning the record (a flood on a database without a
-      // single writer): this one goes uncounted, and the refusal stands; never a 5xx for it.
+      if (err instanceof NotFoundError) return;
       if (err instanceof UpdateContentionError) {
-        ctx.log.warn({ userPoolId: pool.id, username: user.username, attempts: err.attempts }, 'cognito-idp wrong password not counted: the user record stayed contended');
-        return undefined;
+        ctx.log.warn({ userPoolId: pool.id, username: user.username, attempts: err.attempts }, leftAsItIs);
+        return;
       }
       throw err;
     }
   }
 
+  /** Counts one wrong password. */
+  function recordFailure(pool: UserPoolRecord, user: UserRecord): Promise<void> {
+    const nowMs = ctx.clock().getTime();
+    return rewriteFailures(pool, user, (current) => afterFailure(current, nowMs), 'cognito-idp wrong password not counted: the user record stayed contended');
+  }
+
   /** A proven password: forgets counted failures (a write only when there are any). */
   async function clearFailures(pool: UserPoolRecord, user: UserRecord): Promise<void> {
     if (user.signInFailures === undefined) return;
-    try {
-      await stores.users.update(key(pool, user.username), (u) => {
-        const { signInFailures: _forgotten, ...rest } = u;
-        return rest;
-      });
-    } catch (err) {
-      // The password was proven: a record too contended to clear now is cleared by a later
-      // sign-in, and this one goes ahead.
-      if (err instanceof UpdateContentionError) {
-        ctx.log.warn({ userPoolId: pool.id, username: user.username, attempts: err.attempts }, 'cognito-idp wrong-password count not cleared: the user record stayed contended');
-        return;
-      }
-      if (!(err instanceof NotFoundError)) throw err;
-    }
+    await rewriteFailures(pool, user, () => undefined, 'cognito-idp wrong-password count not cleared: the user record stayed contended');
   }
 
   // ---- codes -----------------------------------------------------------------------------
