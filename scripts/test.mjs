@@ -39,6 +39,25 @@ if (selected.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
+
+/**
+ * What git sees in the checkout besides tracked files (untracked and ignored entries, folders
+ * collapsed), or undefined outside a git work tree. A test run must leave this as it found it:
+ * anything new (a data dir, a scratch file) is a test writing into the checkout.
+ */
+function leftovers() {
+  const out = spawnSync('git', ['status', '--porcelain', '--ignored', '--untracked-files=normal'], { cwd: root, encoding: 'utf8' });
+  if (out.status !== 0) return undefined;
+  return new Set(out.stdout.split('\n').filter((line) => line.startsWith('??') || line.startsWith('!!')).map((line) => line.slice(3)));
+}
+
+const before = leftovers();
 const args = ['--test', '--test-concurrency=2', '--test-reporter=spec', ...selected.sort()];
 const result = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: root, env: { ...process.env, TESSERA_LOG_LEVEL: process.env.TESSERA_LOG_LEVEL ?? 'silent' } });
+const after = leftovers();
+const added = before && after ? [...after].filter((entry) => !before.has(entry)) : [];
+if (added.length > 0) {
+  console.error(`\nThe test run left files in the checkout (tests must write to a temporary directory):\n  ${added.join('\n  ')}`);
+  process.exit(1);
+}
 process.exit(result.status ?? 1);

@@ -2,7 +2,6 @@
  * The composition root: the only place that constructs things and wires them together
  * (config → clock → storage → keys/credentials → services → http).
  */
-import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { timingSafeEqual } from 'node:crypto';
 import pino, { type Logger } from 'pino';
@@ -61,7 +60,6 @@ export async function createTessera(config: Config, options: CreateOptions = {})
   const log = options.logger ?? pino({ level: config.logLevel, base: options.logFields ?? undefined, timestamp: pino.stdTimeFunctions.isoTime });
   const clock = options.clock ?? (() => new Date());
 
-  mkdirSync(config.dataDir, { recursive: true });
   // Worker processes share the CPUs, and so the memory-hard password derivations (32 MiB each).
   setPasswordDerivationSlots(Math.max(1, Math.floor(availableParallelism() / config.workers)));
   // RSA signatures go to the thread pool only where worker processes leave CPUs unused.

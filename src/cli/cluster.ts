@@ -22,7 +22,6 @@
  * Linux); a keep-alive connection stays with the worker that accepted it.
  */
 import cluster, { type Worker } from 'node:cluster';
-import { mkdirSync } from 'node:fs';
 import type { Config } from '../config/index.js';
 import { loadRootCredentials, type RootCredentials } from '../credentials/root.js';
 
@@ -53,7 +52,6 @@ export interface PrimaryHooks {
 }
 
 export async function runPrimary(config: Config, hooks: PrimaryHooks): Promise<void> {
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const root = loadRootCredentials(config);
   let stopping = false;
   let started = false;

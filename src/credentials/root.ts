@@ -3,7 +3,7 @@
  * SigV4). Kept apart from app.ts so that a cluster primary, which sets them up before forking its
  * workers, does not load the whole application (its memory counts against every deployment).
  */
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/index.js';
 import { generateRootCredentials } from './ids.js';
@@ -33,6 +33,9 @@ export function loadRootCredentials(config: Config): RootCredentials {
     return { accessKeyId: parsed.accessKeyId, secretAccessKey: parsed.secretAccessKey, source: 'data-dir' };
   }
   const fresh = generateRootCredentials();
+  // The data dir is made where something is written to it, and only then: with PostgreSQL and
+  // root credentials from the environment, nothing is, and no folder appears in the working dir.
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   try {
     // 'wx': never overwrite; if another process on this data dir won the race, use its file.
     writeFileSync(file, JSON.stringify({ accessKeyId: fresh.accessKeyId, secretAccessKey: fresh.secretAccessKey }, null, 2) + '\n', { mode: 0o600, flag: 'wx' });

@@ -18,7 +18,8 @@ export function renderIndexPage(config: Config, root: RootCredentials): string {
     `export AWS_ENDPOINT_URL=${endpoint}`,
     `export AWS_ACCESS_KEY_ID=${root.accessKeyId}`,
     `export AWS_SECRET_ACCESS_KEY=…   # ${root.source === 'env' ? 'the value of TESSERA_ROOT_SECRET_ACCESS_KEY' : 'see root-credentials.json in the data dir'}`,
-    `export AWS_REGION=${config.region}`,
+    // AWS CLI v1 and boto3 read only AWS_DEFAULT_REGION; the JavaScript SDK only AWS_REGION.
+    `export AWS_DEFAULT_REGION=${config.region} AWS_REGION=${config.region}`,
   ].join('\n');
   const tries = [
     'aws sts get-caller-identity',

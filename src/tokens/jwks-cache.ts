@@ -37,6 +37,8 @@ export interface JwksCacheOptions {
   /** Passed to fetchJson for each request. */
   timeoutMs?: number;
   maxBytes?: number;
+  /** Monotonic milliseconds for the shared fetch deadline (default performance.now; tests count instead of sleeping). */
+  elapsedMs?: () => number;
 }
 
 export interface JwksCache {
@@ -91,6 +93,7 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
     ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
   };
   const now = () => options.clock().getTime();
+  const elapsedMs = options.elapsedMs ?? (() => performance.now());
   // Map iteration order is insertion order: re-inserting on use makes the first key the LRU.
   const entries = new Map<string, Entry>();
 
@@ -108,7 +111,7 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
   const load = async (issuer: string, thumbprints: readonly string[]): Promise<KeySnapshot> => {
     // Discovery and JWKS share one deadline, so a slow IdP costs callers at most one timeout (R8).
     // Elapsed time is measured with the monotonic clock: this is wall time spent waiting, not token time.
-    const started = performance.now();
+    const started = elapsedMs();
     const budget = options.timeoutMs ?? FETCH_DEFAULTS.timeoutMs;
     const fetchOptions = { ...fetchLimits, thumbprints };
     const discovery = await fetchJson(discoveryUrl(issuer), fetchOptions);
@@ -122,7 +125,7 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
     if (!isHttpsUrl(doc.jwks_uri)) {
       throw idpError('discovery.jwks_uri', 'discovery document has no https jwks_uri', 'an https:// URL', doc.jwks_uri);
     }
-    const remaining = Math.max(1, Math.round(budget - (performance.now() - started)));
+    const remaining = Math.max(1, Math.round(budget - (elapsedMs() - started)));
     const jwks = await fetchJson(doc.jwks_uri, { ...fetchOptions, timeoutMs: remaining });
     const keys = (jwks as { keys?: unknown } | null)?.keys;
     if (typeof jwks !== 'object' || jwks === null || !Array.isArray(keys)) {

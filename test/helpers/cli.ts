@@ -15,10 +15,18 @@ export interface RunningCli {
   exit: Promise<number | null>;
 }
 
-export async function serveCli(args: string[], env: Record<string, string> = {}, timeoutMs = 20_000): Promise<RunningCli> {
-  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'tessera.mjs'), 'serve', ...args], {
+export interface ServeWhere {
+  /** The installation whose bin/tessera.mjs runs (default: this checkout). */
+  root?: string;
+  /** The working directory (default: the test runner's). */
+  cwd?: string;
+}
+
+export async function serveCli(args: string[], env: Record<string, string> = {}, timeoutMs = 20_000, where: ServeWhere = {}): Promise<RunningCli> {
+  const child = spawn(process.execPath, [join(where.root ?? repoRoot, 'bin', 'tessera.mjs'), 'serve', ...args], {
     env: { ...process.env, TESSERA_LOG_LEVEL: 'info', TESSERA_ROOT_ACCESS_KEY_ID: '', TESSERA_ROOT_SECRET_ACCESS_KEY: '', TESSERA_WORKERS: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(where.cwd ? { cwd: where.cwd } : {}),
   });
   let out = '';
   let err = '';

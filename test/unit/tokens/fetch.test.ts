@@ -101,9 +101,9 @@ test('gives up on a slow server at the deadline', async () => {
     res.write('{"keys":');
     // never finishes: a slow drip
   });
-  const started = Date.now();
+  // The server never completes the body, so only the deadline can end this fetch: the outcome
+  // (a fetch.timeout refusal) is the same on a fast or a busy machine, and no elapsed time is asserted.
   await assert.rejects(fetchJson(`${idp.origin}/slow`, { thumbprints: [idp.thumbprint], timeoutMs: 300 }), refused('fetch.timeout'));
-  assert.ok(Date.now() - started < 2000);
 });
 
 test('gives up on a server that accepts TCP but never completes the TLS handshake', async () => {

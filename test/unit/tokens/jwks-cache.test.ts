@@ -162,14 +162,28 @@ test('removes a terminating slash of the issuer before appending the discovery p
 
 test('discovery and JWKS fetches share one deadline', async () => {
   const timeouts: Array<number | undefined> = [];
+  let elapsed = 5_000;
   const fetchJson = async (url: string, options?: { timeoutMs?: number }) => {
     timeouts.push(options?.timeoutMs);
     if (url.endsWith('/jwks')) return { keys: [] };
-    await new Promise((r) => setTimeout(r, 120));
+    elapsed += 120; // discovery took 120 ms of the budget
     return { issuer: 'https://idp.example', jwks_uri: 'https://idp.example/jwks' };
   };
-  const cache = createJwksCache({ clock: () => new Date(0), fetchJson, timeoutMs: 1000 });
+  const cache = createJwksCache({ clock: () => new Date(0), fetchJson, timeoutMs: 1000, elapsedMs: () => elapsed });
   await cache.get('https://idp.example', []);
-  assert.equal(timeouts[0], 1000);
-  assert.ok(timeouts[1]! <= 900 && timeouts[1]! > 0, `JWKS got ${timeouts[1]} ms`);
+  assert.deepEqual(timeouts, [1000, 880]);
+});
+
+test('a discovery that used up the whole deadline leaves the JWKS fetch the smallest timeout, not none', async () => {
+  const timeouts: Array<number | undefined> = [];
+  let elapsed = 0;
+  const fetchJson = async (url: string, options?: { timeoutMs?: number }) => {
+    timeouts.push(options?.timeoutMs);
+    if (url.endsWith('/jwks')) return { keys: [] };
+    elapsed += 1_500;
+    return { issuer: 'https://idp.example', jwks_uri: 'https://idp.example/jwks' };
+  };
+  const cache = createJwksCache({ clock: () => new Date(0), fetchJson, timeoutMs: 1000, elapsedMs: () => elapsed });
+  await cache.get('https://idp.example', []);
+  assert.deepEqual(timeouts, [1000, 1]);
 });

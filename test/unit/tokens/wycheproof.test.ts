@@ -1,6 +1,6 @@
 /**
  * Wycheproof JSON Web Signature vectors (C2SP/wycheproof testvectors_v1/json_web_signature_test.json,
- * copied to ../shared/vectors/wycheproof/; security.md §2.4) run through the same strict decoding
+ * Apache-2.0, kept with its origin in test/fixtures/wycheproof/; security.md §2.4) run through the same strict decoding
  * and node:crypto verification path as ID tokens (verifyCompactJws), with the group's public JWK as the
  * only trusted key, parsed by the same JWKS parser.
  *
@@ -14,12 +14,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Refusal } from '../../../src/errors/index.js';
 import { parseJwk, type VerificationKey } from '../../../src/tokens/jwk.js';
 import { verifyCompactJws } from '../../../src/tokens/jws.js';
-import { sharedDir } from '../../helpers/paths.js';
+import { fixturesDir } from '../../helpers/paths.js';
 
 interface Vector {
   tcId: number;
@@ -42,10 +42,7 @@ const STRICTER: Record<number, string> = {
   351: 'JWK "alg":"ES521" (not a registered alg) but the header says ES512 (J10)',
 };
 
-const file = join(sharedDir, 'vectors', 'wycheproof', 'json_web_signature_test.json');
-if (!existsSync(file)) {
-  throw new Error(`Wycheproof vectors missing at ${file} — they are required for this suite (security.md §2.4)`);
-}
+const file = join(fixturesDir, 'wycheproof', 'json_web_signature_test.json');
 const data = JSON.parse(readFileSync(file, 'utf8')) as { testGroups: Group[] };
 
 let ran = 0;

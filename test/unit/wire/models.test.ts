@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, sharedDir } from '../../helpers/paths.js';
@@ -10,16 +10,29 @@ import type { ServiceName } from '../../../src/wire/operation.js';
 
 const SERVICES: ServiceName[] = ['iam', 'sts', 'cognito-identity', 'cognito-idp'];
 
+/**
+ * The official models live in ../shared/aws-models, beside this team's checkout only; a clone on its
+ * own has the generated src/models but not their source. The two comparisons with the source run
+ * where it exists and are reported as skipped where it does not; CI, which has it, sets
+ * TESSERA_REQUIRE_SHARED=1 so that a missing ../shared fails there instead of skipping.
+ */
+const officialModels = join(sharedDir, 'aws-models');
+const haveOfficial = existsSync(officialModels);
+if (!haveOfficial && process.env.TESSERA_REQUIRE_SHARED === '1') {
+  throw new Error(`TESSERA_REQUIRE_SHARED=1 but the official models are not at ${officialModels}`);
+}
+const needsOfficial = haveOfficial ? {} : { skip: `skipped: the official models (${officialModels}) are not beside this checkout` };
+
 function rawModel(service: ServiceName): any {
-  const dir = join(sharedDir, 'aws-models', service);
+  const dir = join(officialModels, service);
   const version = readdirSync(dir).sort().at(-1)!;
   return JSON.parse(readFileSync(join(dir, version, 'service-2.json'), 'utf8'));
 }
 
-test('the committed generated models are exactly what gen-models produces from ../shared', () => {
+test('the committed generated models are exactly what gen-models produces from ../shared', needsOfficial, () => {
   const out = mkdtempSync(join(tmpdir(), 'tessera-models-'));
   try {
-    execFileSync(process.execPath, [join(repoRoot, 'scripts', 'gen-models.mjs'), join(sharedDir, 'aws-models'), out], { stdio: 'ignore' });
+    execFileSync(process.execPath, [join(repoRoot, 'scripts', 'gen-models.mjs'), officialModels, out], { stdio: 'ignore' });
     for (const service of SERVICES) {
       assert.equal(
         readFileSync(join(out, `${service}.ts`), 'utf8'),
@@ -32,7 +45,7 @@ test('the committed generated models are exactly what gen-models produces from .
   }
 });
 
-test('every operation of the four official models is present, with the same input and output shapes', () => {
+test('every operation of the four official models is present, with the same input and output shapes', needsOfficial, () => {
   for (const service of SERVICES) {
     const raw = rawModel(service);
     const model = getModel(service);
