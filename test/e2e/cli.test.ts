@@ -47,7 +47,7 @@ describe('tessera serve', () => {
 
       // One JSON line per request with request id, operation, outcome and latency. The line is
       // written when the response has finished, so it may trail the client's answer a little.
-      for (let i = 0; i < 50 && !first.stdout().includes('GetCallerIdentity'); i++) await new Promise((r) => setTimeout(r, 100));
+      await first.untilStdout((out) => out.includes('GetCallerIdentity'));
       const lines = first.stdout().trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
       const call = lines.find((l) => l.operation === 'GetCallerIdentity');
       assert.ok(call, `a log line for GetCallerIdentity in:\n${first.stdout()}`);

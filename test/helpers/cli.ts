@@ -13,6 +13,12 @@ export interface RunningCli {
   stderr: () => string;
   stdout: () => string;
   exit: Promise<number | null>;
+  /**
+   * Resolves once the standard output so far satisfies `ready` (checked now and on every chunk),
+   * whatever time that takes; rejects if the process exits first. No deadline: the condition, not
+   * the clock, decides (the test runner's timeout ends a test that never gets there).
+   */
+  untilStdout(ready: (stdout: string) => boolean): Promise<void>;
 }
 
 export interface ServeWhere {
@@ -44,5 +50,16 @@ export async function serveCli(args: string[], env: Record<string, string> = {},
     });
     child.on('exit', (code) => reject(new Error(`exited with ${code} before listening:\n${err}`)));
   });
-  return { child, url, stderr: () => err, stdout: () => out, exit };
+  const untilStdout = (ready: (stdout: string) => boolean) =>
+    new Promise<void>((resolve, reject) => {
+      if (ready(out)) return resolve();
+      const check = () => {
+        if (!ready(out)) return;
+        child.stdout!.off('data', check);
+        resolve();
+      };
+      child.stdout!.on('data', check);
+      child.once('exit', () => (ready(out) ? resolve() : reject(new Error(`exited before its output was as expected:\n${out}`))));
+    });
+  return { child, url, stderr: () => err, stdout: () => out, exit, untilStdout };
 }

@@ -283,22 +283,29 @@ describe('sqlite group commit', () => {
       const c = s.collection<number>('gc.locked');
       await c.create('warm', 0);
       commits.length = 0;
-      // Another writer (another worker process) holds the write lock for about 120 ms.
+      // Another writer (another worker process) holds the write lock until the event loop has
+      // turned 8 more times: counted, not timed, so a busy machine changes nothing.
       const other = new Database(join(dataDir, SQLITE_FILE_NAME));
       other.exec('begin immediate');
       let ticks = 0;
-      const ticker = setInterval(() => ticks++, 5);
-      const started = Date.now();
-      const writes = [c.create('a', 1), c.create('b', 2)];
-      setTimeout(() => other.exec('commit'), 120);
+      let released = false;
+      const ticker = setInterval(() => {
+        if (++ticks === 8) {
+          other.exec('commit');
+          released = true;
+        }
+      }, 5);
+      let releasedWhenDone: boolean | undefined;
+      const writes = Promise.all([c.create('a', 1), c.create('b', 2)]).then(() => (releasedWhenDone = released));
       // A read is answered while the writes wait: the event loop is free.
       assert.equal(await c.get('warm'), 0);
-      await Promise.all(writes);
-      const waited = Date.now() - started;
+      await writes;
       clearInterval(ticker);
       other.close();
-      assert.ok(waited >= 100, `the writes waited for the lock (${waited} ms)`);
-      assert.ok(ticks >= 8, `timers kept running while the writes waited (${ticks} ticks in ${waited} ms)`);
+      // The timers kept running while the writes waited (the lock is released by the 8th tick),
+      // and the writes were acknowledged only after the other writer let go of the lock.
+      assert.equal(releasedWhenDone, true, 'the writes waited for the lock');
+      assert.ok(ticks >= 8, `timers kept running while the writes waited (${ticks} ticks)`);
       assert.deepEqual(commits, [2], 'both writes committed together once the lock was free');
       assert.equal(await c.get('b'), 2);
     });
