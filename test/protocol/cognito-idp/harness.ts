@@ -26,6 +26,8 @@ export interface IdpHarness {
   codes(userPoolId: string, username: string): Promise<Array<{ purpose: string; code: string }>>;
   /** The pool's published JWKS (`<issuer>/.well-known/jwks.json`). */
   jwks(userPoolId: string): Promise<{ keys: Array<Record<string, unknown>> }>;
+  /** What the injected clock says now (the server's time). */
+  now(): Date;
   /** Moves the injected clock. */
   advance(seconds: number): void;
   /** Stops the injected clock where it is (advance still moves it) until thaw(). */
@@ -86,6 +88,7 @@ export async function startIdp(options: { publicUrl?: string } = {}): Promise<Id
       assert.equal(res.status, 200, `jwks: ${res.status}`);
       return (await res.json()) as { keys: Array<Record<string, unknown>> };
     },
+    now: time.now,
     advance: time.advance,
     freeze: time.freeze,
     thaw: time.thaw,
