@@ -103,7 +103,8 @@ export function createMfa(ctx: MfaContext) {
 
   /**
    * SetUserMFAPreference / AdminSetUserMFAPreference. Activating TOTP needs a verified
-   * authenticator; SMS and email MFA cannot be activated (Tessera sends no messages).
+   * authenticator; SMS and email MFA cannot be activated (Tessera sends no messages); TOTP cannot
+   * be turned off while the pool's MfaConfiguration is ON.
    */
   async function setPreference(
     pool: UserPoolRecord,
@@ -116,6 +117,10 @@ export function createMfa(ctx: MfaContext) {
     if (!totp) return;
     const enabled = totp.Enabled ?? (totp.PreferredMfa === true ? true : user.mfa?.softwareTokenEnabled ?? false);
     if (enabled && !user.softwareToken) throw invalidParameter('User has not verified software token mfa', 'idp.mfa.not-verified');
+    // "You can't turn off TOTP MFA for any of your users when MFA is required in your user pool."
+    if (!enabled && totpActive(pool, user) && pool.mfaConfiguration === 'ON') {
+      throw invalidParameter('Software token MFA cannot be turned off while the user pool requires MFA.', 'idp.mfa.required', pool.id);
+    }
     const preferred = enabled && (totp.PreferredMfa ?? user.mfa?.preferred === 'SOFTWARE_TOKEN_MFA');
     await users.update(pool, user.username, (u) => {
       const { mfa: _old, ...rest } = u;

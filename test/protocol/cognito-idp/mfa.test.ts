@@ -163,7 +163,7 @@ describe('cognito-idp TOTP MFA', () => {
     assert.ok((await answer('rita', next.Session!, code(secret))).AuthenticationResult);
   });
 
-  it('sets up MFA during sign-in when the pool requires it (MFA_SETUP with AssociateSoftwareToken and VerifySoftwareToken by session)', async () => {
+  it('sets up MFA during sign-in when the pool requires it (MFA_SETUP with AssociateSoftwareToken and VerifySoftwareToken by session), and keeps it on', async () => {
     await createUser('sam');
     await h.idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId: poolId, MfaConfiguration: 'ON' }));
     try {
@@ -184,6 +184,7 @@ describe('cognito-idp TOTP MFA', () => {
       assert.ok(done.AuthenticationResult!.AccessToken);
       const user = await h.idp.send(new GetUserCommand({ AccessToken: done.AuthenticationResult!.AccessToken! }));
       assert.equal(user.PreferredMfaSetting, 'SOFTWARE_TOKEN_MFA');
+      await rejectsWith(h.idp.send(new SetUserMFAPreferenceCommand({ AccessToken: done.AuthenticationResult!.AccessToken!, SoftwareTokenMfaSettings: { Enabled: false } })), 'InvalidParameterException');
       h.advance(30);
       assert.equal((await passwordSignIn('sam')).ChallengeName, 'SOFTWARE_TOKEN_MFA');
     } finally {
