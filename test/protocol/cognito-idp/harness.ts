@@ -62,10 +62,17 @@ export function testClock() {
   };
 }
 
-export async function startIdp(options: { publicUrl?: string } = {}): Promise<IdpHarness> {
+export async function startIdp(options: { publicUrl?: string; databaseUrl?: string } = {}): Promise<IdpHarness> {
   const time = testClock();
   const clock = time.now;
-  const server = await startTestServer({ clock, captureLogs: true, region: 'us-east-1', accountId: '123456789012', ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) });
+  const server = await startTestServer({
+    clock,
+    captureLogs: true,
+    region: 'us-east-1',
+    accountId: '123456789012',
+    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+  });
   const credentials = server.rootCredentials;
   const idp = new CognitoIdentityProviderClient({ endpoint: server.url, region: server.region, credentials, maxAttempts: 1 });
   const basic = `Basic ${Buffer.from(`${credentials.accessKeyId}:${credentials.secretAccessKey}`).toString('base64')}`;
