@@ -3,8 +3,9 @@
  * and argument-less constructor run `offsetMs` ahead of real time. For tests where an unmodified
  * client library reads the time itself (Amplify compares `Date.now()` with a token's expiry and
  * measures its clock drift with `new Date()`) and the in-process Tessera must agree with it: the
- * harness's testClock reads `Date.now()`, so server, SDK signing and library all move together,
- * without sleeping. Dates built from a value are untouched.
+ * harness's testClock reads `Date.now()`, so server and library move together, without sleeping.
+ * Dates built from a value are untouched. The AWS SDK's SigV4 signing was seen not to follow it:
+ * make signed (admin) calls before moving the clock far, or the server refuses them as expired.
  */
 export interface MovableDate {
   /** Moves every reader of the clock forward. */

@@ -33,6 +33,8 @@ describe(`aws-amplify v${AMPLIFY_VERSION} signs in, refreshes and uses TOTP MFA 
   let poolId: string;
   let clientId: string;
   let rotatingClientId: string;
+  let requiredPool: string;
+  let requiredClient: string;
   /** Amplify's token storage (its KeyValueStorage interface), readable by the test. */
   const stored = new Map<string, string>();
   const storage = {
@@ -63,6 +65,12 @@ describe(`aws-amplify v${AMPLIFY_VERSION} signs in, refreshes and uses TOTP MFA 
       await h.idp.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'rotating', RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 10 } }))
     ).UserPoolClient!.ClientId!;
     for (const name of ['erin', 'gail', 'tom']) await createUser(name);
+    // Set up now: SigV4-signed calls are refused once the clock has moved far.
+    requiredPool = (await h.idp.send(new CreateUserPoolCommand({ PoolName: 'mfa-required' }))).UserPool!.Id!;
+    await h.idp.send(new SetUserPoolMfaConfigCommand({ UserPoolId: requiredPool, SoftwareTokenMfaConfiguration: { Enabled: true }, MfaConfiguration: 'ON' }));
+    requiredClient = (await h.idp.send(new CreateUserPoolClientCommand({ UserPoolId: requiredPool, ClientName: 'web' }))).UserPoolClient!.ClientId!;
+    await h.idp.send(new AdminCreateUserCommand({ UserPoolId: requiredPool, Username: 'uri', MessageAction: 'SUPPRESS' }));
+    await h.idp.send(new AdminSetUserPasswordCommand({ UserPoolId: requiredPool, Username: 'uri', Password: STRONG, Permanent: true }));
   });
   after(async () => {
     await h?.close();
@@ -135,6 +143,25 @@ describe(`aws-amplify v${AMPLIFY_VERSION} signs in, refreshes and uses TOTP MFA 
     assert.equal(done.isSignedIn, true);
     assert.equal(done.nextStep.signInStep, 'DONE');
     assert.equal((await getCurrentUser()).username, 'tom');
+    await signOut();
+  });
+
+  it('sets up TOTP during sign-in when the pool requires MFA (CONTINUE_SIGN_IN_WITH_TOTP_SETUP), then asks for the code', async () => {
+    Amplify.configure({ Auth: { Cognito: { userPoolId: requiredPool, userPoolClientId: requiredClient, userPoolEndpoint: h.url } } });
+    cognitoUserPoolsTokenProvider.setKeyValueStorage(storage);
+
+    const started = await signIn({ username: 'uri', password: STRONG });
+    assert.equal(started.nextStep.signInStep, 'CONTINUE_SIGN_IN_WITH_TOTP_SETUP');
+    const secret = (started.nextStep as { totpSetupDetails: { sharedSecret: string } }).totpSetupDetails.sharedSecret;
+    const done = await confirmSignIn({ challengeResponse: authenticatorCode(secret) });
+    assert.equal(done.isSignedIn, true);
+    assert.deepEqual(await fetchMFAPreference(), { enabled: ['TOTP'], preferred: 'TOTP' });
+    await signOut();
+
+    clock.advance(30);
+    const again = await signIn({ username: 'uri', password: STRONG });
+    assert.equal(again.nextStep.signInStep, 'CONFIRM_SIGN_IN_WITH_TOTP_CODE');
+    assert.equal((await confirmSignIn({ challengeResponse: authenticatorCode(secret) })).isSignedIn, true);
     await signOut();
   });
 });
