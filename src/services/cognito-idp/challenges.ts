@@ -22,12 +22,18 @@ export const MAX_CODE_ATTEMPTS = 5;
 
 export function createChallenges(ctx: { stores: Stores; clock: () => Date; random: Random }) {
   const now = () => Math.floor(ctx.clock().getTime() / 1000);
+  /** A new session for a challenge record (its deadline included). */
+  async function create(record: ChallengeRecord): Promise<string> {
+    const session = newOpaque(64, ctx.random);
+    await ctx.stores.challenges.create(hash(session), record);
+    return session;
+  }
   return {
     async start(record: Omit<ChallengeRecord, 'expiresAt'>, validityMinutes: number): Promise<string> {
-      const session = newOpaque(64, ctx.random);
-      await ctx.stores.challenges.create(hash(session), { ...record, expiresAt: now() + validityMinutes * 60 });
-      return session;
+      return create({ ...record, expiresAt: now() + validityMinutes * 60 });
     },
+    /** A new session for a challenge that goes on (MFA_SETUP's steps), keeping its deadline. */
+    continue: create,
     /** Takes (and burns) the session; refuses a missing, expired, reused or foreign one. */
     async take(session: string | undefined, challenge: ChallengeRecord['challenge'], clientId: string): Promise<ChallengeRecord> {
       if (!session) throw notAuthorized('Invalid session for the user.', 'idp.session.missing');

@@ -81,12 +81,13 @@ export function selfServiceOperations(deps: OpsDeps): Operation[] {
     return { kind: 'session', session: input.Session, record, pool, user };
   }
 
-  /** The MFA_SETUP session after a step: the given one is burnt, a new one carries the progress. */
+  /**
+   * The MFA_SETUP session after a step: the given one is burnt, a new one carries the progress
+   * and the sign-in's original deadline.
+   */
   async function nextSetupSession(by: SetupSession, progress: 'associated' | 'verified'): Promise<string> {
     await challenges.finish(by.session);
-    const client = await up.getClient(by.record.clientId);
-    const { expiresAt: _old, attempts: _attempts, ...record } = by.record;
-    return challenges.start({ ...record, mfaSetup: progress }, client?.authSessionValidity ?? 3);
+    return challenges.continue({ ...by.record, mfaSetup: progress });
   }
 
   const unsigned = (name: string, handler: (input: any) => Promise<unknown>): Operation =>
