@@ -117,6 +117,9 @@ export const ERROR_CATALOG = {
   InvalidUserPoolConfigurationException: { status: 400 },
   TooManyFailedAttemptsException: { status: 400 },
   UnsupportedUserStateException: { status: 400 },
+  EnableSoftwareTokenMFAException: { status: 400 },
+  SoftwareTokenMFANotFoundException: { status: 400 },
+  RefreshTokenReuseException: { status: 400 },
   UnauthorizedException: { status: 401 },
   ForbiddenException: { status: 403 },
 } as const satisfies Record<string, ErrorSpec>;

@@ -110,6 +110,23 @@ export function createDirectory(ctx: DirectoryContext) {
     }));
   }
 
+  /**
+   * SetUserPoolMfaConfig: software-token (TOTP) MFA on or off and MfaConfiguration; an omitted
+   * member keeps its value. MFA OPTIONAL or ON needs an MFA type enabled, and only TOTP is served:
+   * SMS, email and WebAuthn configurations are refused (Tessera sends no messages).
+   */
+  async function setMfaConfig(input: Input): Promise<UserPoolRecord> {
+    const pool = await requirePool(input.UserPoolId);
+    for (const member of ['SmsMfaConfiguration', 'EmailMfaConfiguration', 'WebAuthnConfiguration'] as const) {
+      if (input[member] !== undefined) throw invalidParameter(`${member} is not supported by Tessera: only software token (TOTP) MFA is served.`, 'idp.pool.mfa-type', member);
+    }
+    const totp: boolean = input.SoftwareTokenMfaConfiguration !== undefined ? input.SoftwareTokenMfaConfiguration.Enabled === true : pool.softwareTokenMfa === true;
+    const mode: string = input.MfaConfiguration ?? pool.mfaConfiguration;
+    if (mode !== 'OFF' && !totp) throw invalidParameter("Invalid MFA configuration given, can't turn on MFA without any valid MFA type enabled.", 'idp.pool.mfa', mode);
+    const t = now();
+    return stores.pools.update(pool.id, (p) => ({ ...p, softwareTokenMfa: totp, mfaConfiguration: mode, lastModifiedAt: t }));
+  }
+
   async function deletePool(userPoolId: string): Promise<void> {
     const pool = await requirePool(userPoolId);
     if (pool.deletionProtection === 'ACTIVE') {
@@ -424,6 +441,7 @@ export function createDirectory(ctx: DirectoryContext) {
     requirePool,
     createPool,
     updatePool,
+    setMfaConfig,
     deletePool,
     listPools,
     createClient,

@@ -52,6 +52,8 @@ export interface UserPoolRecord {
   /** UsernameConfiguration.CaseSensitive; AWS's API default when omitted is case-sensitive. */
   usernameCaseSensitive: boolean;
   mfaConfiguration: string;
+  /** SetUserPoolMfaConfig SoftwareTokenMfaConfiguration.Enabled (TOTP, totp.ts); absent = off. */
+  softwareTokenMfa?: boolean;
   deletionProtection: 'ACTIVE' | 'INACTIVE';
   tags: Record<string, string>;
   domain?: string;
@@ -165,6 +167,15 @@ export interface UserRecord {
   tokensRevokedBeforeMs?: number;
   /** Consecutive wrong passwords and the lockout they caused (lockout.ts); absent when none. */
   signInFailures?: SignInFailures;
+  /**
+   * The authenticator app verified with VerifySoftwareToken (totp.ts): its sealed secret, the
+   * last time step a code was accepted for (each code works once) and the device name given.
+   */
+  softwareToken?: { sealed: string; registeredAt: number; lastStep?: number; friendlyName?: string };
+  /** An authenticator being set up (AssociateSoftwareToken, not yet verified): sealed secret. */
+  pendingSoftwareToken?: { sealed: string; createdAt: number };
+  /** SetUserMFAPreference / AdminSetUserMFAPreference; absent = no MFA activated. */
+  mfa?: { softwareTokenEnabled: boolean; preferred?: 'SOFTWARE_TOKEN_MFA' };
 }
 
 /**
@@ -183,6 +194,12 @@ export interface AuthEventRecord {
   via: 'api' | 'hosted';
   refreshHash?: string;
   refreshExpiresAt?: number;
+  /**
+   * Refresh tokens rotated out (RefreshTokenRotation): their hashes and until when each still
+   * works (the client's RetryGracePeriodSeconds after it was replaced). Kept past that, so a
+   * late reuse is told apart from an unknown token (RefreshTokenReuseException).
+   */
+  retiredRefresh?: Array<{ hash: string; untilMs: number }>;
   revoked?: boolean;
 }
 
@@ -200,12 +217,16 @@ export interface CodeRecord {
 
 /** A started challenge (the `Session` of InitiateAuth / RespondToAuthChallenge). */
 export interface ChallengeRecord {
-  challenge: 'PASSWORD_VERIFIER' | 'NEW_PASSWORD_REQUIRED';
+  challenge: 'PASSWORD_VERIFIER' | 'NEW_PASSWORD_REQUIRED' | 'SOFTWARE_TOKEN_MFA' | 'MFA_SETUP';
   userPoolId: string;
   clientId: string;
   username: string;
   expiresAt: number;
   srp?: { b: string; B: string; A: string; secretBlock: string };
+  /** SOFTWARE_TOKEN_MFA: wrong codes given with this session so far. */
+  attempts?: number;
+  /** MFA_SETUP: how far the setup got (AssociateSoftwareToken, then VerifySoftwareToken). */
+  mfaSetup?: 'associated' | 'verified';
 }
 
 /** AdminLinkProviderForUser: a federated identity that signs in as a native user. */

@@ -12,7 +12,9 @@
  *    (custom scopes only), auth_time, iat, exp, jti, version 2; no username (signClientCredentials).
  *  - Refresh token: `<origin_jti>.<256 random bits, base64url>`; only sha256 of the random part is
  *    stored, in the authentication's record, so RevokeToken / GlobalSignOut / expiry are checked
- *    there. Refreshing keeps origin_jti and auth_time and issues no new refresh token.
+ *    there. Refreshing keeps origin_jti and auth_time and issues no new refresh token, unless
+ *    the client has RefreshTokenRotation ENABLED: then each refresh returns a new one (same
+ *    origin_jti, same expiry) and the presented one stops working after RetryGracePeriodSeconds.
  *
  * iss is `${publicUrl}/${userPoolId}`. One key ring per pool, storage name
  * `userpool-<sha256(poolId) prefix>` (ring names are `[a-z0-9-]`, pool ids are not).
@@ -21,13 +23,15 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Storage } from '../../storage/contract.js';
 import { createSigningKeyRing, type SigningKeyRing } from '../../keys/signing-keys.js';
 import { Refusal } from '../../errors/index.js';
-import { notAuthorized, MSG, tokenRefusal } from './errors.js';
+import { idpError, notAuthorized, MSG, tokenRefusal } from './errors.js';
 import { newOpaque, newUuid, type Random } from './ids.js';
 import type { AuthEventRecord, GroupRecord, UserPoolClientRecord, UserRecord } from './records.js';
 import { toSeconds } from './directory.js';
 import { ids, type Stores } from './store.js';
 
 export const ADMIN_SCOPE = 'aws.cognito.signin.user.admin';
+/** Rotated-out refresh tokens remembered per authentication (to answer their reuse). */
+const MAX_RETIRED_REFRESH = 16;
 /** Longest ID / access token lifetime a client may configure (1 day, CG:limits). */
 export const MAX_TOKEN_SECONDS = 86_400;
 
@@ -238,7 +242,11 @@ export function createTokens(ctx: TokensContext) {
     return { accessToken, expiresIn };
   }
 
-  /** The authentication a refresh token belongs to, after every check; throws NotAuthorizedException. */
+  /**
+   * The authentication a refresh token belongs to, after every check; throws
+   * NotAuthorizedException, or RefreshTokenReuseException for a token rotated out whose grace
+   * period is over.
+   */
   async function openRefreshToken(clientId: string, refreshToken: string): Promise<AuthEventRecord> {
     const dot = refreshToken.indexOf('.');
     const invalid = (check: string) => notAuthorized(MSG.invalidRefresh, check);
@@ -246,12 +254,36 @@ export function createTokens(ctx: TokensContext) {
     const event = await ctx.stores.authEvents.get(refreshToken.slice(0, dot));
     if (!event || !event.refreshHash) throw invalid('idp.refresh.unknown');
     const given = sha256(refreshToken.slice(dot + 1));
-    const expected = Buffer.from(event.refreshHash, 'hex');
-    if (!timingSafeEqual(given, expected)) throw invalid('idp.refresh.secret');
+    const current = timingSafeEqual(given, Buffer.from(event.refreshHash, 'hex'));
+    let retired: { hash: string; untilMs: number } | undefined;
+    for (const r of event.retiredRefresh ?? []) if (timingSafeEqual(given, Buffer.from(r.hash, 'hex'))) retired = r;
+    if (!current && !retired) throw invalid('idp.refresh.secret');
     if (event.clientId !== clientId) throw invalid('idp.refresh.client');
     if (event.revoked) throw notAuthorized(MSG.refreshRevoked, 'idp.refresh.revoked');
     if ((event.refreshExpiresAt ?? 0) <= nowSeconds()) throw notAuthorized('Refresh Token has expired', 'idp.refresh.expired');
+    if (!current && retired!.untilMs <= ctx.clock().getTime()) {
+      throw idpError('RefreshTokenReuseException', MSG.refreshReused, { check: 'idp.refresh.rotated', expected: `use before ${new Date(retired!.untilMs).toISOString()}` });
+    }
     return event;
+  }
+
+  /**
+   * Refresh-token rotation (RefreshTokenRotation ENABLED): a new refresh token for the same
+   * authentication (same origin_jti, same expiry); the presented one — and any other still
+   * current — keeps working `graceSeconds` more, then is refused as reused. Concurrent rotations
+   * each get a token (the record's compare-and-swap orders them; each retires the other's).
+   */
+  async function rotateRefreshToken(event: AuthEventRecord, graceSeconds: number): Promise<string> {
+    const nowMs = ctx.clock().getTime();
+    const secret = newOpaque(32, ctx.random);
+    const refreshHash = sha256(secret).toString('hex');
+    const untilMs = nowMs + graceSeconds * 1000;
+    await ctx.stores.authEvents.update(event.originJti, (e) => {
+      const kept = (e.retiredRefresh ?? []).filter((r) => r.hash !== e.refreshHash);
+      const retired = e.refreshHash ? [...kept, { hash: e.refreshHash, untilMs }] : kept;
+      return { ...e, refreshHash, retiredRefresh: retired.slice(-MAX_RETIRED_REFRESH) };
+    });
+    return `${event.originJti}.${secret}`;
   }
 
   async function revoke(originJti: string): Promise<void> {
@@ -277,7 +309,7 @@ export function createTokens(ctx: TokensContext) {
     return claims;
   }
 
-  return { ring, issuer, issue, sign, signClientCredentials, openRefreshToken, revoke, isRevoked, poolOfIssuer, verifySigned, groupsOf };
+  return { ring, issuer, issue, sign, signClientCredentials, openRefreshToken, rotateRefreshToken, revoke, isRevoked, poolOfIssuer, verifySigned, groupsOf };
 }
 
 export type Tokens = ReturnType<typeof createTokens>;

@@ -14,12 +14,14 @@ import type { Logger } from 'pino';
 import { randomBytes } from 'node:crypto';
 import type { Storage } from '../../storage/contract.js';
 import type { SigningKeyRing } from '../../keys/signing-keys.js';
+import { createSealingKeyRing, type SealingKeyRing } from '../../keys/index.js';
 import { Refusal } from '../../errors/index.js';
 import { createChallenges, type Challenges } from './challenges.js';
 import { createDirectory, type Directory } from './directory.js';
 import { createResourceServers, type ResourceServers } from './resource-servers.js';
 import { clientNotFound, idpError, MSG, notAuthorized, tokenRefusal } from './errors.js';
 import type { Random } from './ids.js';
+import { createMfa, type Mfa, type MfaStep } from './mfa.js';
 import { burnPasswordCheck, verifyPassword } from './passwords.js';
 import { createPasswordMemo, DEFAULT_PASSWORD_MEMO_SECONDS, type PasswordMemo } from './password-memo.js';
 import type { CodeRecord, DomainRecord, IdentityProviderRecord, UserPoolClientRecord, UserPoolRecord, UserRecord } from './records.js';
@@ -51,6 +53,8 @@ export interface UserPoolsDeps {
   accountId: string;
   log: Logger;
   keyRing?: (userPoolId: string) => SigningKeyRing;
+  /** Seals TOTP secrets at rest (totp.ts); default: the shared ring in storage ('keys', `sealing/<kid>`). */
+  sealingKeys?: SealingKeyRing;
   random?: Random;
   /**
    * How long a password proven right is remembered so that the same user's next sign-in skips
@@ -91,16 +95,32 @@ export interface UserPools {
    * custom scope the pool still defines (else ScopeDoesNotExistException, also when none remain).
    */
   issueClientCredentialsToken(clientId: string, scopes?: readonly string[]): Promise<{ accessToken: string; expiresIn: number; scopes: string[] }>;
-  refreshTokens(clientId: string, refreshToken: string): Promise<{ idToken?: string; accessToken: string; expiresIn: number }>;
+  /**
+   * New ID and access tokens for a refresh token (every check of tokens.openRefreshToken, then
+   * GlobalSignOut and a disabled user). With the client's RefreshTokenRotation ENABLED also a new
+   * refresh token, the presented one retiring after the grace period; without it none.
+   */
+  refreshTokens(clientId: string, refreshToken: string): Promise<{ idToken?: string; accessToken: string; refreshToken?: string; expiresIn: number }>;
   revokeRefreshToken(clientId: string, refreshToken: string): Promise<void>;
   verifyAccessToken(token: string): Promise<{ userPoolId: string; username: string; clientId: string; scopes: string[]; claims: Record<string, unknown> }>;
   verifyIdToken(userPoolId: string, token: string, options?: { clientId?: string; serverSideTokenCheck?: boolean }): Promise<Record<string, unknown>>;
   upsertFederatedUser(input: { userPoolId: string; providerName: string; providerType: string; subject: string; issuer?: string; attributes: Record<string, string> }): Promise<UserRecord>;
   jwks(userPoolId: string): Promise<{ keys: unknown[] }>;
+  /**
+   * What a sign-in whose password was just proven must still go through: SOFTWARE_TOKEN_MFA
+   * (the user has TOTP activated), MFA_SETUP (the pool requires MFA the user has not set up),
+   * or nothing.
+   */
+  mfaStepAfterPassword(userPoolId: string, user: UserRecord): Promise<MfaStep | undefined>;
+  /**
+   * A sign-in's TOTP code (mfa.ts): CodeMismatchException (counted toward the lockout),
+   * ExpiredCodeException for a code already used, NotAuthorizedException during a lockout.
+   */
+  verifySignInCode(userPoolId: string, username: string, code: string): Promise<UserRecord>;
   /** Tessera-specific admin read path: the live confirmation / reset codes of a user (no mail is sent). */
   lastCodes(userPoolId: string, username: string): Promise<Array<Pick<CodeRecord, 'purpose' | 'code' | 'issuedAt' | 'expiresAt'>>>;
   /** Building blocks for the cognito-idp operations. */
-  readonly internals: { stores: Stores; directory: Directory; resourceServers: ResourceServers; users: Users; tokens: Tokens; challenges: Challenges; clock: () => Date; log: Logger; random: Random; passwordMemo: PasswordMemo };
+  readonly internals: { stores: Stores; directory: Directory; resourceServers: ResourceServers; users: Users; tokens: Tokens; challenges: Challenges; mfa: Mfa; clock: () => Date; log: Logger; random: Random; passwordMemo: PasswordMemo };
 }
 
 export function createUserPools(deps: UserPoolsDeps): UserPools {
@@ -111,6 +131,7 @@ export function createUserPools(deps: UserPoolsDeps): UserPools {
   const users = createUsers({ stores, clock: deps.clock, random, log: deps.log });
   const tokens = createTokens({ stores, storage: deps.storage, clock: deps.clock, random, publicUrl: deps.publicUrl, ...(deps.keyRing ? { keyRing: deps.keyRing } : {}) });
   const challenges = createChallenges({ stores, clock: deps.clock, random });
+  const mfa = createMfa({ users, ring: deps.sealingKeys ?? createSealingKeyRing({ storage: deps.storage, clock: deps.clock, random }), clock: deps.clock, random });
   const nowSeconds = () => Math.floor(deps.clock().getTime() / 1000);
   const passwordMemo = createPasswordMemo({ ttlSeconds: deps.passwordMemoSeconds ?? DEFAULT_PASSWORD_MEMO_SECONDS, clock: deps.clock });
 
@@ -202,7 +223,10 @@ export function createUserPools(deps: UserPoolsDeps): UserPools {
     if (!pool || !client || !user) throw notAuthorized(MSG.invalidRefresh, 'idp.refresh.orphan');
     if (tokens.isRevoked(event, user)) throw notAuthorized(MSG.refreshRevoked, 'idp.refresh.signed-out');
     if (!user.enabled) throw notAuthorized(MSG.userDisabled, 'idp.user.disabled');
-    return tokens.sign({ userPoolId: pool.id, client, user, scopes: event.scopes, via: event.via }, event);
+    const rotation = refreshRotation(client);
+    const rotated = rotation.enabled ? await tokens.rotateRefreshToken(event, rotation.graceSeconds) : undefined;
+    const signed = await tokens.sign({ userPoolId: pool.id, client, user, scopes: event.scopes, via: event.via }, event);
+    return { ...signed, ...(rotated ? { refreshToken: rotated } : {}) };
   }
 
   /**
@@ -311,12 +335,27 @@ export function createUserPools(deps: UserPoolsDeps): UserPools {
     async jwks(userPoolId) {
       return tokens.ring(userPoolId).jwks();
     },
+    async mfaStepAfterPassword(userPoolId, user) {
+      return mfa.stepAfterPassword(await directory.requirePool(userPoolId), user);
+    },
+    async verifySignInCode(userPoolId, username, code) {
+      const pool = await directory.requirePool(userPoolId);
+      const user = await users.require(pool, username);
+      await mfa.checkSignInCode(pool, user, code);
+      return user;
+    },
     async lastCodes(userPoolId, username) {
       const pool = await directory.requirePool(userPoolId);
       return (await users.lastCodes(pool, username)).map(({ purpose, code, issuedAt, expiresAt }) => ({ purpose, code, issuedAt, expiresAt }));
     },
-    internals: { stores, directory, resourceServers, users, tokens, challenges, clock: deps.clock, log: deps.log, random, passwordMemo },
+    internals: { stores, directory, resourceServers, users, tokens, challenges, mfa, clock: deps.clock, log: deps.log, random, passwordMemo },
   };
+}
+
+/** The client's RefreshTokenRotation (stored as given, directory.ts CLIENT_ECHO). */
+export function refreshRotation(client: Pick<UserPoolClientRecord, 'echo'>): { enabled: boolean; graceSeconds: number } {
+  const r = client.echo.RefreshTokenRotation as { Feature?: string; RetryGracePeriodSeconds?: number } | undefined;
+  return { enabled: r?.Feature === 'ENABLED', graceSeconds: r?.RetryGracePeriodSeconds ?? 0 };
 }
 
 /**

@@ -42,6 +42,8 @@ export interface LoginTransaction {
   csrf: string;
   /** Set after a correct temporary password: the user who must choose a new one. */
   pendingUsername?: string;
+  /** Set after a correct password of a user with TOTP MFA: the user whose code is asked. */
+  mfaUsername?: string;
 }
 
 export interface UpstreamTransaction {

@@ -85,6 +85,21 @@ export function newPasswordPage(input: { action: string; csrf: string; error?: s
   );
 }
 
+/** The second step for a user with an authenticator app (software token MFA). */
+export function mfaCodePage(input: { action: string; csrf: string; error?: string }): string {
+  return layout(
+    'Enter your code',
+    `${errorBox(input.error)}<p>Enter the code from your authenticator app.</p>
+<form method="post" action="${escapeHtml(input.action)}">
+<input type="hidden" name="_csrf" value="${escapeHtml(input.csrf)}">
+<label for="code">Code</label>
+<input id="code" name="code" inputmode="numeric" pattern="[0-9]{6}" autocomplete="one-time-code" required>
+<button type="submit">Sign in</button>
+</form>
+`,
+  );
+}
+
 export function errorPage(message: string): string {
   return layout('Something went wrong', errorBox(message));
 }

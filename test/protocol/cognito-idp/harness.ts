@@ -26,6 +26,8 @@ export interface IdpHarness {
   codes(userPoolId: string, username: string): Promise<Array<{ purpose: string; code: string }>>;
   /** The pool's published JWKS (`<issuer>/.well-known/jwks.json`). */
   jwks(userPoolId: string): Promise<{ keys: Array<Record<string, unknown>> }>;
+  /** What the injected clock says now (the server's time). */
+  now(): Date;
   /** Moves the injected clock. */
   advance(seconds: number): void;
   /** Stops the injected clock where it is (advance still moves it) until thaw(). */
@@ -60,10 +62,17 @@ export function testClock() {
   };
 }
 
-export async function startIdp(options: { publicUrl?: string } = {}): Promise<IdpHarness> {
+export async function startIdp(options: { publicUrl?: string; databaseUrl?: string } = {}): Promise<IdpHarness> {
   const time = testClock();
   const clock = time.now;
-  const server = await startTestServer({ clock, captureLogs: true, region: 'us-east-1', accountId: '123456789012', ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) });
+  const server = await startTestServer({
+    clock,
+    captureLogs: true,
+    region: 'us-east-1',
+    accountId: '123456789012',
+    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+  });
   const credentials = server.rootCredentials;
   const idp = new CognitoIdentityProviderClient({ endpoint: server.url, region: server.region, credentials, maxAttempts: 1 });
   const basic = `Basic ${Buffer.from(`${credentials.accessKeyId}:${credentials.secretAccessKey}`).toString('base64')}`;
@@ -86,6 +95,7 @@ export async function startIdp(options: { publicUrl?: string } = {}): Promise<Id
       assert.equal(res.status, 200, `jwks: ${res.status}`);
       return (await res.json()) as { keys: Array<Record<string, unknown>> };
     },
+    now: time.now,
     advance: time.advance,
     freeze: time.freeze,
     thaw: time.thaw,

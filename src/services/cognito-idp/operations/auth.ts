@@ -3,7 +3,11 @@
  * SECRET_HASH) and AdminInitiateAuth / AdminRespondToAuthChallenge (SigV4). Flows
  * (aws-surface.md §7.3): USER_PASSWORD_AUTH, USER_SRP_AUTH → PASSWORD_VERIFIER (srp.ts),
  * REFRESH_TOKEN_AUTH / REFRESH_TOKEN, and on the Admin variant ADMIN_USER_PASSWORD_AUTH /
- * ADMIN_NO_SRP_AUTH; FORCE_CHANGE_PASSWORD users get NEW_PASSWORD_REQUIRED.
+ * ADMIN_NO_SRP_AUTH; FORCE_CHANGE_PASSWORD users get NEW_PASSWORD_REQUIRED. After the password,
+ * users with TOTP activated get SOFTWARE_TOKEN_MFA and, in pools requiring MFA, users without it
+ * MFA_SETUP (mfa.ts). GetTokensFromRefreshToken (unsigned, authorised by the client and its
+ * secret) refreshes as REFRESH_TOKEN_AUTH does; either returns a new refresh token only when the
+ * client rotates them (RefreshTokenRotation).
  */
 import { randomBytes } from 'node:crypto';
 import { defineOperation, type Operation } from '../../../wire/operation.js';
@@ -44,7 +48,7 @@ export function flowEnabled(client: Pick<UserPoolClientRecord, 'explicitAuthFlow
 
 export function authOperations(deps: OpsDeps): Operation[] {
   const up = deps.userPools;
-  const { directory, users, tokens, challenges } = up.internals;
+  const { directory, users, tokens, challenges, mfa } = up.internals;
   const random = up.internals.random ?? randomBytes;
 
   async function clientFor(clientId: string, userPoolId?: string): Promise<{ client: ClientRecord; pool: UserPoolRecord }> {
@@ -74,6 +78,25 @@ export function authOperations(deps: OpsDeps): Operation[] {
     return { ChallengeParameters: {}, AuthenticationResult: { AccessToken: t.accessToken, ExpiresIn: t.expiresIn, TokenType: 'Bearer', RefreshToken: t.refreshToken, IdToken: t.idToken } };
   }
 
+  function refreshedResult(t: Awaited<ReturnType<UserPools['refreshTokens']>>) {
+    return { AccessToken: t.accessToken, ExpiresIn: t.expiresIn, TokenType: 'Bearer', IdToken: t.idToken, ...(t.refreshToken ? { RefreshToken: t.refreshToken } : {}) };
+  }
+
+  /**
+   * GetTokensFromRefreshToken: a client with a secret must send it (ClientSecret, not a
+   * SECRET_HASH); then every check of a refresh (revoked, expired, signed out, another client's,
+   * rotated out).
+   */
+  async function getTokensFromRefreshToken(input: { ClientId: string; RefreshToken: string; ClientSecret?: string }) {
+    const { client } = await clientFor(input.ClientId);
+    if (!up.verifyClientSecret(client, input.ClientSecret)) {
+      if (client.clientSecret && !input.ClientSecret) throw notAuthorized(MSG.secretMissing(client.clientId), 'idp.client-secret.missing', client.clientId);
+      throw notAuthorized(MSG.clientSecret(client.clientId), 'idp.client-secret', client.clientId);
+    }
+    if (!flowEnabled(client, 'REFRESH_TOKEN_AUTH')) throw invalidParameter(MSG.flowNotEnabled('REFRESH_TOKEN_AUTH'), 'idp.auth.flow-disabled', 'REFRESH_TOKEN_AUTH');
+    return { AuthenticationResult: refreshedResult(await up.refreshTokens(client.clientId, input.RefreshToken)) };
+  }
+
   async function newPasswordChallenge(pool: UserPoolRecord, client: ClientRecord, user: UserRecord) {
     const session = await challenges.start({ challenge: 'NEW_PASSWORD_REQUIRED', userPoolId: pool.id, clientId: client.clientId, username: user.username }, client.authSessionValidity);
     const attributes = Object.fromEntries(Object.entries(user.attributes).filter(([k]) => k !== 'sub' && k !== 'identities'));
@@ -85,12 +108,24 @@ export function authOperations(deps: OpsDeps): Operation[] {
     };
   }
 
+  /** A confirmed user's proven password: tokens, or the MFA challenge still owed. */
+  async function afterFirstFactor(pool: UserPoolRecord, client: ClientRecord, user: UserRecord) {
+    const step = mfa.stepAfterPassword(pool, user);
+    if (step === undefined) return tokensResult(pool, client, user);
+    const session = await challenges.start({ challenge: step, userPoolId: pool.id, clientId: client.clientId, username: user.username }, client.authSessionValidity);
+    const parameters: Record<string, string> =
+      step === 'SOFTWARE_TOKEN_MFA'
+        ? { USER_ID_FOR_SRP: user.username, ...(user.softwareToken?.friendlyName ? { FRIENDLY_DEVICE_NAME: user.softwareToken.friendlyName } : {}) }
+        : { USER_ID_FOR_SRP: user.username, MFAS_CAN_SETUP: JSON.stringify(['SOFTWARE_TOKEN_MFA']) };
+    return { ChallengeName: step, Session: session, ChallengeParameters: parameters };
+  }
+
   /** After a proven password: the user's state decides between tokens and a challenge. */
   async function afterPassword(pool: UserPoolRecord, client: ClientRecord, user: UserRecord) {
     if (!user.enabled) throw notAuthorized(MSG.userDisabled, 'idp.user.disabled');
     switch (user.status) {
       case 'CONFIRMED':
-        return tokensResult(pool, client, user);
+        return afterFirstFactor(pool, client, user);
       case 'FORCE_CHANGE_PASSWORD':
         if ((user.temporaryPasswordExpiresAt ?? Infinity) <= Math.floor(up.internals.clock().getTime() / 1000)) {
           throw notAuthorized(MSG.tempPasswordExpired, 'idp.user.temporary-expired');
@@ -124,8 +159,7 @@ export function authOperations(deps: OpsDeps): Operation[] {
         const user = await up.internals.stores.users.get(users.key(pool, event.username));
         checkSecretHash(client, params.SECRET_HASH, [event.username, ...(user ? [user.sub] : []), ...(params.USERNAME ? [params.USERNAME] : [])]);
       }
-      const t = await up.refreshTokens(client.clientId, refreshToken);
-      return { ChallengeParameters: {}, AuthenticationResult: { AccessToken: t.accessToken, ExpiresIn: t.expiresIn, TokenType: 'Bearer', IdToken: t.idToken } };
+      return { ChallengeParameters: {}, AuthenticationResult: refreshedResult(await up.refreshTokens(client.clientId, refreshToken)) };
     }
 
     const username = required(params, 'USERNAME');
@@ -154,7 +188,7 @@ export function authOperations(deps: OpsDeps): Operation[] {
     const password = required(params, 'PASSWORD');
     try {
       const user = await up.authenticatePassword(pool.id, username, password, { preventUserExistenceErrors: client.preventUserExistenceErrors === 'ENABLED' });
-      return await tokensResult(pool, client, user);
+      return await afterFirstFactor(pool, client, user);
     } catch (err) {
       if (err instanceof NewPasswordRequiredError) return newPasswordChallenge(pool, client, err.user);
       throw err;
@@ -203,6 +237,33 @@ export function authOperations(deps: OpsDeps): Operation[] {
       return afterPassword(pool, client, user);
     }
 
+    if (input.ChallengeName === 'SOFTWARE_TOKEN_MFA') {
+      const record = await challenges.open(input.Session, 'SOFTWARE_TOKEN_MFA', client.clientId);
+      const user = await users.find(pool, record.username);
+      if (!user) throw notAuthorized(MSG.badCredentials, 'idp.mfa.user');
+      if (username !== record.username && (await users.find(pool, username))?.username !== record.username) throw notAuthorized(MSG.badCredentials, 'idp.mfa.username');
+      const code = required(r, 'SOFTWARE_TOKEN_MFA_CODE');
+      try {
+        await mfa.checkSignInCode(pool, user, code);
+      } catch (err) {
+        if ((err as { code?: string }).code === 'CodeMismatchException') await challenges.fail(input.Session!);
+        throw err;
+      }
+      await challenges.finish(input.Session!);
+      if (!user.enabled) throw notAuthorized(MSG.userDisabled, 'idp.user.disabled');
+      return tokensResult(pool, client, user);
+    }
+
+    if (input.ChallengeName === 'MFA_SETUP') {
+      const record = await challenges.take(input.Session, 'MFA_SETUP', client.clientId);
+      if (record.mfaSetup !== 'verified') throw notAuthorized('Invalid session for the user.', 'idp.mfa.setup-unverified');
+      const user = await users.find(pool, record.username);
+      if (!user || !user.softwareToken) throw notAuthorized(MSG.badCredentials, 'idp.mfa.user');
+      await mfa.activateAfterSetup(pool, user);
+      if (!user.enabled) throw notAuthorized(MSG.userDisabled, 'idp.user.disabled');
+      return tokensResult(pool, client, user);
+    }
+
     throw invalidParameter(`Challenge ${input.ChallengeName} is not supported by this server.`, 'idp.challenge', input.ChallengeName);
   }
 
@@ -212,6 +273,7 @@ export function authOperations(deps: OpsDeps): Operation[] {
     defineOperation({ service: 'cognito-idp', name: 'AdminInitiateAuth', auth: 'sigv4', ...admin, handler: (input) => initiate('admin', input) }),
     defineOperation({ service: 'cognito-idp', name: 'RespondToAuthChallenge', auth: 'none', authorize: false, handler: (input) => respond(input) }),
     defineOperation({ service: 'cognito-idp', name: 'AdminRespondToAuthChallenge', auth: 'sigv4', ...admin, handler: (input) => respond(input) }),
+    defineOperation({ service: 'cognito-idp', name: 'GetTokensFromRefreshToken', auth: 'none', authorize: false, handler: (input) => getTokensFromRefreshToken(input) }),
   ];
 }
 

@@ -1,10 +1,16 @@
 /**
  * Pool, app-client and domain management (SigV4, authorised on the pool ARN):
  * Create/Describe/Update/Delete/ListUserPools, Create/Describe/Update/Delete/ListUserPoolClients,
- * Create/Describe/DeleteUserPoolDomain (aws-surface.md §7.1, §7.3).
+ * Create/Describe/DeleteUserPoolDomain, Set/GetUserPoolMfaConfig (aws-surface.md §7.1, §7.3;
+ * mfa.ts).
  */
 import { defineOperation, type Operation } from '../../../wire/operation.js';
+import type { UserPoolRecord } from '../records.js';
 import { domainShape, poolResource, userPoolClientShape, userPoolShape, type OpsDeps } from './shapes.js';
+
+function mfaConfigShape(pool: UserPoolRecord) {
+  return { SoftwareTokenMfaConfiguration: { Enabled: pool.softwareTokenMfa === true }, MfaConfiguration: pool.mfaConfiguration };
+}
 
 export function poolOperations(deps: OpsDeps): Operation[] {
   const { directory, stores } = deps.userPools.internals;
@@ -37,6 +43,24 @@ export function poolOperations(deps: OpsDeps): Operation[] {
       async handler(input) {
         await directory.updatePool(input);
         return {};
+      },
+    }),
+    defineOperation({
+      service: 'cognito-idp',
+      name: 'SetUserPoolMfaConfig',
+      auth: 'sigv4',
+      ...admin,
+      async handler(input) {
+        return mfaConfigShape(await directory.setMfaConfig(input));
+      },
+    }),
+    defineOperation({
+      service: 'cognito-idp',
+      name: 'GetUserPoolMfaConfig',
+      auth: 'sigv4',
+      ...admin,
+      async handler(input) {
+        return mfaConfigShape(await directory.requirePool(input.UserPoolId));
       },
     }),
     defineOperation({

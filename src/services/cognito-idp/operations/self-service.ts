@@ -3,12 +3,14 @@
  * ConfirmSignUp, ResendConfirmationCode, ForgotPassword, ConfirmForgotPassword (authorised by the
  * app client + SecretHash), and GetUser, UpdateUserAttributes, ChangePassword, GlobalSignOut
  * (authorised by an access token carrying aws.cognito.signin.user.admin), RevokeToken (client
- * id + secret). Codes are not mailed: they go to the log and `UserPools.lastCodes`.
+ * id + secret), and software-token MFA: AssociateSoftwareToken and VerifySoftwareToken (by access
+ * token, or by the Session of an MFA_SETUP challenge), SetUserMFAPreference (mfa.ts). Codes are
+ * not mailed: they go to the log and `UserPools.lastCodes`.
  */
 import { defineOperation, type Operation } from '../../../wire/operation.js';
 import { clientNotFound, idpError, invalidParameter, MSG, notAuthorized } from '../errors.js';
 import { checkPasswordPolicy, verifyPassword } from '../passwords.js';
-import type { UserPoolRecord, UserRecord } from '../records.js';
+import type { ChallengeRecord, UserPoolRecord, UserRecord } from '../records.js';
 import { checkAttributes, checkRequired } from '../schema.js';
 import { secretHashMatches } from '../secrets.js';
 import { ADMIN_SCOPE, peekClaims } from '../tokens.js';
@@ -24,7 +26,7 @@ function mask(value: string): string {
 
 export function selfServiceOperations(deps: OpsDeps): Operation[] {
   const up = deps.userPools;
-  const { directory, users, stores, clock } = up.internals;
+  const { directory, users, stores, clock, mfa, challenges } = up.internals;
 
   async function clientFor(clientId: string): Promise<{ client: ClientRecord; pool: UserPoolRecord }> {
     const client = await up.getClient(clientId);
@@ -58,6 +60,34 @@ export function selfServiceOperations(deps: OpsDeps): Operation[] {
     if (!verified.scopes.includes(ADMIN_SCOPE)) throw notAuthorized('Access Token does not have required scopes', 'idp.access.scope', verified.scopes);
     const pool = await directory.requirePool(verified.userPoolId);
     return { verified, pool, user: await users.require(pool, verified.username) };
+  }
+
+  type SetupSession = { kind: 'session'; session: string; record: ChallengeRecord; pool: UserPoolRecord; user: UserRecord };
+  /**
+   * AssociateSoftwareToken / VerifySoftwareToken take an access token or the Session of an
+   * MFA_SETUP challenge, never both (InvalidParameterException).
+   */
+  async function accessTokenOrSession(input: { AccessToken?: string; Session?: string }): Promise<{ kind: 'token'; pool: UserPoolRecord; user: UserRecord } | SetupSession> {
+    if (input.AccessToken !== undefined && input.Session !== undefined) throw invalidParameter('Only one of AccessToken or Session can be provided.', 'idp.mfa.token-and-session');
+    if (input.AccessToken !== undefined) {
+      const { pool, user } = await withAccessToken(input.AccessToken);
+      return { kind: 'token', pool, user };
+    }
+    if (input.Session === undefined) throw invalidParameter('Either AccessToken or Session must be provided.', 'idp.mfa.no-token');
+    const record = await challenges.open(input.Session, 'MFA_SETUP', undefined);
+    const pool = await directory.requirePool(record.userPoolId);
+    const user = await users.find(pool, record.username);
+    if (!user) throw notAuthorized('Invalid session for the user.', 'idp.session.user');
+    return { kind: 'session', session: input.Session, record, pool, user };
+  }
+
+  /**
+   * The MFA_SETUP session after a step: the given one is burnt, a new one carries the progress
+   * and the sign-in's original deadline.
+   */
+  async function nextSetupSession(by: SetupSession, progress: 'associated' | 'verified'): Promise<string> {
+    await challenges.finish(by.session);
+    return challenges.continue({ ...by.record, mfaSetup: progress });
   }
 
   const unsigned = (name: string, handler: (input: any) => Promise<unknown>): Operation =>
@@ -126,7 +156,24 @@ export function selfServiceOperations(deps: OpsDeps): Operation[] {
     }),
     unsigned('GetUser', async (input) => {
       const { user } = await withAccessToken(input.AccessToken);
-      return { Username: user.username, UserAttributes: attributeList(user) };
+      return { Username: user.username, UserAttributes: attributeList(user), ...mfa.settingsOf(user) };
+    }),
+    unsigned('AssociateSoftwareToken', async (input) => {
+      const by = await accessTokenOrSession(input);
+      if (by.kind === 'token') return { SecretCode: await mfa.associate(by.pool, by.user) };
+      const secret = await mfa.associate(by.pool, by.user);
+      return { SecretCode: secret, Session: await nextSetupSession(by, 'associated') };
+    }),
+    unsigned('VerifySoftwareToken', async (input) => {
+      const by = await accessTokenOrSession(input);
+      await mfa.verifyAssociation(by.pool, by.user, input.UserCode, input.FriendlyDeviceName);
+      if (by.kind === 'token') return { Status: 'SUCCESS' };
+      return { Status: 'SUCCESS', Session: await nextSetupSession(by, 'verified') };
+    }),
+    unsigned('SetUserMFAPreference', async (input) => {
+      const { pool, user } = await withAccessToken(input.AccessToken);
+      await mfa.setPreference(pool, user, input);
+      return {};
     }),
     unsigned('UpdateUserAttributes', async (input) => {
       const { pool, user, verified } = await withAccessToken(input.AccessToken);

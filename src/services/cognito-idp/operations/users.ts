@@ -1,6 +1,6 @@
 /**
  * Administrator user and group operations (SigV4, authorised on the pool ARN): AdminCreateUser,
- * AdminSetUserPassword, AdminGetUser, AdminDeleteUser, AdminConfirmSignUp, AdminDisableUser,
+ * AdminSetUserPassword, AdminGetUser, AdminSetUserMFAPreference, AdminDeleteUser, AdminConfirmSignUp, AdminDisableUser,
  * AdminEnableUser, AdminUpdateUserAttributes, AdminUserGlobalSignOut, ListUsers,
  * AdminLinkProviderForUser, and groups with roles and precedence (CreateGroup, GetGroup,
  * UpdateGroup, ListGroups, DeleteGroup, AdminAddUserToGroup, AdminRemoveUserFromGroup,
@@ -17,7 +17,7 @@ import { attributeList, groupShape, poolResource, userShape, type OpsDeps } from
 const MAX_GROUPS_PER_USER = 100;
 
 export function userOperations(deps: OpsDeps): Operation[] {
-  const { directory, users, stores, log, random, clock } = deps.userPools.internals;
+  const { directory, users, stores, log, random, clock, mfa } = deps.userPools.internals;
   const admin = { authorize: { resource: poolResource(deps) } } as const;
   const op = (name: string, handler: (input: any) => Promise<unknown>): Operation =>
     defineOperation({ service: 'cognito-idp', name, auth: 'sigv4', ...admin, handler: handler as Operation['handler'] });
@@ -56,7 +56,12 @@ export function userOperations(deps: OpsDeps): Operation[] {
     op('AdminGetUser', async (input) => {
       const { user } = await poolAndUser(input);
       const s = userShape(user);
-      return { Username: s.Username, UserAttributes: s.Attributes, UserCreateDate: s.UserCreateDate, UserLastModifiedDate: s.UserLastModifiedDate, Enabled: s.Enabled, UserStatus: s.UserStatus };
+      return { Username: s.Username, UserAttributes: s.Attributes, UserCreateDate: s.UserCreateDate, UserLastModifiedDate: s.UserLastModifiedDate, Enabled: s.Enabled, UserStatus: s.UserStatus, ...mfa.settingsOf(user) };
+    }),
+    op('AdminSetUserMFAPreference', async (input) => {
+      const { pool, user } = await poolAndUser(input);
+      await mfa.setPreference(pool, user, input);
+      return {};
     }),
     op('AdminDeleteUser', async (input) => {
       const { pool, user } = await poolAndUser(input);

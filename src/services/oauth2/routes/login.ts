@@ -1,7 +1,11 @@
 /**
- * The managed login form's POSTs: `POST /login` (username + password) and
+ * The managed login form's POSTs: `POST /login` (username + password),
  * `POST /login/new-password` (a FORCE_CHANGE_PASSWORD user choosing a password, Cognito's
- * NEW_PASSWORD_REQUIRED challenge in page form; aws-surface.md §7.3).
+ * NEW_PASSWORD_REQUIRED challenge in page form; aws-surface.md §7.3) and `POST /login/mfa` (the
+ * code of a user with TOTP MFA, Cognito's SOFTWARE_TOKEN_MFA challenge in page form; a wrong
+ * code counts toward the lockout as a wrong password does). A user the pool requires MFA of who
+ * has none set up is refused with a page saying so: setting up an authenticator is done through
+ * the API (AssociateSoftwareToken), not on this page.
  *
  * CSRF (OWASP synchronizer token): the form carries a random token stored server-side with its
  * login transaction, and the transaction is found through an HttpOnly cookie; a POST whose
@@ -17,14 +21,16 @@ import { formParams, type Params } from '../form.js';
 import { finishSignIn, sendRedirectError, showLogin } from '../flows.js';
 import { resolveDomain, sendErrorPage, sendPage } from '../http.js';
 import { safeEqual } from '../ids.js';
-import { newPasswordPage } from '../pages.js';
+import { mfaCodePage, newPasswordPage } from '../pages.js';
 import { RedirectError } from '../authorize-request.js';
 import { NewPasswordRequiredError } from '../../cognito-idp/user-pools.js';
+import type { UserRecord } from '../../cognito-idp/records.js';
 
 export function loginRoutes(hosted: Hosted) {
   return (app: FastifyInstance) => {
     app.post('/auth/:domain/login', (request, reply) => withTransaction(hosted, request, reply, password));
     app.post('/auth/:domain/login/new-password', (request, reply) => withTransaction(hosted, request, reply, newPassword));
+    app.post('/auth/:domain/login/mfa', (request, reply) => withTransaction(hosted, request, reply, mfaCode));
   };
 }
 
@@ -115,7 +121,38 @@ const password: Step = async (hosted, reply, tx, handle, form) => {
     hosted.log.info({ check: 'oauth2.login', code: (err as { code?: string }).code }, 'managed login refused');
     return restart(hosted, reply, tx, handle, message, username);
   }
-  return signIn(hosted, reply, tx, handle, user.username);
+  return afterPassword(hosted, reply, tx, handle, user);
+};
+
+/** A proven password: the code of a user with TOTP MFA is asked next, else the sign-in completes. */
+async function afterPassword(hosted: Hosted, reply: FastifyReply, tx: LoginTransaction, handle: string, user: UserRecord): Promise<FastifyReply> {
+  const step = await hosted.userPools.mfaStepAfterPassword(tx.request.userPoolId, user);
+  if (step === undefined) return signIn(hosted, reply, tx, handle, user.username);
+  if (step === 'MFA_SETUP') {
+    await hosted.logins.delete(handle);
+    return sendErrorPage(reply, 400, 'This account must set up an authenticator app before signing in. Sign in through the application to set one up.');
+  }
+  const username = user.username;
+  const ok = await hosted.logins.replace(handle, (cur) => ({ ...cur, mfaUsername: username }));
+  if (!ok) return sendErrorPage(reply, 400, EXPIRED);
+  return sendPage(reply, 200, mfaCodePage({ action: `${hosted.domainBase(tx.request.domain)}/login/mfa`, csrf: tx.csrf }));
+}
+
+const mfaCode: Step = async (hosted, reply, tx, handle, form) => {
+  const username = tx.mfaUsername;
+  if (!username) return sendErrorPage(reply, 400, EXPIRED);
+  const action = `${hosted.domainBase(tx.request.domain)}/login/mfa`;
+  const code = (form.get('code') ?? '').trim();
+  try {
+    await hosted.userPools.verifySignInCode(tx.request.userPoolId, username, code);
+  } catch (err) {
+    if (!isServiceError(err) || err.fault !== 'client') throw err;
+    hosted.log.info({ check: 'oauth2.login.mfa', code: err.code }, 'managed login code refused');
+    // During a lockout the sign-in starts over (the page says so); a wrong or used code may be retried.
+    if (err.reason?.check === 'idp.user.locked-out') return restart(hosted, reply, tx, handle, 'Password attempts exceeded');
+    return sendPage(reply, 400, mfaCodePage({ action, csrf: tx.csrf, error: 'Invalid code. Enter the current code from your authenticator app.' }));
+  }
+  return signIn(hosted, reply, tx, handle, username);
 };
 
 const newPassword: Step = async (hosted, reply, tx, handle, form) => {
@@ -126,12 +163,13 @@ const newPassword: Step = async (hosted, reply, tx, handle, form) => {
   if (!pw || pw !== form.get('confirm_password')) {
     return sendPage(reply, 400, newPasswordPage({ action, csrf: tx.csrf, error: 'The passwords do not match.' }));
   }
+  let user;
   try {
-    await hosted.userPools.completeNewPassword(tx.request.userPoolId, username, pw);
+    user = await hosted.userPools.completeNewPassword(tx.request.userPoolId, username, pw);
   } catch (err) {
     if (!isServiceError(err) || err.fault !== 'client') throw err;
     // InvalidPasswordException carries the policy rule that failed; it is safe to show.
     return sendPage(reply, 400, newPasswordPage({ action, csrf: tx.csrf, error: err.message }));
   }
-  return signIn(hosted, reply, tx, handle, username);
+  return afterPassword(hosted, reply, tx, handle, user);
 };

@@ -4,7 +4,8 @@
  * authorization_code: the code is consumed with compare-and-swap (two concurrent redemptions
  * cannot both succeed, security.md O04), must be unexpired (5 min), issued to this client and
  * redirect_uri (O05), and its PKCE challenge must match the verifier in constant time (O03).
- * refresh_token: no new refresh token is returned. client_credentials: an access token for the
+ * refresh_token: a new refresh token only when the client rotates them (RefreshTokenRotation).
+ * client_credentials: an access token for the
  * client itself, custom scopes only (see clientCredentials below).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -106,7 +107,8 @@ async function refreshToken(hosted: Hosted, client: ClientRecord, params: Params
   const refresh = params.get('refresh_token');
   if (!refresh) throw new OAuthError('invalid_request', 'refresh_token is required');
   try {
-    return render(await hosted.userPools.refreshTokens(client.clientId, refresh), false);
+    // A new refresh token only when the client rotates them (RefreshTokenRotation ENABLED).
+    return render(await hosted.userPools.refreshTokens(client.clientId, refresh), true);
   } catch (err) {
     if (isServiceError(err) && err.fault === 'client') throw new OAuthError('invalid_grant', undefined, { check: 'oauth2.refresh', detail: err.message });
     throw err;
