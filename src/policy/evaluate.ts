@@ -12,10 +12,19 @@
  *    account delegates to the identity policies.
  * 3. Cross account: both the resource policy (naming the caller or its account) and the
  *    caller's identity policies (limited by session policies and boundary) must allow.
- * 4. Trust-policy-only evaluation (no identity, session or boundary policies, a resource policy
- *    given — STS checking a role's trust policy): the resource policy alone decides, whichever
- *    way it names the caller. Account delegation is then the caller's next step.
- * 5. Anything else is an implicit deny.
+ * 4. Trust-policy-only evaluation (`trustOnly`, asked for explicitly — STS checking a role's
+ *    trust policy for a federated caller): the resource policy alone decides for a principal it
+ *    names directly or by wildcard; one named only by account is delegated, so the trust policy
+ *    alone does not grant it. Without the flag, an empty list of identity policies is just that:
+ *    a resource policy naming only the account, or naming a principal of another account, does
+ *    not grant by itself (IAM user guide, "Cross-account policy evaluation logic").
+ * 5. A Deny statement with NotPrincipal applies to every principal that has a permissions
+ *    boundary, whether the NotPrincipal lists it or not (IAM user guide, "Permissions boundaries
+ *    for IAM entities": "The NotPrincipal element with a Deny effect will always deny any IAM
+ *    principal that has a permissions boundary policy attached").
+ * 6. With `resourceRequired` (sts:AssumeRole: the role's trust policy), the resource policy must
+ *    allow as well; the identity policies alone never grant.
+ * 7. Anything else is an implicit deny.
  *
  * The result's `reason` names the statement that decided, or for an implicit deny the missing
  * grant and the nearest Allow statement that failed (and why) — what the token doctor shows.
@@ -95,7 +104,7 @@ function nearestMiss(misses: Miss[], sources: readonly PolicySource[]): Miss | u
 
 export function evaluate(request: EvaluationRequest): EvaluationResult {
   const ctx = normalizeContext(request.context);
-  const req = prepareRequest(request.action, request.resource, request.principal, ctx);
+  const req = prepareRequest(request.action, request.resource, request.principal, ctx, request.permissionsBoundary !== undefined);
   const found: Scan = { allows: [], denies: [], misses: [] };
   scan('identity', request.identityPolicies, req, found);
   if (request.sessionPolicies) scan('session', request.sessionPolicies, req, found);
@@ -111,7 +120,10 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
       decision: 'ExplicitDeny',
       reason: {
         check: 'policy.explicit-deny',
-        detail: `${describe(deny)} denies ${what}`,
+        detail:
+          deny.statement.principal?.negated && request.permissionsBoundary
+            ? `${describe(deny)} denies ${what} (a Deny with NotPrincipal always applies to a principal with a permissions boundary)`
+            : `${describe(deny)} denies ${what}`,
         actual: { source: deny.source, policy: deny.policy, sid: deny.statement.sid, index: deny.statement.index },
       },
       matched,
@@ -143,12 +155,18 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
     return { decision: 'ImplicitDeny', reason, matched };
   };
 
-  // Trust-policy-only evaluation: the resource policy alone decides.
-  const resourceOnly =
-    request.resourcePolicy !== undefined && request.identityPolicies.length === 0 && !request.sessionPolicies && !request.permissionsBoundary;
-  if (resourceOnly) {
-    if (resourceBest) return allow(resourceBest);
+  // Trust-policy-only evaluation, when asked for: the resource policy alone decides for a
+  // principal it names directly or by wildcard; naming only the account delegates.
+  if (request.trustOnly && request.resourcePolicy !== undefined) {
+    if (resourceBest && strength !== 'account') return allow(resourceBest);
+    if (resourceBest) {
+      return implicit(`${describe(resourceBest)} names only the account, which delegates ${what} to the caller's identity policies`, ['resource'], 'an Allow statement in the resource policy naming the caller');
+    }
     return implicit(`no statement of the resource policy allows ${what} for this caller`, ['resource'], 'an Allow statement in the resource policy');
+  }
+
+  if (request.resourceRequired && request.resourcePolicy !== undefined && !resourceBest) {
+    return implicit(`no statement of ${request.resourcePolicy.name ?? 'the resource policy'} allows ${what} for this caller`, ['resource'], 'an Allow statement in the resource policy naming the caller');
   }
 
   const sessionOk = !request.sessionPolicies || session.length > 0;

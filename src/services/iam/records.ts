@@ -8,6 +8,18 @@
  *   iam.role-attachments id = `<lower role name>/<policy arn>`
  *   iam.oidc-providers   id = provider URL without the `https://` scheme (the ARN's resource part)
  *   iam.saml-providers   id = provider name
+ *   iam.users            id = lower-cased user name (unique case-insensitively)
+ *   iam.user-policies    id = `<lower user name>/<policy name>`
+ *   iam.user-attachments id = `<lower user name>/<policy arn>`
+ *   iam.groups           id = lower-cased group name
+ *   iam.group-policies   id = `<lower group name>/<policy name>`
+ *   iam.group-attachments id = `<lower group name>/<policy arn>`
+ *   iam.group-members    id = `<lower group name>/<lower user name>` (GetGroup, DeleteGroup)
+ *   iam.user-groups      id = `<lower user name>/<lower group name>` (the same membership, read
+ *                        when a user's request is authorised and by ListGroupsForUser)
+ *   iam.access-keys      id = access key id (`AKIA…`), read on every request signed with it
+ *   iam.access-key-slots id = `<lower user name>/<1|2>`: a user's two key slots, so that the
+ *                        database's primary key enforces "at most 2 access keys per user"
  */
 
 export interface Tag {
@@ -79,6 +91,67 @@ export interface StoredSamlProvider {
   assertionEncryptionMode?: string;
   tags: Tag[];
   createDate: string;
+}
+
+export interface StoredUser {
+  userName: string;
+  /** `AIDA…` */
+  userId: string;
+  arn: string;
+  path: string;
+  tags: Tag[];
+  createDate: string;
+}
+
+export interface StoredGroup {
+  groupName: string;
+  /** `AGPA…` */
+  groupId: string;
+  arn: string;
+  path: string;
+  createDate: string;
+}
+
+/** An inline policy of a user or group; `ownerId` is the AIDA/AGPA id it was written for. */
+export interface StoredOwnedPolicy {
+  ownerName: string;
+  ownerId: string;
+  policyName: string;
+  document: string;
+}
+
+/** A managed policy attached to a user or group. */
+export interface StoredOwnedAttachment {
+  ownerName: string;
+  ownerId: string;
+  policyArn: string;
+  policyName: string;
+}
+
+/** Membership of a user in a group (stored twice, once under each of them). */
+export interface StoredMembership {
+  groupName: string;
+  groupId: string;
+  userName: string;
+  userId: string;
+}
+
+export interface StoredAccessKey {
+  accessKeyId: string;
+  userName: string;
+  userId: string;
+  /** The secret sealed with the server's sealing keys (credentials/access-key-secret.ts). */
+  sealedSecret: string;
+  status: 'Active' | 'Inactive';
+  /** The slot of `iam.access-key-slots` this key holds. */
+  slot: number;
+  createDate: string;
+  lastUsed?: { date: string; serviceName: string; region: string };
+}
+
+export interface StoredAccessKeySlot {
+  accessKeyId: string;
+  userId: string;
 }
 
 /** What STS and the authoriser see of a role: the stored record with a real Date. */
