@@ -53,6 +53,8 @@ interface Scan {
   allows: Hit[];
   denies: Hit[];
   misses: Miss[];
+  /** Every policy consulted, as `<source> policy <name>`, for explanations. */
+  consulted: Array<{ source: PolicySource; label: string }>;
 }
 
 const RANK: Record<PrincipalMatch, number> = { account: 1, limited: 2, direct: 3 };
@@ -60,6 +62,7 @@ const RANK: Record<PrincipalMatch, number> = { account: 1, limited: 2, direct: 3
 function scan(source: PolicySource, policies: readonly Policy[], req: PreparedRequest, out: Scan): void {
   policies.forEach((policy, i) => {
     const name = policy.name ?? (policies.length === 1 && source !== 'identity' ? source : `${source}[${i}]`);
+    out.consulted.push({ source, label: `${source} policy ${name}` });
     for (const st of policy.statements) {
       const outcome = matchStatement(st, req, source === 'resource');
       if (outcome.applies) {
@@ -105,7 +108,7 @@ function nearestMiss(misses: Miss[], sources: readonly PolicySource[]): Miss | u
 export function evaluate(request: EvaluationRequest): EvaluationResult {
   const ctx = normalizeContext(request.context);
   const req = prepareRequest(request.action, request.resource, request.principal, ctx, request.permissionsBoundary !== undefined);
-  const found: Scan = { allows: [], denies: [], misses: [] };
+  const found: Scan = { allows: [], denies: [], misses: [], consulted: [] };
   scan('identity', request.identityPolicies, req, found);
   if (request.sessionPolicies) scan('session', request.sessionPolicies, req, found);
   if (request.permissionsBoundary) scan('boundary', [request.permissionsBoundary], req, found);
@@ -146,9 +149,15 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   });
   const implicit = (detail: string, sources: readonly PolicySource[], expected?: string): EvaluationResult => {
     const near = nearestMiss(found.misses, sources);
+    // Without a near miss, name the policies that were consulted and matched nothing.
+    const consulted = found.consulted.filter((c) => sources.includes(c.source)).map((c) => c.label);
     const reason: Reason = {
       check: 'policy.implicit-deny',
-      detail: near ? `${detail}; nearest: ${describe(near)}: ${near.outcome.detail}` : detail,
+      detail: near
+        ? `${detail}; nearest: ${describe(near)}: ${near.outcome.detail}`
+        : consulted.length > 0
+          ? `${detail}; no statement of ${consulted.join(', ')} matches ${request.action}`
+          : detail,
     };
     if (expected) reason.expected = expected;
     if (near) reason.actual = { source: near.source, policy: near.policy, sid: near.statement.sid, index: near.statement.index, stage: near.outcome.stage };
