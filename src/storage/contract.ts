@@ -92,7 +92,7 @@ export type CollectionName =
   | 'iam.group-members'
   | 'iam.user-groups'
   | 'iam.access-keys'
-  | 'iam.access-key-slots'
+  | 'iam.access-key-ids'
   | 'keys'
   | (string & {});
 

@@ -3,44 +3,41 @@
  * secrets shown once by CreateAccessKey and stored only sealed with the server's sealing keys
  * (credentials/access-key-secret.ts), Active or Inactive, at most two per user.
  *
- * The limit is kept by the database: a user has two slots (`iam.access-key-slots`,
- * `<user>/1` and `<user>/2`) and a key is created only after claiming a free one with
- * createIfAbsent, so two CreateAccessKey calls racing on two nodes cannot make a third key. The
- * key itself lives under its id in `iam.access-keys`, which SigV4 authentication reads on every
- * request (directory.ts). Deleting removes the key first, so it is refused at once, then the slot.
+ * The limit is kept by the database: a user has two slots in `iam.access-keys`
+ * (`<user>/1` and `<user>/2`) and a key's record is written into a free one with createIfAbsent,
+ * so CreateAccessKey calls racing on several nodes cannot make a third key. `iam.access-key-ids`
+ * maps a key id to its slot; SigV4 authentication reads both on every request (directory.ts), so
+ * a key made Inactive or deleted is refused at once on every node. Deleting removes the record
+ * first (refused from then on), then the id.
  */
 import { fail } from '../../errors/index.js';
 import { generateAccessKeyId, generateSecretAccessKey } from '../../credentials/ids.js';
+import { NotFoundError } from '../../storage/contract.js';
 import type { IamEnv } from './env.js';
-import { confirmOwnerStillThere } from './owners.js';
 import { listAll } from './lookup.js';
+import { confirmOwnerStillThere } from './owners.js';
 import type { StoredAccessKey, StoredUser } from './records.js';
-import { ownerPrefix } from './store.js';
+import { accessKeySlotId, ownerPrefix } from './store.js';
 
 /** IAMG:reference_iam-quotas "Access keys assigned to an IAM user": 2. */
 export const ACCESS_KEYS_PER_USER = 2;
-
-function slotId(userName: string, slot: number): string {
-  return `${ownerPrefix(userName)}${slot}`;
-}
 
 export function noSuchAccessKey(accessKeyId: string): never {
   return fail('NoSuchEntity', `The Access Key with id ${accessKeyId} cannot be found.`, { reason: { check: 'iam.access-key.exists', actual: accessKeyId } });
 }
 
-/** Claims a free slot of `user` for `accessKeyId`; LimitExceeded when both hold a live key. */
-async function claimSlot(env: IamEnv, user: StoredUser, accessKeyId: string): Promise<number> {
+/** Writes `key` into a free slot of `user`; LimitExceeded when both hold a key of this user. */
+async function claimSlot(env: IamEnv, user: StoredUser, key: Omit<StoredAccessKey, 'slot'>): Promise<StoredAccessKey> {
   for (let slot = 1; slot <= ACCESS_KEYS_PER_USER; slot++) {
-    const id = slotId(user.userName, slot);
-    const { doc, created } = await env.store.accessKeySlots.createIfAbsent(id, { accessKeyId, userId: user.userId });
-    if (created) return slot;
-    // A slot left behind by a deleted namesake, or by a delete interrupted between its two
-    // writes, holds no live key of this user: free it and try it again.
-    const key = await env.store.accessKeys.get(doc.accessKeyId);
-    if (doc.userId !== user.userId || !key || key.userId !== user.userId) {
-      await env.store.accessKeySlots.delete(id);
-      const retry = await env.store.accessKeySlots.createIfAbsent(id, { accessKeyId, userId: user.userId });
-      if (retry.created) return slot;
+    const id = accessKeySlotId(user.userName, slot);
+    const record: StoredAccessKey = { ...key, slot };
+    const { doc, created } = await env.store.accessKeys.createIfAbsent(id, record);
+    if (created) return record;
+    // A key left behind by a deleted namesake user is no key of this user: its slot is free.
+    if (doc.userId !== user.userId) {
+      await env.store.accessKeyIds.delete(doc.accessKeyId);
+      await env.store.accessKeys.delete(id);
+      if ((await env.store.accessKeys.createIfAbsent(id, record)).created) return record;
     }
   }
   return fail('LimitExceeded', `Cannot exceed quota for AccessKeysPerUser: ${ACCESS_KEYS_PER_USER}`, {
@@ -55,60 +52,79 @@ export async function createAccessKey(env: IamEnv, user: StoredUser, now: Date):
   const accessKeyId = generateAccessKeyId('AKIA', random);
   const secretAccessKey = generateSecretAccessKey(random);
   const sealedSecret = await env.secrets.sealSecret(accessKeyId, secretAccessKey);
-  const slot = await claimSlot(env, user, accessKeyId);
-  const key: StoredAccessKey = {
+  const key = await claimSlot(env, user, {
     accessKeyId,
     userName: user.userName,
     userId: user.userId,
     sealedSecret,
     status: 'Active',
-    slot,
     createDate: now.toISOString(),
-  };
+  });
+  const slotId = accessKeySlotId(user.userName, key.slot);
   try {
-    await env.store.accessKeys.create(accessKeyId, key);
+    await env.store.accessKeyIds.create(accessKeyId, { userName: user.userName, userId: user.userId, slot: key.slot });
   } catch (e) {
-    await env.store.accessKeySlots.delete(slotId(user.userName, slot));
+    await env.store.accessKeys.delete(slotId);
     throw e;
   }
   await confirmOwnerStillThere(env, 'user', user.userName, user.userId, async () => {
-    await env.store.accessKeys.delete(accessKeyId);
-    await env.store.accessKeySlots.delete(slotId(user.userName, slot));
+    await env.store.accessKeys.delete(slotId);
+    await env.store.accessKeyIds.delete(accessKeyId);
   });
   return { key, secretAccessKey };
 }
 
-/** The user's live keys, in slot order. */
+/** The record of a key by its id, when its slot still holds it; undefined otherwise. */
+export async function findAccessKey(env: IamEnv, accessKeyId: string): Promise<StoredAccessKey | undefined> {
+  const where = await env.store.accessKeyIds.get(accessKeyId);
+  if (!where) return undefined;
+  const key = await env.store.accessKeys.get(accessKeySlotId(where.userName, where.slot));
+  return key && key.accessKeyId === accessKeyId && key.userId === where.userId ? key : undefined;
+}
+
+/** The user's keys, in slot order. */
 export async function listUserKeys(env: IamEnv, user: StoredUser): Promise<StoredAccessKey[]> {
-  const slots = await listAll(env.store.accessKeySlots, ownerPrefix(user.userName));
-  const keys = await Promise.all(slots.filter((s) => s.userId === user.userId).map((s) => env.store.accessKeys.get(s.accessKeyId)));
-  return keys.filter((k): k is StoredAccessKey => k !== undefined && k.userId === user.userId);
+  const keys = await listAll(env.store.accessKeys, ownerPrefix(user.userName));
+  return keys.filter((k) => k.userId === user.userId);
 }
 
 /** A key of this user, else NoSuchEntity (a key of another user is not found either). */
 export async function requireUserKey(env: IamEnv, user: StoredUser, accessKeyId: string): Promise<StoredAccessKey> {
-  const key = await env.store.accessKeys.get(accessKeyId);
+  const key = await findAccessKey(env, accessKeyId);
   if (!key || key.userId !== user.userId) noSuchAccessKey(accessKeyId);
   return key;
 }
 
-/** Deletes the key (refused from now on) and then its slot. */
-export async function deleteAccessKey(env: IamEnv, key: StoredAccessKey): Promise<void> {
-  if (!(await env.store.accessKeys.delete(key.accessKeyId))) noSuchAccessKey(key.accessKeyId);
-  const id = slotId(key.userName, key.slot);
-  const slot = await env.store.accessKeySlots.get(id);
-  if (slot && slot.accessKeyId === key.accessKeyId) await env.store.accessKeySlots.delete(id);
+/** Compare-and-swap update of a key's record; NoSuchEntity when it was deleted meanwhile. */
+export async function updateAccessKey(env: IamEnv, key: StoredAccessKey, updater: (k: StoredAccessKey) => StoredAccessKey): Promise<void> {
+  try {
+    await env.store.accessKeys.update(accessKeySlotId(key.userName, key.slot), (k) => {
+      if (k.accessKeyId !== key.accessKeyId) noSuchAccessKey(key.accessKeyId);
+      return updater(k);
+    });
+  } catch (e) {
+    if (e instanceof NotFoundError) noSuchAccessKey(key.accessKeyId);
+    throw e;
+  }
 }
 
-/** Whether `userName` still holds a key slot (DeleteUser refuses while it does). */
+/** Deletes the key's record (refused from now on) and then its id. */
+export async function deleteAccessKey(env: IamEnv, key: StoredAccessKey): Promise<void> {
+  const slotId = accessKeySlotId(key.userName, key.slot);
+  const current = await env.store.accessKeys.get(slotId);
+  if (!current || current.accessKeyId !== key.accessKeyId || !(await env.store.accessKeys.delete(slotId))) noSuchAccessKey(key.accessKeyId);
+  await env.store.accessKeyIds.delete(key.accessKeyId);
+}
+
+/** Whether `user` still holds a key (DeleteUser refuses while it does). */
 export async function hasAccessKeys(env: IamEnv, user: StoredUser): Promise<boolean> {
   return (await listUserKeys(env, user)).length > 0;
 }
 
-/** Removes every key and slot stored under `userName` (after the user was deleted). */
+/** Removes every key stored under `userName` (after the user was deleted). */
 export async function sweepUserKeys(env: IamEnv, userName: string): Promise<void> {
-  const prefix = ownerPrefix(userName);
-  const page = await listAll(env.store.accessKeySlots, prefix);
-  for (const s of page) await env.store.accessKeys.delete(s.accessKeyId);
-  for (let slot = 1; slot <= ACCESS_KEYS_PER_USER; slot++) await env.store.accessKeySlots.delete(slotId(userName, slot));
+  for (const k of await listAll(env.store.accessKeys, ownerPrefix(userName))) {
+    await env.store.accessKeys.delete(accessKeySlotId(userName, k.slot));
+    await env.store.accessKeyIds.delete(k.accessKeyId);
+  }
 }

@@ -24,7 +24,7 @@ import {
   type SamlProviderRecord,
 } from './records.js';
 import type { StoredAccessKey, StoredUser } from './records.js';
-import { iamStore, nameId, ownerPrefix, rolePrefix } from './store.js';
+import { accessKeySlotId, iamStore, nameId, ownerPrefix, rolePrefix } from './store.js';
 
 export type { OidcProviderRecord, RoleRecord, SamlProviderRecord, Tag } from './records.js';
 
@@ -119,22 +119,27 @@ export function createIamDirectory(storage: Storage, accountId: string): IamDire
       return { tags: user.tags.map((t) => ({ ...t })), documents };
     },
     async getAccessKey(accessKeyId) {
-      const key = await store.accessKeys.get(accessKeyId);
-      if (!key) return undefined;
+      const where = await store.accessKeyIds.get(accessKeyId);
+      if (!where) return undefined;
+      const key = await store.accessKeys.get(accessKeySlotId(where.userName, where.slot));
+      if (!key || key.accessKeyId !== accessKeyId) return undefined;
       const user = await store.users.get(nameId(key.userName));
       if (!user || user.userId !== key.userId) return undefined;
       return { key, user };
     },
     async recordAccessKeyUse(accessKeyId, serviceName, region, now) {
-      const key = await store.accessKeys.get(accessKeyId);
+      const where = await store.accessKeyIds.get(accessKeyId);
+      if (!where) return;
+      const slotId = accessKeySlotId(where.userName, where.slot);
+      const key = await store.accessKeys.get(slotId);
       const fresh = (k: StoredAccessKey) =>
         k.lastUsed !== undefined &&
         k.lastUsed.serviceName === serviceName &&
         k.lastUsed.region === region &&
         now.getTime() - Date.parse(k.lastUsed.date) < LAST_USED_GRANULARITY_MS;
-      if (!key || fresh(key)) return;
+      if (!key || key.accessKeyId !== accessKeyId || fresh(key)) return;
       try {
-        await store.accessKeys.update(accessKeyId, (k) => (fresh(k) ? k : { ...k, lastUsed: { date: now.toISOString(), serviceName, region } }));
+        await store.accessKeys.update(slotId, (k) => (k.accessKeyId !== accessKeyId || fresh(k) ? k : { ...k, lastUsed: { date: now.toISOString(), serviceName, region } }));
       } catch (e) {
         // Deleted meanwhile: nothing to note.
         if (!(e instanceof NotFoundError)) throw e;

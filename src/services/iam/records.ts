@@ -17,9 +17,11 @@
  *   iam.group-members    id = `<lower group name>/<lower user name>` (GetGroup, DeleteGroup)
  *   iam.user-groups      id = `<lower user name>/<lower group name>` (the same membership, read
  *                        when a user's request is authorised and by ListGroupsForUser)
- *   iam.access-keys      id = access key id (`AKIA…`), read on every request signed with it
- *   iam.access-key-slots id = `<lower user name>/<1|2>`: a user's two key slots, so that the
- *                        database's primary key enforces "at most 2 access keys per user"
+ *   iam.access-keys      id = `<lower user name>/<1|2>`: a user's two key slots, each holding
+ *                        one key's record, so that the database's primary key enforces "at most
+ *                        2 access keys per user"
+ *   iam.access-key-ids   id = access key id (`AKIA…`) → the slot holding it; read with the slot
+ *                        on every request signed with the key
  */
 
 export interface Tag {
@@ -143,15 +145,17 @@ export interface StoredAccessKey {
   /** The secret sealed with the server's sealing keys (credentials/access-key-secret.ts). */
   sealedSecret: string;
   status: 'Active' | 'Inactive';
-  /** The slot of `iam.access-key-slots` this key holds. */
+  /** The slot of `iam.access-keys` holding this key (1 or 2). */
   slot: number;
   createDate: string;
   lastUsed?: { date: string; serviceName: string; region: string };
 }
 
-export interface StoredAccessKeySlot {
-  accessKeyId: string;
+/** Where the record of an access key is: `iam.access-keys` id `<lower userName>/<slot>`. */
+export interface StoredAccessKeyId {
+  userName: string;
   userId: string;
+  slot: number;
 }
 
 /** What STS and the authoriser see of a role: the stored record with a real Date. */

@@ -5,7 +5,7 @@
 import type { Collection, Storage } from '../../storage/contract.js';
 import type {
   StoredAccessKey,
-  StoredAccessKeySlot,
+  StoredAccessKeyId,
   StoredAttachment,
   StoredGroup,
   StoredMembership,
@@ -35,7 +35,7 @@ export interface IamStore {
   groupMembers: Collection<StoredMembership>;
   userGroups: Collection<StoredMembership>;
   accessKeys: Collection<StoredAccessKey>;
-  accessKeySlots: Collection<StoredAccessKeySlot>;
+  accessKeyIds: Collection<StoredAccessKeyId>;
 }
 
 export function iamStore(storage: Storage): IamStore {
@@ -55,7 +55,7 @@ export function iamStore(storage: Storage): IamStore {
     groupMembers: storage.collection<StoredMembership>('iam.group-members'),
     userGroups: storage.collection<StoredMembership>('iam.user-groups'),
     accessKeys: storage.collection<StoredAccessKey>('iam.access-keys'),
-    accessKeySlots: storage.collection<StoredAccessKeySlot>('iam.access-key-slots'),
+    accessKeyIds: storage.collection<StoredAccessKeyId>('iam.access-key-ids'),
   };
 }
 
@@ -94,4 +94,9 @@ export function ownerPrefix(name: string): string {
 
 export function membershipId(first: string, second: string): string {
   return `${ownerPrefix(first)}${nameId(second)}`;
+}
+
+/** The slot of `iam.access-keys` holding one of a user's (at most two) keys. */
+export function accessKeySlotId(userName: string, slot: number): string {
+  return `${ownerPrefix(userName)}${slot}`;
 }

@@ -5,7 +5,7 @@
  */
 import { userArn } from '../arns.js';
 import { defineOperation } from '../../../wire/operation.js';
-import { noSuchAccessKey } from '../access-keys.js';
+import { findAccessKey, noSuchAccessKey } from '../access-keys.js';
 import type { IamEnv } from '../env.js';
 import { findUser } from '../owners.js';
 
@@ -16,14 +16,14 @@ export const getAccessKeyLastUsedOperation = (env: IamEnv) =>
     auth: 'sigv4',
     authorize: {
       async resource(input) {
-        const key = await env.store.accessKeys.get(input.AccessKeyId);
+        const key = await findAccessKey(env, input.AccessKeyId);
         if (!key) return '*';
         const user = await findUser(env, key.userName);
         return userArn(env.accountId, user?.path ?? '/', key.userName);
       },
     },
     async handler(input) {
-      const key = await env.store.accessKeys.get(input.AccessKeyId);
+      const key = await findAccessKey(env, input.AccessKeyId);
       const user = key && (await findUser(env, key.userName));
       if (!key || !user || user.userId !== key.userId) noSuchAccessKey(input.AccessKeyId);
       const used = key.lastUsed;

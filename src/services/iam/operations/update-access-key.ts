@@ -3,9 +3,8 @@
  * on, on every node (authentication reads the key from storage each time), as AWS refuses an
  * unknown key.
  */
-import { NotFoundError } from '../../../storage/contract.js';
 import { defineOperation } from '../../../wire/operation.js';
-import { noSuchAccessKey, requireUserKey } from '../access-keys.js';
+import { requireUserKey, updateAccessKey } from '../access-keys.js';
 import type { IamEnv } from '../env.js';
 import { requireUser, subjectUserName, subjectUserResource } from '../owners.js';
 
@@ -17,13 +16,8 @@ export const updateAccessKeyOperation = (env: IamEnv) =>
     authorize: { resource: (input, ctx) => subjectUserResource(env, input.UserName, ctx.principal) },
     async handler(input, ctx) {
       const user = await requireUser(env, subjectUserName(input.UserName, ctx.principal));
-      await requireUserKey(env, user, input.AccessKeyId);
-      try {
-        await env.store.accessKeys.update(input.AccessKeyId, (k) => ({ ...k, status: input.Status }));
-      } catch (e) {
-        if (e instanceof NotFoundError) noSuchAccessKey(input.AccessKeyId);
-        throw e;
-      }
+      const key = await requireUserKey(env, user, input.AccessKeyId);
+      await updateAccessKey(env, key, (k) => ({ ...k, status: input.Status }));
       return {};
     },
   });
