@@ -195,11 +195,14 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
     if (!boundaryOk) return implicit(`the permissions boundary does not allow ${what}`, ['boundary'], 'an Allow statement in the permissions boundary');
   }
   if (!sameAccount) {
-    if (!identity[0]) return implicit(`cross-account request: no identity policy of the caller allows ${what}`, ['identity'], 'an Allow statement in an identity policy');
+    if (!identity[0]) {
+      const granted = resourceBest ? ` (${describe(resourceBest)} allows it, which is not enough across accounts)` : '';
+      return implicit(`cross-account request: no identity policy of the caller allows ${what}${granted}`, ['identity'], 'an Allow statement in an identity policy');
+    }
     return implicit(`cross-account request: the resource policy does not allow ${what} for this caller`, ['resource'], 'an Allow statement in the resource policy naming the caller or its account');
   }
-  if (strength === 'account') {
-    return implicit(`the resource policy delegates to the account, and no identity policy allows ${what}`, ['identity', 'session', 'boundary'], 'an Allow statement in an identity policy');
+  if (strength === 'account' && resourceBest) {
+    return implicit(`the resource policy delegates to the account (${describe(resourceBest)} names only the account), and no identity policy allows ${what}`, ['identity', 'session', 'boundary'], 'an Allow statement in an identity policy');
   }
   return implicit(`no statement allows ${what}`, ['identity', 'resource', 'session', 'boundary'], 'an Allow statement matching the action and resource');
 }

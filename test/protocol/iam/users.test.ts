@@ -346,6 +346,23 @@ describe('IAM users, groups and access keys', () => {
       await rejectsWith(iamAs(creds).send(new ListUsersCommand({})), 'AccessDenied', undefined, 403);
     });
 
+    it('ForAllValues on a principal tag whose value is an empty string is true, as on an empty set, unless a Null check refuses it (IAM User Guide, Single-valued vs. multivalued context keys)', async () => {
+      await h.iam.send(new CreateUserCommand({ UserName: 'untagged', Tags: [{ Key: 'team', Value: '' }] }));
+      const own = await newKey('untagged');
+      const forAll = { 'ForAllValues:StringEquals': { 'aws:PrincipalTag/team': ['web'] } };
+      const put = (condition: unknown) =>
+        h.iam.send(new PutUserPolicyCommand({ UserName: 'untagged', PolicyName: 'team-only', PolicyDocument: doc({ Sid: 'TeamOnly', Effect: 'Allow', Action: 'iam:GetRole', Resource: '*', Condition: condition }) }));
+      await put(forAll);
+      assert.equal((await iamAs(own).send(new GetRoleCommand({ RoleName: 'web-data' }))).Role!.RoleName, 'web-data');
+      await put({ ...forAll, Null: { 'aws:PrincipalTag/team': 'false' } });
+      await rejectsWith(iamAs(own).send(new GetRoleCommand({ RoleName: 'web-data' })), 'AccessDenied', undefined, 403);
+    });
+
+    it('refuses an access key status outside Active/Inactive with ValidationError and changes nothing', async () => {
+      await rejectsWith(h.iam.send(new UpdateAccessKeyCommand({ UserName: 'app', AccessKeyId: creds.accessKeyId, Status: 'Paused' as never })), 'ValidationError', undefined, 400);
+      assert.deepEqual((await h.iam.send(new ListAccessKeysCommand({ UserName: 'app' }))).AccessKeyMetadata!.map((k) => k.Status), ['Active']);
+    });
+
     it('GetUser and ListAccessKeys without UserName act on the calling user', async () => {
       await h.iam.send(new PutUserPolicyCommand({ UserName: 'app', PolicyName: 'self', PolicyDocument: doc({ Effect: 'Allow', Action: ['iam:GetUser', 'iam:ListAccessKeys'], Resource: 'arn:aws:iam::*:user/${aws:username}' }) }));
       assert.equal((await iamAs(creds).send(new GetUserCommand({}))).User!.UserName, 'app');

@@ -100,7 +100,7 @@ describe('AssumeRole applies the caller identity policies and session policy eve
 
   it('refuses a session without an identity policy a role whose trust policy names only the account (Cross-account policy evaluation logic: naming the account delegates)', async () => {
     await rejectsWith(assumeTarget(await sessionOf('bare'), 'account-trust'), 'AccessDenied', undefined, 403);
-    assert.match(lastReason(), /delegates to the account, and no identity policy allows sts:AssumeRole/);
+    assert.match(lastReason(), /delegates to the account \(statement #0 of resource policy trust policy of .*role\/account-trust names only the account\), and no identity policy allows sts:AssumeRole/);
   });
 
   it('refuses an IAM user without an identity policy a role whose trust policy names only the account, and allows it once a managed policy allows', async () => {

@@ -72,7 +72,7 @@ describe('rule 2: a resource policy alone does not grant access to a principal o
   it('a resource policy naming only the account grants nothing without an identity policy (Cross-account policy evaluation logic)', () => {
     const result = run({ action: 's3:GetObject', resource: BUCKET, principal: caller, resourcePolicy: bucketPolicy({ AWS: ACCOUNT }) });
     assert.equal(result.decision, 'ImplicitDeny');
-    assert.match(result.reason.detail!, /delegates to the account/);
+    assert.match(result.reason.detail!, /delegates to the account \(statement "ShareReports" of resource policy bucket policy of reports names only the account\)/);
   });
 
   it('a resource policy naming only the account by its root ARN grants nothing without an identity policy', () => {
@@ -92,6 +92,7 @@ describe('rule 2: a resource policy alone does not grant access to a principal o
     const foreign = { type: 'AWS' as const, ids: [session, `arn:aws:iam::${OTHER}:role/reader`, `arn:aws:iam::${OTHER}:root`] };
     const result = run({ action: 's3:GetObject', resource: BUCKET, principal: foreign, sameAccount: false, resourcePolicy: bucketPolicy({ AWS: session }) });
     assert.equal(result.decision, 'ImplicitDeny');
+    assert.match(result.reason.detail!, /no identity policy of the caller allows .*statement "ShareReports" of resource policy bucket policy of reports allows it, which is not enough across accounts/);
   });
 
   it('the account named, with an identity policy that allows, is allowed and the reason names both policies', () => {
