@@ -3,7 +3,7 @@
  * made Inactive or deleted through one node is refused by the other at its very next request
  * (keys are read from storage on every request, never cached), and CreateAccessKey raced through
  * both nodes makes at most two keys, because the limit is the database's primary key (two slots
- * per user), not a read-then-write.
+ * per user), not a read-then-write; CreateUser raced likewise makes one user.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -73,6 +73,13 @@ function suite(backend: 'sqlite' | 'postgres', skip: () => Promise<string | fals
       for (const r of refused) assert.equal((r.reason as Error).name, 'LimitExceededException', String(r.reason));
       const listed = await iam(b).send(new ListAccessKeysCommand({ UserName: 'raced' }));
       assert.equal(listed.AccessKeyMetadata!.length, 2);
+    });
+
+    it('makes exactly one user when CreateUser of one name (in any case) is raced through both nodes; the others are EntityAlreadyExists', { skip: skipped }, async () => {
+      const names = ['Racer', 'racer', 'RACER', 'rAcEr', 'Racer', 'racer'];
+      const results = await Promise.allSettled(names.map((n, i) => iam(i % 2 ? a : b).send(new CreateUserCommand({ UserName: n }))));
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+      for (const r of results) if (r.status === 'rejected') assert.equal((r.reason as Error).name, 'EntityAlreadyExistsException', String(r.reason));
     });
   });
 }
