@@ -27,6 +27,7 @@ import {
   GetAccessKeyLastUsedCommand,
   GetGroupCommand,
   GetGroupPolicyCommand,
+  GetPolicyCommand,
   GetRoleCommand,
   GetUserCommand,
   GetUserPolicyCommand,
@@ -129,7 +130,7 @@ describe('IAM users, groups and access keys', () => {
       assert.deepEqual(tags.Tags, [{ Key: 'TEAM', Value: 'api' }]);
     });
 
-    it('UpdateUser moves the user to a new path and renames a user without keys, policies or groups', async () => {
+    it('UpdateUser moves the user to a new path and renames it, keeping its AIDA id', async () => {
       await h.iam.send(new CreateUserCommand({ UserName: 'temp' }));
       const before = (await h.iam.send(new GetUserCommand({ UserName: 'temp' }))).User!;
       await h.iam.send(new UpdateUserCommand({ UserName: 'temp', NewPath: '/moved/', NewUserName: 'renamed' }));
@@ -282,6 +283,41 @@ describe('IAM users, groups and access keys', () => {
       await h.iam.send(new RemoveUserFromGroupCommand({ GroupName: 'crew', UserName: 'leaving' }));
       await h.iam.send(new DeleteUserCommand({ UserName: 'leaving' }));
       await rejectsWith(h.iam.send(new GetUserCommand({ UserName: 'leaving' })), 'NoSuchEntity');
+    });
+  });
+
+  describe('renaming a user', () => {
+    it('UpdateUser NewUserName moves keys, inline and attached policies and group memberships; the key keeps working under the new name', async () => {
+      await h.iam.send(new CreateUserCommand({ UserName: 'old-name' }));
+      const creds = await newKey('old-name');
+      await h.iam.send(new PutUserPolicyCommand({ UserName: 'old-name', PolicyName: 'self', PolicyDocument: doc({ Effect: 'Allow', Action: 'iam:GetUser', Resource: 'arn:aws:iam::*:user/${aws:username}' }) }));
+      const managed = await h.iam.send(new CreatePolicyCommand({ PolicyName: 'rename-managed', PolicyDocument: doc({ Effect: 'Allow', Action: 'iam:ListGroupsForUser', Resource: '*' }) }));
+      await h.iam.send(new AttachUserPolicyCommand({ UserName: 'old-name', PolicyArn: managed.Policy!.Arn! }));
+      await h.iam.send(new CreateGroupCommand({ GroupName: 'rename-crew' }));
+      await h.iam.send(new AddUserToGroupCommand({ GroupName: 'rename-crew', UserName: 'old-name' }));
+      const before = (await h.iam.send(new GetUserCommand({ UserName: 'old-name' }))).User!;
+      await rejectsWith(h.iam.send(new UpdateUserCommand({ UserName: 'old-name', NewUserName: 'ALICE' })), 'EntityAlreadyExists', 'User with name ALICE already exists.', 409);
+
+      await h.iam.send(new UpdateUserCommand({ UserName: 'old-name', NewUserName: 'new-name' }));
+      await rejectsWith(h.iam.send(new GetUserCommand({ UserName: 'old-name' })), 'NoSuchEntity');
+      const after = (await h.iam.send(new GetUserCommand({ UserName: 'new-name' }))).User!;
+      assert.equal(after.UserId, before.UserId);
+      assert.equal(after.Arn, userArn('new-name'));
+      assert.deepEqual((await h.iam.send(new ListUserPoliciesCommand({ UserName: 'new-name' }))).PolicyNames, ['self']);
+      assert.deepEqual((await h.iam.send(new ListAttachedUserPoliciesCommand({ UserName: 'new-name' }))).AttachedPolicies!.map((p) => p.PolicyName), ['rename-managed']);
+      assert.deepEqual((await h.iam.send(new ListGroupsForUserCommand({ UserName: 'new-name' }))).Groups!.map((g) => g.GroupName), ['rename-crew']);
+      assert.deepEqual((await h.iam.send(new GetGroupCommand({ GroupName: 'rename-crew' }))).Users!.map((u) => u.UserName), ['new-name']);
+      assert.deepEqual((await h.iam.send(new ListAccessKeysCommand({ UserName: 'new-name' }))).AccessKeyMetadata!.map((k) => [k.AccessKeyId, k.UserName]), [[creds.accessKeyId, 'new-name']]);
+      // ${aws:username} is the new name now: the user may read itself under it.
+      assert.equal((await iamAs(creds).send(new GetUserCommand({}))).User!.UserName, 'new-name');
+      assert.equal((await stsAs(creds).send(new GetCallerIdentityCommand({}))).Arn, userArn('new-name'));
+      // The attachment moved without counting twice.
+      assert.equal((await h.iam.send(new GetPolicyCommand({ PolicyArn: managed.Policy!.Arn! }))).Policy!.AttachmentCount, 1);
+      // A new user of the old name inherits nothing.
+      await h.iam.send(new CreateUserCommand({ UserName: 'old-name' }));
+      assert.deepEqual((await h.iam.send(new ListUserPoliciesCommand({ UserName: 'old-name' }))).PolicyNames, []);
+      assert.deepEqual((await h.iam.send(new ListAccessKeysCommand({ UserName: 'old-name' }))).AccessKeyMetadata, []);
+      assert.deepEqual((await h.iam.send(new ListGroupsForUserCommand({ UserName: 'old-name' }))).Groups, []);
     });
   });
 
