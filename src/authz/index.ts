@@ -133,8 +133,11 @@ const ROOT_IDENTITY: Policy = {
   name: 'account root',
 };
 
-/** STS actions a GetSessionToken session may call (STS API reference, GetSessionToken). */
-const USER_SESSION_STS = new Set(['sts:assumerole', 'sts:getcalleridentity']);
+/**
+ * STS actions a GetSessionToken session may call (STS API reference, GetSessionToken: AssumeRole
+ * and GetCallerIdentity), with the permissions AssumeRole checks alongside sts:AssumeRole.
+ */
+const USER_SESSION_STS = new Set(['sts:assumerole', 'sts:tagsession', 'sts:setsourceidentity', 'sts:getcalleridentity']);
 
 function named(policy: Policy, name: string): Policy {
   return { ...policy, name };
