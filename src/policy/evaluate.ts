@@ -31,7 +31,7 @@
  */
 import type { Reason } from '../errors/index.js';
 import { normalizeContext } from './context.js';
-import type { PrincipalMatch } from './principal.js';
+import { matchPrincipal, type PrincipalMatch } from './principal.js';
 import { matchStatement, prepareRequest, type PreparedRequest, type StatementOutcome } from './statement.js';
 import type { EvaluationRequest, EvaluationResult, MatchedStatement, Policy, PolicySource, Statement } from './types.js';
 
@@ -124,7 +124,7 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
       reason: {
         check: 'policy.explicit-deny',
         detail:
-          deny.statement.principal?.negated && request.permissionsBoundary
+          deny.statement.principal?.negated && request.permissionsBoundary && matchPrincipal(deny.statement.principal.entries, request.principal) !== undefined
             ? `${describe(deny)} denies ${what} (a Deny with NotPrincipal always applies to a principal with a permissions boundary)`
             : `${describe(deny)} denies ${what}`,
         actual: { source: deny.source, policy: deny.policy, sid: deny.statement.sid, index: deny.statement.index },
