@@ -95,7 +95,7 @@ export async function createTessera(config: Config, options: CreateOptions = {})
     const rootKeyBuffer = Buffer.from(rootCredentials.accessKeyId);
 
     const operations = [
-      ...iamOperations({ storage, accountId: config.accountId }),
+      ...iamOperations({ storage, accountId: config.accountId, secrets: vault }),
       ...stsOperations({ iam, vault, oidc, authorizer, accountId: config.accountId, clock, openIdKeys, publicUrl: config.publicUrl }),
       ...cognitoIdentityOperations({
         storage,
@@ -123,6 +123,20 @@ export async function createTessera(config: Config, options: CreateOptions = {})
         if (accessKeyId.startsWith('ASIA')) {
           if (!sessionToken) return undefined;
           const session = await vault.open(accessKeyId, sessionToken);
+          const expiresAt = new Date(session.expiresAt * 1000);
+          if (session.via === 'GetSessionToken') {
+            // A user session: the claims' role fields name the user (sts GetSessionToken).
+            const principal: Principal = {
+              kind: 'user',
+              accountId: session.accountId,
+              arn: session.roleArn,
+              userId: session.roleId,
+              userName: session.roleName,
+              accessKeyId,
+              session,
+            };
+            return { secretAccessKey: session.secretAccessKey, principal, expiresAt };
+          }
           const principal: Principal = {
             kind: 'assumed-role',
             accountId: session.accountId,
@@ -131,13 +145,35 @@ export async function createTessera(config: Config, options: CreateOptions = {})
             accessKeyId,
             session,
           };
-          return { secretAccessKey: session.secretAccessKey, principal, expiresAt: new Date(session.expiresAt * 1000) };
+          return { secretAccessKey: session.secretAccessKey, principal, expiresAt };
         }
         const candidate = Buffer.from(accessKeyId);
         if (candidate.length === rootKeyBuffer.length && timingSafeEqual(candidate, rootKeyBuffer)) {
           return { secretAccessKey: rootCredentials.secretAccessKey, principal: rootPrincipal };
         }
+        if (accessKeyId.startsWith('AKIA')) {
+          // An IAM user's key, read from storage on every request: an Inactive or deleted key is
+          // refused at once on every node, as AWS refuses an unknown key (InvalidClientTokenId).
+          const found = await iam.getAccessKey(accessKeyId);
+          if (!found || found.key.status !== 'Active') return undefined;
+          const secretAccessKey = await vault.openSecret(accessKeyId, found.key.sealedSecret);
+          if (secretAccessKey === undefined) return undefined;
+          const principal: Principal = {
+            kind: 'user',
+            accountId: config.accountId,
+            arn: found.user.arn,
+            userId: found.user.userId,
+            userName: found.user.userName,
+            accessKeyId,
+          };
+          return { secretAccessKey, principal };
+        }
         return undefined;
+      },
+      async recordKeyUse(principal, service, region) {
+        if (principal.kind === 'user' && !principal.session) {
+          await iam.recordAccessKeyUse(principal.accessKeyId, service, region, clock());
+        }
       },
     });
 

@@ -1,6 +1,7 @@
 /**
  * Who is calling. A principal is the result of SigV4 authentication: the root credentials of
- * the account, or a role session opened from a session token Tessera sealed.
+ * the account, an IAM user's access key (`AKIA…`), a user session from GetSessionToken, or a
+ * role session opened from a session token Tessera sealed.
  */
 
 /** What Tessera seals into a session token when it vends temporary credentials. */
@@ -13,8 +14,12 @@ export interface SessionClaims {
   /** Epoch seconds; credentials are refused from this second on. */
   expiresAt: number;
   accountId: string;
+  /**
+   * The role of a role session. For a user session (via GetSessionToken) these name the user:
+   * roleArn is the user's ARN, roleId its `AIDA…` id, roleName and sessionName its name.
+   */
   roleArn: string;
-  /** `AROA…` */
+  /** `AROA…` (`AIDA…` for a user session) */
   roleId: string;
   roleName: string;
   sessionName: string;
@@ -32,7 +37,7 @@ export interface SessionClaims {
    */
   federated?: { provider: string; claims: Record<string, string | string[]> };
   /** How the session was created: AssumeRole, AssumeRoleWithWebIdentity, AssumeRoleWithSAML, Cognito. */
-  via: 'AssumeRole' | 'AssumeRoleWithWebIdentity' | 'AssumeRoleWithSAML' | 'GetCredentialsForIdentity';
+  via: 'AssumeRole' | 'AssumeRoleWithWebIdentity' | 'AssumeRoleWithSAML' | 'GetCredentialsForIdentity' | 'GetSessionToken';
 }
 
 export type Principal =
@@ -44,6 +49,22 @@ export type Principal =
       /** For root: the account id (what GetCallerIdentity returns as UserId). */
       userId: string;
       accessKeyId: string;
+    }
+  | {
+      kind: 'user';
+      accountId: string;
+      /** `arn:aws:iam::<account>:user<path><name>` */
+      arn: string;
+      /** `AIDA…` */
+      userId: string;
+      userName: string;
+      accessKeyId: string;
+      /**
+       * Present for temporary credentials from GetSessionToken: they carry the user's
+       * permissions, except that they cannot call IAM, nor STS other than AssumeRole and
+       * GetCallerIdentity (STS API reference, GetSessionToken).
+       */
+      session?: SessionClaims;
     }
   | {
       kind: 'assumed-role';

@@ -15,6 +15,7 @@ import { decodeBase64Url } from '../tokens/base64url.js';
 import type { SessionClaims } from './principal.js';
 import { generateAccessKeyId, generateSecretAccessKey, pooledRandomBytes } from './ids.js';
 import { NONCE_BYTES, TAG_BYTES, TOKEN_PREFIX, decodeClaims, encodeClaims, seal, unseal } from './session-token.js';
+import { openAccessKeySecret, sealAccessKeySecret, splitSealedSecret } from './access-key-secret.js';
 
 export type MintClaims = Omit<SessionClaims, 'accessKeyId' | 'secretAccessKey' | 'issuedAt' | 'expiresAt' | 'v'>;
 
@@ -31,6 +32,13 @@ export interface CredentialVault {
   open(accessKeyId: string, sessionToken: string): Promise<SessionClaims>;
   /** Starts sealing with a new key; tokens sealed with older keys keep opening. Returns the new kid. */
   rotateSealingKey(): Promise<string>;
+  /**
+   * Seals the secret of a long-term access key for storage (access-key-secret.ts), so a copy of
+   * the database does not reveal it; it opens only together with its access key id.
+   */
+  sealSecret(accessKeyId: string, secretAccessKey: string): Promise<string>;
+  /** The secret sealed by sealSecret, or undefined when it does not open for this key id. */
+  openSecret(accessKeyId: string, sealed: string): Promise<string | undefined>;
 }
 
 export interface CredentialVaultOptions {
@@ -112,6 +120,18 @@ export function createCredentialVault(options: CredentialVaultOptions): Credenti
 
     async rotateSealingKey() {
       return (await ring.rotate()).kid;
+    },
+
+    async sealSecret(accessKeyId, secretAccessKey) {
+      const key = await ring.newest();
+      return sealAccessKeySecret(key.key, key.kid, accessKeyId, secretAccessKey, random(NONCE_BYTES));
+    },
+
+    async openSecret(accessKeyId, sealed) {
+      const parts = splitSealedSecret(sealed);
+      if (!parts) return undefined;
+      const key = await ring.find(parts.kid);
+      return key && openAccessKeySecret(key.key, parts.kid, accessKeyId, parts.body);
     },
   };
 }

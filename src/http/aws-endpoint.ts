@@ -47,6 +47,8 @@ export interface EndpointDeps {
   authorizer: Authorizer;
   /** Resolves SigV4 access keys: root credentials or sealed session tokens. */
   lookupCredentials(accessKeyId: string, sessionToken: string | undefined): Promise<{ secretAccessKey: string; principal: Principal; expiresAt?: Date } | undefined>;
+  /** Notes that a principal's key signed a request for `service` (IAM GetAccessKeyLastUsed). */
+  recordKeyUse?(principal: Principal, service: string, region: string): Promise<void>;
   clock: () => Date;
   region: string;
   accountId: string;
@@ -151,6 +153,14 @@ export function createAwsEndpoint(deps: EndpointDeps) {
         }
         principal = verified.principal;
         region = verified.region;
+        if (deps.recordKeyUse) {
+          try {
+            await deps.recordKeyUse(principal, expected, region);
+          } catch (err) {
+            // Bookkeeping only: a failed note never fails the request.
+            deps.log.warn({ err, requestId }, 'could not record the access key use');
+          }
+        }
       } else if (op.auth === 'sigv4') {
         throw new Refusal('MissingAuthenticationToken', 'Request is missing Authentication Token', { check: 'sigv4.missing' });
       }

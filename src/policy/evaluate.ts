@@ -12,17 +12,26 @@
  *    account delegates to the identity policies.
  * 3. Cross account: both the resource policy (naming the caller or its account) and the
  *    caller's identity policies (limited by session policies and boundary) must allow.
- * 4. Trust-policy-only evaluation (no identity, session or boundary policies, a resource policy
- *    given — STS checking a role's trust policy): the resource policy alone decides, whichever
- *    way it names the caller. Account delegation is then the caller's next step.
- * 5. Anything else is an implicit deny.
+ * 4. Trust-policy-only evaluation (`trustOnly`, asked for explicitly — STS checking a role's
+ *    trust policy for a federated caller): the resource policy alone decides for a principal it
+ *    names directly or by wildcard; one named only by account is delegated, so the trust policy
+ *    alone does not grant it. Without the flag, an empty list of identity policies is just that:
+ *    a resource policy naming only the account, or naming a principal of another account, does
+ *    not grant by itself (IAM user guide, "Cross-account policy evaluation logic").
+ * 5. A Deny statement with NotPrincipal applies to every principal that has a permissions
+ *    boundary, whether the NotPrincipal lists it or not (IAM user guide, "Permissions boundaries
+ *    for IAM entities": "The NotPrincipal element with a Deny effect will always deny any IAM
+ *    principal that has a permissions boundary policy attached").
+ * 6. With `resourceRequired` (sts:AssumeRole: the role's trust policy), the resource policy must
+ *    allow as well; the identity policies alone never grant.
+ * 7. Anything else is an implicit deny.
  *
  * The result's `reason` names the statement that decided, or for an implicit deny the missing
  * grant and the nearest Allow statement that failed (and why) — what the token doctor shows.
  */
 import type { Reason } from '../errors/index.js';
 import { normalizeContext } from './context.js';
-import type { PrincipalMatch } from './principal.js';
+import { matchPrincipal, type PrincipalMatch } from './principal.js';
 import { matchStatement, prepareRequest, type PreparedRequest, type StatementOutcome } from './statement.js';
 import type { EvaluationRequest, EvaluationResult, MatchedStatement, Policy, PolicySource, Statement } from './types.js';
 
@@ -44,6 +53,8 @@ interface Scan {
   allows: Hit[];
   denies: Hit[];
   misses: Miss[];
+  /** Every policy consulted, as `<source> policy <name>`, for explanations. */
+  consulted: Array<{ source: PolicySource; label: string }>;
 }
 
 const RANK: Record<PrincipalMatch, number> = { account: 1, limited: 2, direct: 3 };
@@ -51,6 +62,7 @@ const RANK: Record<PrincipalMatch, number> = { account: 1, limited: 2, direct: 3
 function scan(source: PolicySource, policies: readonly Policy[], req: PreparedRequest, out: Scan): void {
   policies.forEach((policy, i) => {
     const name = policy.name ?? (policies.length === 1 && source !== 'identity' ? source : `${source}[${i}]`);
+    out.consulted.push({ source, label: `${source} policy ${name}` });
     for (const st of policy.statements) {
       const outcome = matchStatement(st, req, source === 'resource');
       if (outcome.applies) {
@@ -95,8 +107,8 @@ function nearestMiss(misses: Miss[], sources: readonly PolicySource[]): Miss | u
 
 export function evaluate(request: EvaluationRequest): EvaluationResult {
   const ctx = normalizeContext(request.context);
-  const req = prepareRequest(request.action, request.resource, request.principal, ctx);
-  const found: Scan = { allows: [], denies: [], misses: [] };
+  const req = prepareRequest(request.action, request.resource, request.principal, ctx, request.permissionsBoundary !== undefined);
+  const found: Scan = { allows: [], denies: [], misses: [], consulted: [] };
   scan('identity', request.identityPolicies, req, found);
   if (request.sessionPolicies) scan('session', request.sessionPolicies, req, found);
   if (request.permissionsBoundary) scan('boundary', [request.permissionsBoundary], req, found);
@@ -111,7 +123,10 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
       decision: 'ExplicitDeny',
       reason: {
         check: 'policy.explicit-deny',
-        detail: `${describe(deny)} denies ${what}`,
+        detail:
+          deny.statement.principal?.negated && request.permissionsBoundary && matchPrincipal(deny.statement.principal.entries, request.principal) !== undefined
+            ? `${describe(deny)} denies ${what} (a Deny with NotPrincipal always applies to a principal with a permissions boundary)`
+            : `${describe(deny)} denies ${what}`,
         actual: { source: deny.source, policy: deny.policy, sid: deny.statement.sid, index: deny.statement.index },
       },
       matched,
@@ -134,21 +149,33 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
   });
   const implicit = (detail: string, sources: readonly PolicySource[], expected?: string): EvaluationResult => {
     const near = nearestMiss(found.misses, sources);
+    // Without a near miss, name the policies that were consulted and matched nothing.
+    const consulted = found.consulted.filter((c) => sources.includes(c.source)).map((c) => c.label);
     const reason: Reason = {
       check: 'policy.implicit-deny',
-      detail: near ? `${detail}; nearest: ${describe(near)}: ${near.outcome.detail}` : detail,
+      detail: near
+        ? `${detail}; nearest: ${describe(near)}: ${near.outcome.detail}`
+        : consulted.length > 0
+          ? `${detail}; no statement of ${consulted.join(', ')} matches ${request.action}`
+          : detail,
     };
     if (expected) reason.expected = expected;
     if (near) reason.actual = { source: near.source, policy: near.policy, sid: near.statement.sid, index: near.statement.index, stage: near.outcome.stage };
     return { decision: 'ImplicitDeny', reason, matched };
   };
 
-  // Trust-policy-only evaluation: the resource policy alone decides.
-  const resourceOnly =
-    request.resourcePolicy !== undefined && request.identityPolicies.length === 0 && !request.sessionPolicies && !request.permissionsBoundary;
-  if (resourceOnly) {
-    if (resourceBest) return allow(resourceBest);
+  // Trust-policy-only evaluation, when asked for: the resource policy alone decides for a
+  // principal it names directly or by wildcard; naming only the account delegates.
+  if (request.trustOnly && request.resourcePolicy !== undefined) {
+    if (resourceBest && strength !== 'account') return allow(resourceBest);
+    if (resourceBest) {
+      return implicit(`${describe(resourceBest)} names only the account, which delegates ${what} to the caller's identity policies`, ['resource'], 'an Allow statement in the resource policy naming the caller');
+    }
     return implicit(`no statement of the resource policy allows ${what} for this caller`, ['resource'], 'an Allow statement in the resource policy');
+  }
+
+  if (request.resourceRequired && request.resourcePolicy !== undefined && !resourceBest) {
+    return implicit(`no statement of ${request.resourcePolicy.name ?? 'the resource policy'} allows ${what} for this caller`, ['resource'], 'an Allow statement in the resource policy naming the caller');
   }
 
   const sessionOk = !request.sessionPolicies || session.length > 0;
@@ -168,11 +195,14 @@ export function evaluate(request: EvaluationRequest): EvaluationResult {
     if (!boundaryOk) return implicit(`the permissions boundary does not allow ${what}`, ['boundary'], 'an Allow statement in the permissions boundary');
   }
   if (!sameAccount) {
-    if (!identity[0]) return implicit(`cross-account request: no identity policy of the caller allows ${what}`, ['identity'], 'an Allow statement in an identity policy');
+    if (!identity[0]) {
+      const granted = resourceBest ? ` (${describe(resourceBest)} allows it, which is not enough across accounts)` : '';
+      return implicit(`cross-account request: no identity policy of the caller allows ${what}${granted}`, ['identity'], 'an Allow statement in an identity policy');
+    }
     return implicit(`cross-account request: the resource policy does not allow ${what} for this caller`, ['resource'], 'an Allow statement in the resource policy naming the caller or its account');
   }
-  if (strength === 'account') {
-    return implicit(`the resource policy delegates to the account, and no identity policy allows ${what}`, ['identity', 'session', 'boundary'], 'an Allow statement in an identity policy');
+  if (strength === 'account' && resourceBest) {
+    return implicit(`the resource policy delegates to the account (${describe(resourceBest)} names only the account), and no identity policy allows ${what}`, ['identity', 'session', 'boundary'], 'an Allow statement in an identity policy');
   }
   return implicit(`no statement allows ${what}`, ['identity', 'resource', 'session', 'boundary'], 'an Allow statement matching the action and resource');
 }

@@ -22,14 +22,16 @@ export interface PreparedRequest {
   resourceCodes: readonly number[];
   principal: PrincipalRef | undefined;
   ctx: RequestContext;
+  /** The caller has a permissions boundary (a Deny with NotPrincipal then always applies). */
+  hasBoundary: boolean;
 }
 
 export type StatementOutcome =
   | { applies: true; principal?: PrincipalMatch }
   | { applies: false; stage: 'action' | 'resource' | 'principal' | 'condition' | 'variable'; detail: string };
 
-export function prepareRequest(action: string, resource: string, principal: PrincipalRef | undefined, ctx: RequestContext): PreparedRequest {
-  return { action, resource, actionCodes: codePoints(action.toLowerCase()), resourceCodes: codePoints(resource), principal, ctx };
+export function prepareRequest(action: string, resource: string, principal: PrincipalRef | undefined, ctx: RequestContext, hasBoundary = false): PreparedRequest {
+  return { action, resource, actionCodes: codePoints(action.toLowerCase()), resourceCodes: codePoints(resource), principal, ctx, hasBoundary };
 }
 
 export function matchStatement(st: Statement, req: PreparedRequest, checkPrincipal: boolean): StatementOutcome {
@@ -55,7 +57,11 @@ export function matchStatement(st: Statement, req: PreparedRequest, checkPrincip
   let principal: PrincipalMatch | undefined;
   if (checkPrincipal && st.principal) {
     const m = matchPrincipal(st.principal.entries, req.principal);
-    if (st.principal.negated ? m !== undefined : m === undefined) {
+    // IAM user guide, "Permissions boundaries for IAM entities": "The NotPrincipal element with
+    // a Deny effect will always deny any IAM principal that has a permissions boundary policy
+    // attached" — the exclusion list does not spare it.
+    const boundaryOverride = st.principal.negated && st.effect === 'Deny' && req.hasBoundary;
+    if (!boundaryOverride && (st.principal.negated ? m !== undefined : m === undefined)) {
       const named = st.principal.entries.map((e) => (e.type === '*' ? '*' : `${e.type}:${e.value}`));
       return { applies: false, stage: 'principal', detail: `${st.principal.negated ? 'NotPrincipal' : 'Principal'} ${JSON.stringify(named)} ${st.principal.negated ? 'excludes' : 'does not name'} the caller` };
     }

@@ -101,6 +101,21 @@ export interface EvaluationRequest {
   resourcePolicy?: Policy;
   /** Whether the caller and the resource are in the same account. Default true. */
   sameAccount?: boolean;
+  /**
+   * Trust-policy-only evaluation (STS checking a role's trust policy for a federated caller, or
+   * Cognito Identity for its own principal): the resource policy alone decides for a principal
+   * it names directly or by wildcard. Without this flag a resource policy never grants alone
+   * where the IAM evaluation logic needs an identity policy too (a principal named only by its
+   * account, or of another account).
+   */
+  trustOnly?: boolean;
+  /**
+   * The resource policy must allow as well, whatever the identity policies say: a role's trust
+   * policy for sts:AssumeRole (IAM user guide, "Cross-account policy evaluation logic" and
+   * "Determining whether a request is allowed or denied within an account": the role trust
+   * policy is the resource policy, and an identity Allow alone never lets a caller take a role).
+   */
+  resourceRequired?: boolean;
 }
 
 export type PolicySource = 'identity' | 'session' | 'boundary' | 'resource';

@@ -83,6 +83,16 @@ export type CollectionName =
   | 'iam.role-policies'
   | 'iam.policies'
   | 'iam.role-attachments'
+  | 'iam.users'
+  | 'iam.user-policies'
+  | 'iam.user-attachments'
+  | 'iam.groups'
+  | 'iam.group-policies'
+  | 'iam.group-attachments'
+  | 'iam.group-members'
+  | 'iam.user-groups'
+  | 'iam.access-keys'
+  | 'iam.access-key-ids'
   | 'keys'
   | (string & {});
 

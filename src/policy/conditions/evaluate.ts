@@ -6,8 +6,13 @@
  * - values of a key are ORed; a negated operator over several values is NOR (security.md I09);
  * - a key absent from the request makes a plain operator false, a negated operator true (I05),
  *   and any `…IfExists` operator true (I06);
- * - `ForAllValues:` is true when the key is absent or empty (I07), else every request value
- *   must satisfy the operator; `ForAnyValue:` is false when absent (I08), else one value must;
+ * - `ForAllValues:` is true when the key is absent or empty (I07) — an empty string is a null
+ *   data set too, as on an empty set (IAM user guide, "Single-valued vs. multivalued context
+ *   keys": ForAllValues "also returns true if … the context key value resolves to a null data
+ *   set, such as an empty string") — else every request value must satisfy the operator;
+ *   `ForAnyValue:` is false when absent (I08), else one value must;
+ * - `Null` treats a key whose only values are empty strings as null, so `"Null": {k: "false"}`
+ *   guards a ForAllValues statement against empty values, as the same page advises;
  * - a single-valued operator on a multi-valued key is satisfied by any request value (for a
  *   negated operator: by none matching);
  * - a value that cannot be compared (a bad number, date, address or ARN on either side) never
@@ -38,13 +43,15 @@ function single(op: BaseOperator, value: string, policy: ReadonlyArray<string | 
 export function evaluateCondition(c: Condition, ctx: RequestContext): ConditionOutcome {
   const request = ctx.get(c.key);
   const absent = request === undefined || request.length === 0;
+  // A key whose values are all empty strings resolves to a null data set.
+  const nullish = absent || request.every((v) => v === '');
   const policyText = c.values.map((t) => t.source);
 
   if (c.base === NULL_OPERATOR) {
     // "Null": {"k": "true"} — the key is absent; "false" — present (values ORed).
     const satisfied = c.values.some((t) => {
       const v = (t.text ?? t.source).toLowerCase();
-      return v === 'true' ? absent : v === 'false' ? !absent : false;
+      return v === 'true' ? nullish : v === 'false' ? !nullish : false;
     });
     return { satisfied, request, policy: policyText };
   }
@@ -59,7 +66,7 @@ export function evaluateCondition(c: Condition, ctx: RequestContext): ConditionO
 
   let satisfied: boolean;
   if (c.set === 'ForAllValues') {
-    satisfied = absent || request.every((v) => single(op, v, resolved));
+    satisfied = nullish || request.every((v) => single(op, v, resolved));
   } else if (c.set === 'ForAnyValue') {
     satisfied = absent ? c.ifExists : request.some((v) => single(op, v, resolved));
   } else if (absent) {

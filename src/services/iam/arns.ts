@@ -5,11 +5,21 @@
  * - managed policy  arn:aws:iam::<acct>:policy<Path><PolicyName>  (AWS-managed: account `aws`)
  * - OIDC provider   arn:aws:iam::<acct>:oidc-provider/<Url without https://>
  * - SAML provider   arn:aws:iam::<acct>:saml-provider/<Name>
+ * - user            arn:aws:iam::<acct>:user<Path><UserName>
+ * - group           arn:aws:iam::<acct>:group<Path><GroupName>
  */
 import { fail } from '../../errors/index.js';
 
 export function roleArn(accountId: string, path: string, roleName: string): string {
   return `arn:aws:iam::${accountId}:role${path}${roleName}`;
+}
+
+export function userArn(accountId: string, path: string, userName: string): string {
+  return `arn:aws:iam::${accountId}:user${path}${userName}`;
+}
+
+export function groupArn(accountId: string, path: string, groupName: string): string {
+  return `arn:aws:iam::${accountId}:group${path}${groupName}`;
 }
 
 export function policyArn(accountId: string, path: string, policyName: string): string {

@@ -1,6 +1,6 @@
 /**
  * Unique ids IAM hands out (IAMG:reference_identifiers "Unique identifiers"): a four-letter
- * prefix naming the entity kind (`AROA` role, `ANPA` managed policy) followed by random
+ * prefix naming the entity kind (`AROA` role, `ANPA` managed policy, `AIDA` user, `AGPA` group) followed by random
  * upper-case letters and digits. Randomness is injectable so tests can pin ids.
  */
 import { randomBytes } from 'node:crypto';
@@ -23,3 +23,5 @@ export function uniqueId(prefix: string, length = 17, random: RandomBytes = rand
 
 export const roleUniqueId = (random?: RandomBytes) => uniqueId('AROA', 17, random);
 export const policyUniqueId = (random?: RandomBytes) => uniqueId('ANPA', 17, random);
+export const userUniqueId = (random?: RandomBytes) => uniqueId('AIDA', 17, random);
+export const groupUniqueId = (random?: RandomBytes) => uniqueId('AGPA', 17, random);

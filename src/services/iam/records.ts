@@ -8,6 +8,20 @@
  *   iam.role-attachments id = `<lower role name>/<policy arn>`
  *   iam.oidc-providers   id = provider URL without the `https://` scheme (the ARN's resource part)
  *   iam.saml-providers   id = provider name
+ *   iam.users            id = lower-cased user name (unique case-insensitively)
+ *   iam.user-policies    id = `<lower user name>/<policy name>`
+ *   iam.user-attachments id = `<lower user name>/<policy arn>`
+ *   iam.groups           id = lower-cased group name
+ *   iam.group-policies   id = `<lower group name>/<policy name>`
+ *   iam.group-attachments id = `<lower group name>/<policy arn>`
+ *   iam.group-members    id = `<lower group name>/<lower user name>` (GetGroup, DeleteGroup)
+ *   iam.user-groups      id = `<lower user name>/<lower group name>` (the same membership, read
+ *                        when a user's request is authorised and by ListGroupsForUser)
+ *   iam.access-keys      id = `<lower user name>/<1|2>`: a user's two key slots, each holding
+ *                        one key's record, so that the database's primary key enforces "at most
+ *                        2 access keys per user"
+ *   iam.access-key-ids   id = access key id (`AKIA…`) → the slot holding it; read with the slot
+ *                        on every request signed with the key
  */
 
 export interface Tag {
@@ -79,6 +93,69 @@ export interface StoredSamlProvider {
   assertionEncryptionMode?: string;
   tags: Tag[];
   createDate: string;
+}
+
+export interface StoredUser {
+  userName: string;
+  /** `AIDA…` */
+  userId: string;
+  arn: string;
+  path: string;
+  tags: Tag[];
+  createDate: string;
+}
+
+export interface StoredGroup {
+  groupName: string;
+  /** `AGPA…` */
+  groupId: string;
+  arn: string;
+  path: string;
+  createDate: string;
+}
+
+/** An inline policy of a user or group; `ownerId` is the AIDA/AGPA id it was written for. */
+export interface StoredOwnedPolicy {
+  ownerName: string;
+  ownerId: string;
+  policyName: string;
+  document: string;
+}
+
+/** A managed policy attached to a user or group. */
+export interface StoredOwnedAttachment {
+  ownerName: string;
+  ownerId: string;
+  policyArn: string;
+  policyName: string;
+}
+
+/** Membership of a user in a group (stored twice, once under each of them). */
+export interface StoredMembership {
+  groupName: string;
+  groupId: string;
+  userName: string;
+  userId: string;
+}
+
+export interface StoredAccessKey {
+  accessKeyId: string;
+  userName: string;
+  userId: string;
+  /** The secret sealed with the server's sealing keys (credentials/access-key-secret.ts). */
+  sealedSecret: string;
+  status: 'Active' | 'Inactive';
+  /** The slot of `iam.access-keys` holding this key (1 or 2). */
+  slot: number;
+  createDate: string;
+  lastUsed?: { date: string; serviceName: string; region: string };
+}
+
+/** Where the record of an access key is: `iam.access-keys` id `<lower userName>/<slot>`. */
+export interface StoredAccessKeyId {
+  userName: string;
+  userId: string;
+  slot: number;
 }
 
 /** What STS and the authoriser see of a role: the stored record with a real Date. */

@@ -4,7 +4,7 @@
  * (encoding.ts).
  */
 import { encodePolicyDocument } from './encoding.js';
-import type { StoredManagedPolicy, StoredRole, Tag } from './records.js';
+import type { StoredAccessKey, StoredGroup, StoredManagedPolicy, StoredRole, StoredUser, Tag } from './records.js';
 
 /**
  * `Role`. GetRole/CreateRole include Tags; ListRoles omits them, as IAM does ("Tags … not
@@ -46,4 +46,27 @@ export function policyShape(policy: StoredManagedPolicy, options: { tags: boolea
 
 export function tagsShape(tags: readonly Tag[]): Tag[] {
   return tags.map((t) => ({ Key: t.Key, Value: t.Value }));
+}
+
+/** `User`. GetUser/CreateUser include Tags; ListUsers omits them, as IAM does. */
+export function userShape(user: StoredUser, options: { tags: boolean }): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    Path: user.path,
+    UserName: user.userName,
+    UserId: user.userId,
+    Arn: user.arn,
+    CreateDate: new Date(user.createDate),
+  };
+  if (options.tags && user.tags.length > 0) out.Tags = tagsShape(user.tags);
+  return out;
+}
+
+/** `Group`. */
+export function groupShape(group: StoredGroup): Record<string, unknown> {
+  return { Path: group.path, GroupName: group.groupName, GroupId: group.groupId, Arn: group.arn, CreateDate: new Date(group.createDate) };
+}
+
+/** `AccessKeyMetadata` (ListAccessKeys): never the secret. */
+export function accessKeyMetadataShape(key: StoredAccessKey): Record<string, unknown> {
+  return { UserName: key.userName, AccessKeyId: key.accessKeyId, Status: key.status, CreateDate: new Date(key.createDate) };
 }

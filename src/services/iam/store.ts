@@ -4,7 +4,14 @@
  */
 import type { Collection, Storage } from '../../storage/contract.js';
 import type {
+  StoredAccessKey,
+  StoredAccessKeyId,
   StoredAttachment,
+  StoredGroup,
+  StoredMembership,
+  StoredOwnedAttachment,
+  StoredOwnedPolicy,
+  StoredUser,
   StoredManagedPolicy,
   StoredOidcProvider,
   StoredRole,
@@ -19,6 +26,16 @@ export interface IamStore {
   attachments: Collection<StoredAttachment>;
   oidcProviders: Collection<StoredOidcProvider>;
   samlProviders: Collection<StoredSamlProvider>;
+  users: Collection<StoredUser>;
+  userPolicies: Collection<StoredOwnedPolicy>;
+  userAttachments: Collection<StoredOwnedAttachment>;
+  groups: Collection<StoredGroup>;
+  groupPolicies: Collection<StoredOwnedPolicy>;
+  groupAttachments: Collection<StoredOwnedAttachment>;
+  groupMembers: Collection<StoredMembership>;
+  userGroups: Collection<StoredMembership>;
+  accessKeys: Collection<StoredAccessKey>;
+  accessKeyIds: Collection<StoredAccessKeyId>;
 }
 
 export function iamStore(storage: Storage): IamStore {
@@ -29,6 +46,16 @@ export function iamStore(storage: Storage): IamStore {
     attachments: storage.collection<StoredAttachment>('iam.role-attachments'),
     oidcProviders: storage.collection<StoredOidcProvider>('iam.oidc-providers'),
     samlProviders: storage.collection<StoredSamlProvider>('iam.saml-providers'),
+    users: storage.collection<StoredUser>('iam.users'),
+    userPolicies: storage.collection<StoredOwnedPolicy>('iam.user-policies'),
+    userAttachments: storage.collection<StoredOwnedAttachment>('iam.user-attachments'),
+    groups: storage.collection<StoredGroup>('iam.groups'),
+    groupPolicies: storage.collection<StoredOwnedPolicy>('iam.group-policies'),
+    groupAttachments: storage.collection<StoredOwnedAttachment>('iam.group-attachments'),
+    groupMembers: storage.collection<StoredMembership>('iam.group-members'),
+    userGroups: storage.collection<StoredMembership>('iam.user-groups'),
+    accessKeys: storage.collection<StoredAccessKey>('iam.access-keys'),
+    accessKeyIds: storage.collection<StoredAccessKeyId>('iam.access-key-ids'),
   };
 }
 
@@ -53,4 +80,23 @@ export function rolePolicyId(roleName: string, policyName: string): string {
 
 export function attachmentId(roleName: string, policyArn: string): string {
   return `${rolePrefix(roleName)}${policyArn}`;
+}
+
+/** User and group names are unique case-insensitively, as role names are. */
+export function nameId(name: string): string {
+  return name.toLowerCase();
+}
+
+/** Prefix selecting every child document (policies, attachments, memberships, slots) of a user or group. */
+export function ownerPrefix(name: string): string {
+  return `${nameId(name)}/`;
+}
+
+export function membershipId(first: string, second: string): string {
+  return `${ownerPrefix(first)}${nameId(second)}`;
+}
+
+/** The slot of `iam.access-keys` holding one of a user's (at most two) keys. */
+export function accessKeySlotId(userName: string, slot: number): string {
+  return `${ownerPrefix(userName)}${slot}`;
 }

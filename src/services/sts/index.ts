@@ -1,6 +1,6 @@
 /**
  * STS (awsQuery, 2011-06-15): the credential factories. Owns AssumeRoleWithWebIdentity,
- * AssumeRole and GetCallerIdentity; trust policies are evaluated by the policy engine, tokens by
+ * AssumeRole, GetSessionToken and GetCallerIdentity; trust policies are evaluated by the policy engine, tokens by
  * the OIDC verifier, credentials are minted by the vault.
  */
 import type { Operation } from '../../wire/operation.js';
@@ -12,6 +12,7 @@ import type { SigningKeyRing } from '../../keys/signing-keys.js';
 import { assumeRoleWithWebIdentity } from './operations/assume-role-with-web-identity.js';
 import { assumeRole } from './operations/assume-role.js';
 import { getCallerIdentity } from './operations/get-caller-identity.js';
+import { getSessionToken } from './operations/get-session-token.js';
 
 export interface OidcVerifier {
   verify(
@@ -36,5 +37,5 @@ export interface StsDeps {
 
 export function stsOperations(deps: Omit<StsDeps, 'evaluateTrust'>): Operation[] {
   const full: StsDeps = { ...deps, evaluateTrust };
-  return [assumeRoleWithWebIdentity(full), assumeRole(full), getCallerIdentity()];
+  return [assumeRoleWithWebIdentity(full), assumeRole(full), getCallerIdentity(), getSessionToken(full)];
 }

@@ -15,6 +15,11 @@ const EXPECTED = [
   'TagRole', 'UntagRole', 'ListRoleTags', 'PutRolePolicy', 'GetRolePolicy', 'ListRolePolicies', 'DeleteRolePolicy',
   'CreatePolicy', 'GetPolicy', 'GetPolicyVersion', 'ListPolicies', 'DeletePolicy', 'AttachRolePolicy', 'DetachRolePolicy',
   'ListAttachedRolePolicies',
+  'CreateUser', 'GetUser', 'ListUsers', 'UpdateUser', 'DeleteUser', 'TagUser', 'UntagUser', 'ListUserTags',
+  'CreateAccessKey', 'ListAccessKeys', 'UpdateAccessKey', 'DeleteAccessKey', 'GetAccessKeyLastUsed',
+  'PutUserPolicy', 'GetUserPolicy', 'ListUserPolicies', 'DeleteUserPolicy', 'AttachUserPolicy', 'DetachUserPolicy', 'ListAttachedUserPolicies',
+  'CreateGroup', 'GetGroup', 'ListGroups', 'DeleteGroup', 'AddUserToGroup', 'RemoveUserFromGroup', 'ListGroupsForUser',
+  'PutGroupPolicy', 'GetGroupPolicy', 'ListGroupPolicies', 'DeleteGroupPolicy', 'AttachGroupPolicy', 'DetachGroupPolicy', 'ListAttachedGroupPolicies',
 ];
 
 const kebab = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1-$2').toLowerCase();

@@ -104,10 +104,10 @@ test('an explicit deny names the deciding statement by Sid', () => {
   assert.deepEqual(result.matched.map((m) => [m.effect, m.sid ?? null]), [['Deny', 'NoDelete'], ['Allow', null]]);
 });
 
-test('an implicit deny says which action on which resource nothing allows', () => {
+test('an implicit deny says which action on which resource nothing allows, and which policies were consulted', () => {
   const result = runRow({ name: '', identity: [doc(stmt('Allow', 's3:*'))], action: 'iam:ListRoles', resource: 'arn:aws:iam::123456789012:role/', expect: 'ImplicitDeny' });
   assert.equal(result.reason.check, 'policy.implicit-deny');
-  assert.equal(result.reason.detail, 'no statement allows iam:ListRoles on arn:aws:iam::123456789012:role/');
+  assert.equal(result.reason.detail, 'no statement allows iam:ListRoles on arn:aws:iam::123456789012:role/; no statement of identity policy identity[0] matches iam:ListRoles');
   assert.deepEqual(result.matched, []);
 });
 

@@ -18,6 +18,8 @@ export interface EvalRow {
   principal?: PrincipalRef;
   context?: ContextMap;
   sameAccount?: boolean;
+  /** Trust-policy-only evaluation; defaults to true for `resourceKind: 'trust'` rows. */
+  trustOnly?: boolean;
   expect: 'Allow' | 'ExplicitDeny' | 'ImplicitDeny';
 }
 
@@ -32,6 +34,7 @@ export function runRow(row: EvalRow): EvaluationResult {
     ...(row.resourcePolicy ? { resourcePolicy: policy(row.resourcePolicy, row.resourceKind ?? 'resource') } : {}),
     ...(row.principal ? { principal: row.principal } : {}),
     ...(row.sameAccount !== undefined ? { sameAccount: row.sameAccount } : {}),
+    ...((row.trustOnly ?? row.resourceKind === 'trust') ? { trustOnly: true } : {}),
   });
 }
 

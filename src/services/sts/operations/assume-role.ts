@@ -1,8 +1,13 @@
 /**
- * sts:AssumeRole (SigV4). Same-account semantics (IAM user guide, "Policy evaluation logic",
- * cross-service and same-account): the role's trust policy must allow the caller, and unless it
- * names the caller's own ARN, the caller's identity policies must allow sts:AssumeRole on the
- * role too. Chained role sessions are capped at one hour.
+ * sts:AssumeRole (SigV4). The role's trust policy is a resource-based policy, evaluated together
+ * with the caller's identity policies and session policies (IAM user guide, "Determining whether
+ * a request is allowed or denied within an account"): an explicit Deny in any of them wins; a
+ * trust policy naming the caller's session ARN (or user ARN) grants by itself; one naming the
+ * caller's role ARN grants within the session policies ("Session policies": permissions granted
+ * to the role ARN by a resource-based policy are limited by the session policy); one naming only
+ * the account delegates to the caller's identity policies; a trust policy that allows nothing
+ * for the caller refuses whatever the identity policies say. Chained role sessions are capped
+ * at one hour.
  */
 import { defineOperation } from '../../../wire/operation.js';
 import { roleSessionClaims } from '../../../credentials/role-session.js';
@@ -75,23 +80,13 @@ export function assumeRole(deps: StsDeps) {
       if (input.ExternalId !== undefined) context['sts:ExternalId'] = input.ExternalId;
       if (input.SourceIdentity !== undefined) context['sts:SourceIdentity'] = input.SourceIdentity;
 
-      // The trust policy decides first. If it allows the caller by its own ARN (role or
-      // session), that is enough; if it allows only through the account (root ARN or account
-      // id), the caller's identity policies must allow the action as well.
-      const named = caller.kind === 'root' ? [caller.arn] : [caller.arn, caller.session.roleArn];
-      const viaAccount = [`arn:aws:iam::${caller.accountId}:root`, caller.accountId];
-      const trust = deps.authorizer.cache.parse(role.assumeRolePolicyDocument, 'trust');
+      // One evaluation per action of the caller's identity and session policies with the trust
+      // policy as the resource policy, named after the role so the reason says whose it was.
+      const trust = { ...deps.authorizer.cache.parse(role.assumeRolePolicyDocument, 'trust'), name: `trust policy of ${role.arn}` };
       const actions = ['sts:AssumeRole', ...(Object.keys(tags).length ? ['sts:TagSession'] : []), ...(input.SourceIdentity ? ['sts:SetSourceIdentity'] : [])];
       for (const action of actions) {
-        const byName = deps.evaluateTrust({ trust, action, roleArn: role.arn, principal: { type: 'AWS', ids: named }, context });
-        if (byName.decision === 'Allow') continue;
-        if (byName.decision === 'ExplicitDeny') throw denied(byName.reason);
-        const byAccount = deps.evaluateTrust({ trust, action, roleArn: role.arn, principal: { type: 'AWS', ids: [...named, ...viaAccount] }, context });
-        if (byAccount.decision !== 'Allow') throw denied(byAccount.reason);
-        if (caller.kind === 'assumed-role') {
-          const identity = await deps.authorizer.authorize({ principal: caller, action, resource: role.arn, context });
-          if (identity.decision !== 'Allow') throw denied(identity.reason);
-        }
+        const result = await deps.authorizer.authorize({ principal: caller, action, resource: role.arn, context, resourcePolicy: trust, resourceRequired: true });
+        if (result.decision !== 'Allow') throw denied(result.reason);
       }
 
       const minted = await deps.vault.mint(
