@@ -3,13 +3,25 @@
 // lockfile, then compiles TypeScript (incrementally) into dist/. Used by `npm start`,
 // `npm test` and bin/tessera.mjs so that each works as the first command on a new checkout.
 import { execSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
 const run = (cmd) => execSync(cmd, { cwd: root, stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit' });
+
+// Native addons (better-sqlite3) compile against the headers of the Node.js that runs this,
+// offline: an official Node.js build carries them in <prefix>/include/node beside its bin/. Point
+// node-gyp there when they match this Node.js, so a machine whose npm is set up for another
+// release (or has no network to fetch headers) still builds the addon for the Node in use.
+const prefix = dirname(dirname(process.execPath));
+const versionHeader = join(prefix, 'include', 'node', 'node_version.h');
+if (existsSync(versionHeader)) {
+  const text = readFileSync(versionHeader, 'utf8');
+  const part = (name) => /#define\s+NODE_\w+_VERSION\s+(\d+)/.exec(text.slice(text.indexOf(`#define NODE_${name}_VERSION`)))?.[1];
+  if (`v${part('MAJOR')}.${part('MINOR')}.${part('PATCH')}` === process.version) process.env.npm_config_nodedir = prefix;
+}
 
 const marker = join(root, 'node_modules', '.package-lock.json');
 const lock = join(root, 'package-lock.json');
