@@ -50,8 +50,8 @@ speaks the AWS wire protocols, so the unmodified AWS SDKs, the AWS CLI and boto3
 </table>
 <h2>Services</h2>
 <table>
-<tr><td class="ok">ready</td><td><b>IAM</b> — OIDC and SAML providers, roles, inline and managed policies</td></tr>
-<tr><td class="ok">ready</td><td><b>STS</b> — AssumeRoleWithWebIdentity (real JWKS validation), AssumeRole, GetCallerIdentity</td></tr>
+<tr><td class="ok">ready</td><td><b>IAM</b> — OIDC and SAML providers, roles, inline and managed policies, users and groups with access keys</td></tr>
+<tr><td class="ok">ready</td><td><b>STS</b> — AssumeRoleWithWebIdentity (real JWKS validation), AssumeRole, GetSessionToken, GetCallerIdentity</td></tr>
 <tr><td class="ok">ready</td><td><b>Cognito Identity</b> — identity pools: guest, authenticated (IAM OIDC providers) and developer identities, enhanced and basic flows, role mapping</td></tr>
 <tr><td class="ok">ready</td><td><b>Cognito user pools</b> — users, groups, SRP and password sign-in, and each pool's hosted OAuth 2.0 / OpenID Connect sign-in (<code>/auth/&lt;domain&gt;/oauth2/authorize</code>) with federation to upstream OpenID Providers</td></tr>
 <tr><td>coming</td><td>Social (Google, Facebook, Amazon, Apple) and SAML sign-in; the interactive demo; the token doctor</td></tr>
