@@ -18,6 +18,8 @@ import { createIamDirectory } from './services/iam/directory.js';
 import { iamOperations } from './services/iam/index.js';
 import { stsOperations } from './services/sts/index.js';
 import { createOidcVerifier } from './tokens/oidc.js';
+import { createJwtDecoder, type JwtDecoder } from './tokens/jws.js';
+import { createJwksCache } from './tokens/jwks-cache.js';
 import { createAuthorizer } from './authz/index.js';
 import { createAwsEndpoint } from './http/aws-endpoint.js';
 import { buildHttpServer } from './http/server.js';
@@ -40,6 +42,8 @@ export interface Tessera {
   readonly log: Logger;
   /** The user-pool domain service (what the hosted endpoints and tests that drive them use). */
   readonly userPools: UserPools;
+  /** The instance's one JWT decoder and its decoded-token memo (src/tokens/jws.ts; tests read its stats). */
+  readonly tokenDecoder: JwtDecoder;
   /** Every AWS operation this instance serves (what docs/compatibility.md is checked against). */
   readonly operations: readonly Operation[];
   /** Starts listening; resolves to the bound address (port 0 → the chosen port). */
@@ -73,11 +77,14 @@ export async function createTessera(config: Config, options: CreateOptions = {})
     const vault = createCredentialVault({ storage, clock });
     const iam = createIamDirectory(storage, config.accountId);
     const authorizer = createAuthorizer(iam);
-    const oidc = createOidcVerifier({ clock });
+    // Token verification state belongs to this instance: one decoder (and memo), one JWKS cache,
+    // nothing is shared with another instance in the same process.
+    const tokenDecoder = createJwtDecoder();
+    const oidc = createOidcVerifier({ clock, decoder: tokenDecoder, cache: createJwksCache({ clock }) });
     // Tessera's own OpenID issuer (GetOpenIdToken, developer tokens): iss = the public URL.
-    const openIdKeys = createSigningKeyRing({ storage, clock, name: 'openid', maxTokenLifetimeSeconds: MAX_OPEN_ID_TOKEN_SECONDS });
+    const openIdKeys = createSigningKeyRing({ storage, clock, name: 'openid', maxTokenLifetimeSeconds: MAX_OPEN_ID_TOKEN_SECONDS, decoder: tokenDecoder });
     // User pools: the API, the per-pool OpenID issuers and the hosted OAuth 2.0 endpoints.
-    const userPools = createUserPools({ storage, clock, publicUrl: config.publicUrl, region: config.region, accountId: config.accountId, log, passwordMemoSeconds: config.passwordMemoSeconds });
+    const userPools = createUserPools({ storage, clock, publicUrl: config.publicUrl, region: config.region, accountId: config.accountId, log, passwordMemoSeconds: config.passwordMemoSeconds, decoder: tokenDecoder });
     const logins = createLoginVerifier({
       iam,
       oidc,
@@ -86,6 +93,7 @@ export async function createTessera(config: Config, options: CreateOptions = {})
       region: config.region,
       clock,
       userPools: asUserPoolTokenVerifier(userPools),
+      decoder: tokenDecoder,
     });
     const rootPrincipal: Principal = {
       kind: 'root',
@@ -171,6 +179,7 @@ export async function createTessera(config: Config, options: CreateOptions = {})
       log,
       operations,
       userPools,
+      tokenDecoder,
       async listen() {
         await http.listen({ port: config.port, host: config.host });
         const addr = http.server.address();

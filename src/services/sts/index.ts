@@ -18,7 +18,7 @@ export interface OidcVerifier {
     token: string,
     provider: { issuer: string; clientIds: string[]; thumbprints: string[] },
     options: { audience: 'aud' | 'azp-then-aud' },
-  ): Promise<{ claims: Record<string, unknown>; subject: string; audience: string; issuer: string }>;
+  ): Promise<{ claims: Record<string, unknown>; subject: string; audience: string; issuer: string; expiresAt?: number }>;
 }
 
 export interface StsDeps {

@@ -98,7 +98,7 @@ test('accepts an OIDC ID token under the provider URL key and reports ARN and UR
   const [login] = await verifier().verify({ [key]: idp.sign(idp.claims({ email: 'a@example.com' }, NOW)) }, pool());
   assert.deepEqual(
     { ...login!, claims: undefined },
-    { providerKey: key, providerKind: 'oidc', subject: 'user-1234', claims: undefined, roleMappingKey: arn, roleMappingKeys: [arn, key], publicProvider: true },
+    { providerKey: key, providerKind: 'oidc', subject: 'user-1234', claims: undefined, roleMappingKey: arn, roleMappingKeys: [arn, key], publicProvider: true, expiresAt: now + 3600 },
   );
   assert.equal(login!.claims.email, 'a@example.com');
 });
