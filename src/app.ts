@@ -20,6 +20,7 @@ import { stsOperations } from './services/sts/index.js';
 import { createOidcVerifier } from './tokens/oidc.js';
 import { createJwtDecoder, type JwtDecoder } from './tokens/jws.js';
 import { createJwksCache } from './tokens/jwks-cache.js';
+import { createSocialVerifiers } from './tokens/social/index.js';
 import { createAuthorizer } from './authz/index.js';
 import { createAwsEndpoint } from './http/aws-endpoint.js';
 import { buildHttpServer } from './http/server.js';
@@ -78,9 +79,10 @@ export async function createTessera(config: Config, options: CreateOptions = {})
     const iam = createIamDirectory(storage, config.accountId);
     const authorizer = createAuthorizer(iam);
     // Token verification state belongs to this instance: one decoder (and memo), one JWKS cache,
-    // nothing is shared with another instance in the same process.
+    // one introspection cache; nothing is shared with another instance in the same process.
     const tokenDecoder = createJwtDecoder();
     const oidc = createOidcVerifier({ clock, decoder: tokenDecoder, cache: createJwksCache({ clock }) });
+    const social = createSocialVerifiers({ clock, oidc, endpoints: config.providerEndpoints ?? {}, timeoutMs: config.providerTimeoutMs });
     // Tessera's own OpenID issuer (GetOpenIdToken, developer tokens): iss = the public URL.
     const openIdKeys = createSigningKeyRing({ storage, clock, name: 'openid', maxTokenLifetimeSeconds: MAX_OPEN_ID_TOKEN_SECONDS, decoder: tokenDecoder });
     // User pools: the API, the per-pool OpenID issuers and the hosted OAuth 2.0 endpoints.
@@ -94,6 +96,7 @@ export async function createTessera(config: Config, options: CreateOptions = {})
       clock,
       userPools: asUserPoolTokenVerifier(userPools),
       decoder: tokenDecoder,
+      social,
     });
     const rootPrincipal: Principal = {
       kind: 'root',
@@ -106,7 +109,7 @@ export async function createTessera(config: Config, options: CreateOptions = {})
 
     const operations = [
       ...iamOperations({ storage, accountId: config.accountId }),
-      ...stsOperations({ iam, vault, oidc, authorizer, accountId: config.accountId, clock, openIdKeys, publicUrl: config.publicUrl }),
+      ...stsOperations({ iam, vault, oidc, authorizer, accountId: config.accountId, clock, openIdKeys, publicUrl: config.publicUrl, social }),
       ...cognitoIdentityOperations({
         storage,
         accountId: config.accountId,

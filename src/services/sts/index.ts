@@ -9,6 +9,7 @@ import { evaluateTrust, type Authorizer, type TrustRequest } from '../../authz/i
 import type { IamDirectory } from '../iam/directory.js';
 import type { Vault } from './session.js';
 import type { SigningKeyRing } from '../../keys/signing-keys.js';
+import type { SocialVerifiers } from '../../tokens/social/index.js';
 import { assumeRoleWithWebIdentity } from './operations/assume-role-with-web-identity.js';
 import { assumeRole } from './operations/assume-role.js';
 import { getCallerIdentity } from './operations/get-caller-identity.js';
@@ -32,6 +33,8 @@ export interface StsDeps {
   /** Tessera's own OpenID issuer: tokens with iss = publicUrl are verified with these keys. */
   openIdKeys: Pick<SigningKeyRing, 'verifyJwt'>;
   publicUrl: string;
+  /** Google ID tokens, Facebook and Login with Amazon access tokens (src/tokens/social). */
+  social?: SocialVerifiers;
 }
 
 export function stsOperations(deps: Omit<StsDeps, 'evaluateTrust'>): Operation[] {

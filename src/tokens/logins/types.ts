@@ -6,6 +6,7 @@
  * SamlProviderARNs, DeveloperProviderName).
  */
 import type { JwtDecoder } from '../jws.js';
+import type { SocialVerifiers } from '../social/index.js';
 
 /** What login verification needs of a Tessera signing key ring (keys/signing-keys.ts; keys/ depends on tokens/, not back). */
 export interface OwnTokenKeys {
@@ -100,4 +101,6 @@ export interface LoginVerifierDeps {
   userPools?: UserPoolTokenVerifier;
   /** The instance's JWT decoder (unverified reads of `iss` / `aud` before the provider is chosen). */
   decoder?: JwtDecoder;
+  /** The social providers' verifiers (src/tokens/social); social keys are refused without them. */
+  social?: SocialVerifiers;
 }

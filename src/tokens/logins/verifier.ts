@@ -6,7 +6,7 @@
  * §4.2/§4.3), so a key routes only to a kind the pool has configured:
  *   - `cognito-identity.amazonaws.com` → a token Tessera signed (tessera-login.ts);
  *   - each SupportedLoginProviders key of a known social provider → that provider's verifier
- *     (Google, Apple, Facebook, Amazon, Twitter: refused for now, a later commit);
+ *     (social-login.ts: Google, Apple, Facebook, Amazon, Twitter);
  *   - each IAM OIDC provider whose ARN is in OpenIdConnectProviderARNs, under its URL → oidc-login.ts
  *     (entered after the social keys: an explicitly configured OIDC provider is the more specific
  *     configuration, e.g. accounts.google.com as a generic OIDC provider);
@@ -20,8 +20,10 @@
  * call"); entries are verified concurrently but the refusal reported is that of the first failing
  * key in the caller's order, so the answer does not depend on timing.
  */
+import { isSocialKey, type SocialKey } from '../social/index.js';
 import { MESSAGES, notAuthorized } from './messages.js';
 import { verifyOidcLogin } from './oidc-login.js';
+import { socialLoginVerifier } from './social-login.js';
 import { COGNITO_IDENTITY_KEY, verifyTesseraLogin } from './tessera-login.js';
 import type { LoginVerifier, LoginVerifierDeps, PoolLoginConfig, ProviderKind, ProviderVerifier, VerifiedLogin } from './types.js';
 import { parseUserPoolKey } from './user-pool-keys.js';
@@ -33,7 +35,7 @@ export const MAX_LOGINS = 10;
 export const MAX_LOGIN_TOKEN_LENGTH = 50_000;
 
 /** The kind of each social provider's verifier. */
-const SOCIAL_KINDS: Readonly<Record<string, ProviderKind>> = {
+const SOCIAL_KINDS: Readonly<Record<SocialKey, ProviderKind>> = {
   'accounts.google.com': 'google',
   'appleid.apple.com': 'apple',
   'graph.facebook.com': 'facebook',
@@ -75,11 +77,11 @@ export function createLoginVerifier(deps: LoginVerifierDeps & { clock?: () => Da
         return verifyUserPoolLogin(key, userPool, configuredUserPoolProviders(userPool, pool, deps.publicUrl, deps.region), token, deps, now);
       },
     },
-    google: refusing('google', 'login.social', 'verification of social provider tokens is not implemented yet'),
-    apple: refusing('apple', 'login.social', 'verification of social provider tokens is not implemented yet'),
-    facebook: refusing('facebook', 'login.social', 'verification of social provider tokens is not implemented yet'),
-    amazon: refusing('amazon', 'login.social', 'verification of social provider tokens is not implemented yet'),
-    twitter: refusing('twitter', 'login.social', 'verification of social provider tokens is not implemented yet'),
+    google: socialLoginVerifier('google', 'accounts.google.com', deps.social, now),
+    apple: socialLoginVerifier('apple', 'appleid.apple.com', deps.social, now),
+    facebook: socialLoginVerifier('facebook', 'graph.facebook.com', deps.social, now),
+    amazon: socialLoginVerifier('amazon', 'www.amazon.com', deps.social, now),
+    twitter: socialLoginVerifier('twitter', 'api.twitter.com', deps.social, now),
     saml: refusing('saml', 'login.saml', 'verification of SAML assertions is not implemented yet'),
     developer: refusing('developer', 'login.developer-provider', 'the developer provider name is accepted only by GetOpenIdTokenForDeveloperIdentity'),
   };
@@ -87,7 +89,7 @@ export function createLoginVerifier(deps: LoginVerifierDeps & { clock?: () => Da
   /** Logins key → provider kind, from the pool's configuration. */
   function providerTable(pool: PoolLoginConfig): Map<string, ProviderKind> {
     const table = new Map<string, ProviderKind>([[COGNITO_IDENTITY_KEY, 'cognito-identity']]);
-    for (const key of Object.keys(pool.supportedLoginProviders)) if (Object.hasOwn(SOCIAL_KINDS, key)) table.set(key, SOCIAL_KINDS[key]!);
+    for (const key of Object.keys(pool.supportedLoginProviders)) if (isSocialKey(key)) table.set(key, SOCIAL_KINDS[key]);
     for (const arn of pool.openIdConnectProviderArns) {
       const url = OIDC_ARN.exec(arn)?.[1];
       if (url !== undefined) table.set(url, 'oidc');

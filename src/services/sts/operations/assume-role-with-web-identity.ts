@@ -1,8 +1,12 @@
 /**
  * sts:AssumeRoleWithWebIdentity (aws-surface.md §5.2, checks in order): the token parses as a JWT;
- * its `iss` names Tessera itself or a registered IAM OIDC provider; the signature verifies with a
- * key from the issuer's JWKS (TLS trusted by the system CAs or the provider's thumbprints); `aud`
- * is in the ClientIDList; `exp` (with AWS's 5 minutes of grace). Then the one federation path
+ * its `iss` names Tessera itself, a registered IAM OIDC provider, or Google (`accounts.google.com`,
+ * AWS's built-in provider, when no IAM OIDC provider is registered for it); the signature
+ * verifies with a key from the issuer's JWKS (TLS trusted by the system CAs or the provider's
+ * thumbprints); `aud` is in the ClientIDList (Google: any audience, judged by the trust policy's
+ * `accounts.google.com:aud`); `exp` (with AWS's 5 minutes of grace). With ProviderId
+ * `graph.facebook.com` or `www.amazon.com` the token is that provider's OAuth 2.0 access token,
+ * verified with the provider's API (src/tokens/social). Then the one federation path
  * (services/federation/credentials.ts) evaluates the role's trust policy with the provider's
  * condition keys and mints. Unsigned, as on AWS.
  */
@@ -19,6 +23,11 @@ import {
   sessionPolicy,
 } from '../session.js';
 import { peekJwt, webIdentityClaims } from '../web-identity.js';
+
+/** ProviderId values AWS accepts: the OAuth 2.0 access-token providers (STS API reference). */
+const ACCESS_TOKEN_PROVIDERS = ['graph.facebook.com', 'www.amazon.com'] as const;
+/** The `iss` values of Google ID tokens (Google's "Authenticate with a backend server"). */
+const GOOGLE_ISSUERS = ['accounts.google.com', 'https://accounts.google.com'];
 
 interface Input {
   RoleArn: string;
@@ -45,9 +54,27 @@ export function assumeRoleWithWebIdentity(deps: StsDeps) {
       let verified: { claims: Record<string, unknown>; subject: string; audience: string };
       let keyClaims: { conditionKeys: Record<string, string | string[]>; sessionKeys: Record<string, string | string[]> };
       if (input.ProviderId !== undefined) {
-        // A JWT is judged as one first, as before ProviderId was understood.
-        peekJwt(input.WebIdentityToken);
-        throw new ServiceError('InvalidParameterValue', 'ProviderId is only for OAuth 2.0 access tokens of www.amazon.com and graph.facebook.com; omit it for OpenID Connect ID tokens.');
+        // An OAuth 2.0 access token of Facebook or Login with Amazon, asked of the provider's API.
+        const providerId = ACCESS_TOKEN_PROVIDERS.find((p) => p === input.ProviderId);
+        if (providerId === undefined || !deps.social) {
+          // Anything else is judged as a JWT first (as before ProviderId was understood), then refused.
+          peekJwt(input.WebIdentityToken);
+          throw new ServiceError('InvalidParameterValue', 'ProviderId is only for OAuth 2.0 access tokens of www.amazon.com and graph.facebook.com; omit it for OpenID Connect ID tokens.', {
+            reason: { check: 'sts.provider-id', expected: [...ACCESS_TOKEN_PROVIDERS], actual: input.ProviderId },
+          });
+        }
+        let identity;
+        try {
+          identity = await deps.social[providerId].verify(input.WebIdentityToken, 'any');
+        } catch (err) {
+          throw refusalToSts(err);
+        }
+        provider = { key: providerId, principal: providerId };
+        verified = { claims: identity.claims, subject: identity.subject, audience: identity.audience };
+        // IAM's keys for these providers: graph.facebook.com:app_id / :id, www.amazon.com:app_id / :user_id.
+        const idKey = providerId === 'graph.facebook.com' ? 'id' : 'user_id';
+        const keys = { app_id: identity.audience, [idKey]: identity.subject };
+        keyClaims = { conditionKeys: keys, sessionKeys: keys };
       } else {
         // 1. A JWT at all? (read unverified only to find the issuer; nothing else is trusted yet)
         const peeked = peekJwt(input.WebIdentityToken);
@@ -84,6 +111,13 @@ export function assumeRoleWithWebIdentity(deps: StsDeps) {
               throw refusalToSts(err);
             }
             provider = { key: registered.url, principal: registered.arn };
+          } else if (GOOGLE_ISSUERS.includes(iss) && deps.social) {
+            try {
+              verified = await deps.social['accounts.google.com'].verify(input.WebIdentityToken, 'any');
+            } catch (err) {
+              throw refusalToSts(err);
+            }
+            provider = { key: 'accounts.google.com', principal: 'accounts.google.com' };
           } else {
             throw new ServiceError('InvalidIdentityToken', `No OpenIDConnect provider found in your account for ${iss}`, {
               reason: { check: 'jwt.iss', expected: 'the URL of an IAM OIDC provider of this account', actual: iss },
@@ -143,6 +177,8 @@ export function refusalToSts(err: unknown): ServiceError {
   switch (err.kind) {
     case 'ExpiredToken':
       return new ServiceError('ExpiredTokenException', err.message || 'Token expired', { reason: err.reason, cause: err });
+    case 'IdpRejected':
+      return new ServiceError('IDPRejectedClaim', err.message || 'The identity provider rejected the token.', { reason: err.reason, cause: err });
     case 'IdpCommunication':
       return new ServiceError('IDPCommunicationError', err.message || "Couldn't retrieve verification key from your identity provider", {
         reason: err.reason,
@@ -150,7 +186,7 @@ export function refusalToSts(err: unknown): ServiceError {
       });
     default: {
       const check = err.reason.check;
-      const message = check === 'jwt.aud' || check === 'jwt.azp' ? 'Incorrect token audience' : err.message;
+      const message = check === 'jwt.aud' || check === 'jwt.azp' || check === 'provider.audience' ? 'Incorrect token audience' : err.message;
       return new ServiceError('InvalidIdentityToken', message, { reason: err.reason, cause: err });
     }
   }
