@@ -82,7 +82,9 @@ export async function createTessera(config: Config, options: CreateOptions = {})
     // one introspection cache; nothing is shared with another instance in the same process.
     const tokenDecoder = createJwtDecoder();
     const oidc = createOidcVerifier({ clock, decoder: tokenDecoder, cache: createJwksCache({ clock }) });
-    const social = createSocialVerifiers({ clock, oidc, endpoints: config.providerEndpoints ?? {}, timeoutMs: config.providerTimeoutMs });
+    // Google and Apple keys through the same decoder, with their own JWKS cache bound by the providers' deadline.
+    const socialOidc = createOidcVerifier({ clock, decoder: tokenDecoder, cache: createJwksCache({ clock, timeoutMs: config.providerTimeoutMs }) });
+    const social = createSocialVerifiers({ clock, oidc: socialOidc, endpoints: config.providerEndpoints ?? {}, timeoutMs: config.providerTimeoutMs });
     // Tessera's own OpenID issuer (GetOpenIdToken, developer tokens): iss = the public URL.
     const openIdKeys = createSigningKeyRing({ storage, clock, name: 'openid', maxTokenLifetimeSeconds: MAX_OPEN_ID_TOKEN_SECONDS, decoder: tokenDecoder });
     // User pools: the API, the per-pool OpenID issuers and the hosted OAuth 2.0 endpoints.

@@ -33,7 +33,8 @@ export function createAmazonVerifier(deps: {
         if (typeof userId !== 'string' || userId.length === 0 || userId.length > 255) throw badAnswer('amazon.user_id', 'tokeninfo did not name a user', 'a user_id', userId ?? 'absent');
         if (typeof appId !== 'string' || appId.length === 0) throw badAnswer('amazon.app_id', 'tokeninfo did not name an application', 'an app_id', appId ?? 'absent');
         if (typeof exp !== 'number' || !Number.isSafeInteger(exp)) throw badAnswer('amazon.exp', 'tokeninfo exp is not a number of seconds', 'seconds remaining', exp ?? 'absent');
-        if (exp <= 0) throw expiredToken('the Login with Amazon token has expired', 'seconds remaining > 0', { exp });
+        // Reported as the moment it expired (now + the seconds remaining, ≤ 0), like a JWT's exp.
+        if (exp <= 0) throw expiredToken('the Login with Amazon token has expired', 'seconds remaining > 0', { exp: nowSeconds() + exp, remaining: exp });
         known = { userId, appId, ...(typeof aud === 'string' ? { clientId: aud } : {}), expiresAt: nowSeconds() + exp };
         deps.cache.set([KEY, token], known, known.expiresAt);
       }

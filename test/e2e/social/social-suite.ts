@@ -24,6 +24,10 @@ import { readTls } from '../oauth2/harness/tls.js';
 import { startSocialStandIns, type SocialStandIns } from './stand-ins.js';
 import { createServer as createHttpsServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { repoRoot } from '../../helpers/paths.js';
 
 const GOOGLE_CLIENT = '1234567890-web.apps.googleusercontent.com';
 const GOOGLE_ANDROID_CLIENT = '1234567890-android.apps.googleusercontent.com';
@@ -80,7 +84,7 @@ describe('social identity providers (HTTPS stand-ins, SDK v3)', () => {
     assert.ok(dir, 'run through social.test.ts (TESSERA_SOCIAL_TLS_DIR)');
     const tls = readTls(dir);
     p = await startSocialStandIns({ certPem: tls.certPem, keyPem: tls.keyPem });
-    server = await startTestServer({ providerEndpoints: p.endpoints });
+    server = await startTestServer({ providerEndpoints: p.endpoints, captureLogs: true });
     ci = new CognitoIdentityClient({ ...common(), credentials: server.rootCredentials });
     iam = new IAMClient({ ...common(), credentials: server.rootCredentials });
     const pool = await ci.send(
@@ -208,6 +212,14 @@ describe('social identity providers (HTTPS stand-ins, SDK v3)', () => {
     assert.equal(p.twitter.badSignatures, before + 1);
   });
 
+  it('logs the reason of a refused provider token (check, expected, actual) and never the token', async () => {
+    await assert.rejects(pub().send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { 'graph.facebook.com': 'EAAfb-logged-and-refused' } })), awsError('NotAuthorizedException'));
+    const line = server.logs.find((l) => l.outcome === 'NotAuthorizedException' && (l.reason as { check?: string } | undefined)?.check === 'facebook.token');
+    assert.ok(line, 'a request log line names the check');
+    assert.deepEqual({ expected: (line.reason as Record<string, unknown>).expected, actual: (line.reason as Record<string, unknown>).actual }, { expected: 'HTTP 200', actual: 400 });
+    assert.ok(!JSON.stringify(server.logs).includes('EAAfb-logged-and-refused'), 'the access token is not in the log');
+  });
+
   it('asks Graph once for a Facebook token used by GetId and then GetCredentialsForIdentity (the answer is cached)', async () => {
     p.facebook.issue('EAAfb-cached', '10150000000000009', FB_APP);
     const me = p.facebook.requests('/me');
@@ -330,6 +342,38 @@ describe('social identity providers (HTTPS stand-ins, SDK v3)', () => {
       assert.equal(out.Provider, 'www.amazon.com');
       p.amazon.issue('Atza|sts-other-user', 'amzn1.account.OTHER', AMAZON_APP);
       await assert.rejects(sts().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: amazonRole, RoleSessionName: 'amazon-session', WebIdentityToken: 'Atza|sts-other-user', ProviderId: 'www.amazon.com' })), awsError('AccessDenied'));
+    });
+
+    it('boto3 (unchanged but for endpoint_url) signs in with Google, Facebook and Amazon and calls STS with ProviderId', async () => {
+      p.facebook.issue('EAAfb-boto', '10150000000000555', FB_APP);
+      p.amazon.issue('Atza|boto', 'amzn1.account.BOTO', AMAZON_APP);
+      p.amazon.issue('Atza|boto-sts', 'amzn1.account.STS', AMAZON_APP);
+      const { stdout } = await promisify(execFile)('python3', [join(repoRoot, 'test', 'e2e', 'social', 'python', 'social_flow.py')], {
+        env: {
+          ...process.env,
+          TESSERA_URL: server.url,
+          TESSERA_REGION: server.region,
+          POOL_ID: poolId,
+          GOOGLE_TOKEN: p.google.sign({ sub: 'boto-google', aud: GOOGLE_CLIENT }),
+          FORGED_GOOGLE_TOKEN: p.google.sign({ sub: 'boto-google', aud: GOOGLE_CLIENT }, { forged: true }),
+          FACEBOOK_TOKEN: 'EAAfb-boto',
+          AMAZON_TOKEN: 'Atza|boto',
+          AMAZON_STS_TOKEN: 'Atza|boto-sts',
+          FACEBOOK_ROLE: facebookRole,
+          AMAZON_ROLE: amazonRole,
+          AWS_CONFIG_FILE: '/dev/null',
+          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+          AWS_ACCESS_KEY_ID: 'unused',
+          AWS_SECRET_ACCESS_KEY: 'unused',
+        },
+      });
+      const out = JSON.parse(stdout) as Record<string, unknown>;
+      for (const k of ['google_arn', 'facebook_arn', 'amazon_arn']) assert.match(out[k] as string, /assumed-role\/social-member\/CognitoIdentityCredentials$/, k);
+      assert.equal(out.forged_google, 'NotAuthorizedException');
+      assert.deepEqual((out.sts_facebook as string[]).slice(0, 2), ['graph.facebook.com', '10150000000000555']);
+      assert.match((out.sts_facebook as string[])[2]!, /assumed-role\/facebook-web\/boto-facebook$/);
+      assert.deepEqual(out.sts_amazon, ['www.amazon.com', 'amzn1.account.STS']);
+      assert.equal(out.sts_rejected, 'IDPRejectedClaim');
     });
 
     it('refuses another ProviderId as InvalidParameterValue', async () => {
