@@ -111,7 +111,7 @@ export async function createTessera(config: Config, options: CreateOptions = {})
 
     const operations = [
       ...iamOperations({ storage, accountId: config.accountId }),
-      ...stsOperations({ iam, vault, oidc, authorizer, accountId: config.accountId, clock, openIdKeys, publicUrl: config.publicUrl, social }),
+      ...stsOperations({ iam, vault, oidc, authorizer, accountId: config.accountId, clock, openIdKeys, publicUrl: config.publicUrl, social, decoder: tokenDecoder }),
       ...cognitoIdentityOperations({
         storage,
         accountId: config.accountId,

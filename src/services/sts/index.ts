@@ -10,6 +10,7 @@ import type { IamDirectory } from '../iam/directory.js';
 import type { Vault } from './session.js';
 import type { SigningKeyRing } from '../../keys/signing-keys.js';
 import type { SocialVerifiers } from '../../tokens/social/index.js';
+import type { JwtDecoder } from '../../tokens/jws.js';
 import { assumeRoleWithWebIdentity } from './operations/assume-role-with-web-identity.js';
 import { assumeRole } from './operations/assume-role.js';
 import { getCallerIdentity } from './operations/get-caller-identity.js';
@@ -33,6 +34,8 @@ export interface StsDeps {
   /** Tessera's own OpenID issuer: tokens with iss = publicUrl are verified with these keys. */
   openIdKeys: Pick<SigningKeyRing, 'verifyJwt'>;
   publicUrl: string;
+  /** The instance's JWT decoder (src/tokens/jws.ts): the unverified read of `iss` shares its memo with verification. */
+  decoder?: JwtDecoder;
   /** Google ID tokens, Facebook and Login with Amazon access tokens (src/tokens/social). */
   social?: SocialVerifiers;
 }

@@ -58,7 +58,7 @@ export function assumeRoleWithWebIdentity(deps: StsDeps) {
         const providerId = ACCESS_TOKEN_PROVIDERS.find((p) => p === input.ProviderId);
         if (providerId === undefined || !deps.social) {
           // Anything else is judged as a JWT first (as before ProviderId was understood), then refused.
-          peekJwt(input.WebIdentityToken);
+          peekJwt(input.WebIdentityToken, deps.decoder);
           throw new ServiceError('InvalidParameterValue', 'ProviderId is only for OAuth 2.0 access tokens of www.amazon.com and graph.facebook.com; omit it for OpenID Connect ID tokens.', {
             reason: { check: 'sts.provider-id', expected: [...ACCESS_TOKEN_PROVIDERS], actual: input.ProviderId },
           });
@@ -77,7 +77,7 @@ export function assumeRoleWithWebIdentity(deps: StsDeps) {
         keyClaims = { conditionKeys: keys, sessionKeys: keys };
       } else {
         // 1. A JWT at all? (read unverified only to find the issuer; nothing else is trusted yet)
-        const peeked = peekJwt(input.WebIdentityToken);
+        const peeked = peekJwt(input.WebIdentityToken, deps.decoder);
         // 2. Who issued it: Tessera itself (identity pools' basic flow and developer tokens, which
         //    trust policies written for AWS know as `cognito-identity.amazonaws.com`), an IAM OIDC
         //    provider registered for exactly this issuer, or Google.
