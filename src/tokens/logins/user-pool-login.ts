@@ -74,5 +74,6 @@ export async function verifyUserPoolLogin(
     roleMappingKey,
     roleMappingKeys: [...new Set([roleMappingKey, ...aliases])],
     publicProvider: true,
+    ...(typeof claims.exp === 'number' ? { expiresAt: claims.exp } : {}),
   };
 }
