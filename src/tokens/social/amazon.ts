@@ -3,8 +3,9 @@
  * application id (`amzn1.application…`). Verified with
  * `GET <api>/auth/o2/tokeninfo?access_token=…`, whose `app_id` must be the value; `exp` there is
  * the number of seconds the token has left (Amazon's tokeninfo, not a NumericDate). Subject:
- * `user_id`. The answer is cached for at most the token's remaining life. Claims: user_id,
- * app_id, aud (the client id tokeninfo names) and sub = user_id.
+ * `user_id`. The answer is cached for at most the token's remaining life. Claims as tokeninfo
+ * names them: user_id, app_id, aud (the client id of the security profile; AWS's default principal
+ * tag `aud` for Amazon is this client id, CG:provider-mappings), plus sub = user_id.
  */
 import type { FetchJson, FetchJsonOptions } from '../fetch.js';
 import { expiredToken, invalidToken } from '../refusals.js';
@@ -44,7 +45,7 @@ export function createAmazonVerifier(deps: {
       return {
         subject: known.userId,
         audience: known.appId,
-        claims: { user_id: known.userId, app_id: known.appId, sub: known.userId, aud: known.appId, ...(known.clientId ? { client_id: known.clientId } : {}) },
+        claims: { user_id: known.userId, app_id: known.appId, sub: known.userId, ...(known.clientId ? { aud: known.clientId } : {}) },
         expiresAt: known.expiresAt,
       };
     },

@@ -33,8 +33,9 @@ export interface SocialIdentity {
   audience: string;
   /**
    * For role-mapping rules and principal tags: the provider's own fields (Google/Apple: the ID
-   * token's claims; Facebook: id, app_id; Amazon: user_id, app_id; Twitter: id_str, screen_name),
-   * plus `aud` and `sub` for every provider (what UseDefaults maps).
+   * token's claims; Facebook: id, app_id; Amazon: user_id, app_id, aud (its client id); Twitter:
+   * id_str, screen_name), plus `sub` for every provider and `aud` (Facebook: the app id; Twitter:
+   * the consumer key).
    */
   claims: Record<string, unknown>;
   /** Epoch seconds after which the token is no longer good, when the provider says. */
