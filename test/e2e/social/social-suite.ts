@@ -386,6 +386,7 @@ describe('social identity providers (HTTPS stand-ins, SDK v3)', () => {
     let downPool: string;
     let silent: Server;
     let untrusted: Server;
+    let odd: Server;
     let role: string;
     before(async () => {
       // Graph at a port nobody listens on; Amazon behind a certificate of a CA nobody trusts;
@@ -397,11 +398,22 @@ describe('social identity providers (HTTPS stand-ins, SDK v3)', () => {
       const tls = readTls(process.env.TESSERA_SOCIAL_TLS_DIR!);
       silent = createHttpsServer({ key: tls.keyPem, cert: tls.certPem }, () => undefined);
       await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      // Trusted, but answering what no provider's protocol sends: a redirect (Google's JWKS) and
+      // a 600 KiB body (Apple's JWKS).
+      odd = createHttpsServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
+        if (req.url?.startsWith('/redirect')) return void res.writeHead(302, { location: p.google.jwksUrl }).end();
+        const body = JSON.stringify({ keys: [], padding: 'x'.repeat(600 * 1024) });
+        res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+      });
+      await new Promise<void>((resolve) => odd.listen(0, '127.0.0.1', resolve));
+      const oddOrigin = `https://127.0.0.1:${(odd.address() as AddressInfo).port}`;
       down = await startTestServer({
         providerEndpoints: [
           `graph.facebook.com=https://127.0.0.1:${closedPort}`,
           `www.amazon.com=https://127.0.0.1:${(untrusted.address() as AddressInfo).port}`,
           `api.twitter.com=https://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+          `accounts.google.com=${oddOrigin}/redirect`,
+          `appleid.apple.com=${oddOrigin}/huge`,
         ],
         providerTimeoutMs: 200,
       });
@@ -411,7 +423,13 @@ describe('social identity providers (HTTPS stand-ins, SDK v3)', () => {
         new CreateIdentityPoolCommand({
           IdentityPoolName: 'down',
           AllowUnauthenticatedIdentities: false,
-          SupportedLoginProviders: { 'graph.facebook.com': FB_APP, 'www.amazon.com': AMAZON_APP, 'api.twitter.com': `${TWITTER_KEY};${TWITTER_SECRET}` },
+          SupportedLoginProviders: {
+            'graph.facebook.com': FB_APP,
+            'www.amazon.com': AMAZON_APP,
+            'api.twitter.com': `${TWITTER_KEY};${TWITTER_SECRET}`,
+            'accounts.google.com': GOOGLE_CLIENT,
+            'appleid.apple.com': APPLE_SERVICE,
+          },
         }),
       );
       downPool = created.IdentityPoolId!;
@@ -421,7 +439,7 @@ describe('social identity providers (HTTPS stand-ins, SDK v3)', () => {
     });
     after(async () => {
       await down?.close();
-      for (const s of [silent, untrusted]) {
+      for (const s of [silent, untrusted, odd]) {
         if (!s) continue;
         s.closeAllConnections();
         await new Promise<void>((resolve) => s.close(() => resolve()));
@@ -444,6 +462,13 @@ describe('social identity providers (HTTPS stand-ins, SDK v3)', () => {
 
     it('a provider that never answers gives ExternalServiceException once the configured deadline passes', async () => {
       await assert.rejects(downClient().send(new GetIdCommand({ IdentityPoolId: downPool, Logins: { 'api.twitter.com': 'tok;sec' } })), awsError('ExternalServiceException'));
+    });
+
+    it('a JWKS answered with a redirect, or with a body over 512 KiB, gives ExternalServiceException (redirects are not followed)', async () => {
+      const asked = p.google.requests();
+      await assert.rejects(downClient().send(new GetIdCommand({ IdentityPoolId: downPool, Logins: { 'accounts.google.com': p.google.sign({ sub: 'g', aud: GOOGLE_CLIENT }) } })), awsError('ExternalServiceException'));
+      await assert.rejects(downClient().send(new GetIdCommand({ IdentityPoolId: downPool, Logins: { 'appleid.apple.com': p.apple.sign({ sub: 'a', aud: APPLE_SERVICE }) } })), awsError('ExternalServiceException'));
+      assert.equal(p.google.requests(), asked, 'the redirect target is never asked');
     });
 
     it('in STS an unreachable provider is IDPCommunicationError', async () => {
