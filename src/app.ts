@@ -17,6 +17,9 @@ import { createIamDirectory } from './services/iam/directory.js';
 import { iamOperations } from './services/iam/index.js';
 import { stsOperations } from './services/sts/index.js';
 import { createOidcVerifier } from './tokens/oidc.js';
+import { createJwtDecoder, type JwtDecoder } from './tokens/jws.js';
+import { createJwksCache } from './tokens/jwks-cache.js';
+import { createSocialVerifiers } from './tokens/social/index.js';
 import { createAuthorizer } from './authz/index.js';
 import { createAwsEndpoint } from './http/aws-endpoint.js';
 import { buildHttpServer } from './http/server.js';
@@ -39,6 +42,8 @@ export interface Tessera {
   readonly log: Logger;
   /** The user-pool domain service (what the hosted endpoints and tests that drive them use). */
   readonly userPools: UserPools;
+  /** The instance's one JWT decoder and its decoded-token memo (src/tokens/jws.ts; tests read its stats). */
+  readonly tokenDecoder: JwtDecoder;
   /** Every AWS operation this instance serves (what docs/compatibility.md is checked against). */
   readonly operations: readonly Operation[];
   /** Starts listening; resolves to the bound address (port 0 → the chosen port). */
@@ -71,11 +76,17 @@ export async function createTessera(config: Config, options: CreateOptions = {})
     const vault = createCredentialVault({ storage, clock });
     const iam = createIamDirectory(storage, config.accountId);
     const authorizer = createAuthorizer(iam);
-    const oidc = createOidcVerifier({ clock });
+    // Token verification state belongs to this instance: one decoder (and memo), one JWKS cache,
+    // one introspection cache; nothing is shared with another instance in the same process.
+    const tokenDecoder = createJwtDecoder();
+    const oidc = createOidcVerifier({ clock, decoder: tokenDecoder, cache: createJwksCache({ clock }) });
+    // Google and Apple keys through the same decoder, with their own JWKS cache bound by the providers' deadline.
+    const socialOidc = createOidcVerifier({ clock, decoder: tokenDecoder, cache: createJwksCache({ clock, timeoutMs: config.providerTimeoutMs }) });
+    const social = createSocialVerifiers({ clock, oidc: socialOidc, endpoints: config.providerEndpoints ?? {}, timeoutMs: config.providerTimeoutMs });
     // Tessera's own OpenID issuer (GetOpenIdToken, developer tokens): iss = the public URL.
-    const openIdKeys = createSigningKeyRing({ storage, clock, name: 'openid', maxTokenLifetimeSeconds: MAX_OPEN_ID_TOKEN_SECONDS });
+    const openIdKeys = createSigningKeyRing({ storage, clock, name: 'openid', maxTokenLifetimeSeconds: MAX_OPEN_ID_TOKEN_SECONDS, decoder: tokenDecoder });
     // User pools: the API, the per-pool OpenID issuers and the hosted OAuth 2.0 endpoints.
-    const userPools = createUserPools({ storage, clock, publicUrl: config.publicUrl, region: config.region, accountId: config.accountId, log, passwordMemoSeconds: config.passwordMemoSeconds });
+    const userPools = createUserPools({ storage, clock, publicUrl: config.publicUrl, region: config.region, accountId: config.accountId, log, passwordMemoSeconds: config.passwordMemoSeconds, decoder: tokenDecoder });
     const logins = createLoginVerifier({
       iam,
       oidc,
@@ -84,6 +95,8 @@ export async function createTessera(config: Config, options: CreateOptions = {})
       region: config.region,
       clock,
       userPools: asUserPoolTokenVerifier(userPools),
+      decoder: tokenDecoder,
+      social,
     });
     const rootPrincipal: Principal = {
       kind: 'root',
@@ -96,7 +109,7 @@ export async function createTessera(config: Config, options: CreateOptions = {})
 
     const operations = [
       ...iamOperations({ storage, accountId: config.accountId, secrets: vault }),
-      ...stsOperations({ iam, vault, oidc, authorizer, accountId: config.accountId, clock, openIdKeys, publicUrl: config.publicUrl }),
+      ...stsOperations({ iam, vault, oidc, authorizer, accountId: config.accountId, clock, openIdKeys, publicUrl: config.publicUrl, social, decoder: tokenDecoder }),
       ...cognitoIdentityOperations({
         storage,
         accountId: config.accountId,
@@ -205,6 +218,7 @@ export async function createTessera(config: Config, options: CreateOptions = {})
       log,
       operations,
       userPools,
+      tokenDecoder,
       async listen() {
         await http.listen({ port: config.port, host: config.host });
         const addr = http.server.address();

@@ -21,6 +21,12 @@ Options (environment variable in brackets):
   --no-demo             do not load the demo content (no demo content exists yet)
   --log-level <level>   fatal|error|warn|info|debug|trace|silent, default info [TESSERA_LOG_LEVEL]
   --workers <n|auto>    processes serving the port (auto = one per CPU), default 1 [TESSERA_WORKERS]
+  --provider-endpoint <KEY=URL>  repeatable: where to reach a social provider instead of its
+                        own endpoint (KEY: accounts.google.com, appleid.apple.com,
+                        graph.facebook.com, www.amazon.com, api.twitter.com; URL https://,
+                        a path is kept as a prefix) [TESSERA_PROVIDER_ENDPOINTS="KEY=URL,KEY=URL"]
+  --provider-timeout-ms <n>  deadline of each call to a social provider, default 5000
+                        [TESSERA_PROVIDER_TIMEOUT_MS]
 Also: TESSERA_ROOT_ACCESS_KEY_ID + TESSERA_ROOT_SECRET_ACCESS_KEY (root credentials; generated
 and kept in the data dir when unset), TESSERA_REGION (us-east-1), TESSERA_ACCOUNT_ID (000000000000).`;
 
@@ -48,6 +54,8 @@ export async function main(argv: string[]): Promise<void> {
         'no-demo': { type: 'boolean' },
         'log-level': { type: 'string' },
         workers: { type: 'string' },
+        'provider-endpoint': { type: 'string', multiple: true },
+        'provider-timeout-ms': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -66,6 +74,8 @@ export async function main(argv: string[]): Promise<void> {
     if (values['log-level'] !== undefined) flags.logLevel = values['log-level'];
     if (values.workers !== undefined) flags.workers = values.workers;
     if (values['no-demo']) flags.demo = false;
+    if (values['provider-endpoint'] !== undefined) flags.providerEndpoints = values['provider-endpoint'];
+    if (values['provider-timeout-ms'] !== undefined) flags.providerTimeoutMs = values['provider-timeout-ms'];
   } catch (err) {
     console.error(`tessera: ${(err as Error).message}\n\n${USAGE}`);
     process.exitCode = 2;

@@ -29,6 +29,10 @@ export interface Config {
   readonly workers: number;
   /** Seconds a password proven right is remembered per process (0 = off); see password-memo.ts. */
   readonly passwordMemoSeconds: number;
+  /** Social provider `Logins` key → where Tessera connects instead of the provider (tokens/social/types.ts); unset: the providers' own. */
+  readonly providerEndpoints: Readonly<Record<string, string>> | undefined;
+  /** Deadline of each call to a social provider, in milliseconds. */
+  readonly providerTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -54,7 +58,15 @@ export interface ConfigInput {
   workers?: string | number;
   /** 0..3600. */
   passwordMemoSeconds?: string | number;
+  /** `KEY=URL` entries (repeatable flag), or one comma-separated string (environment). */
+  providerEndpoints?: string | string[];
+  /** 100..60000. */
+  providerTimeoutMs?: string | number;
 }
+
+/** The social providers whose endpoints may be overridden (tokens/social/types.ts SOCIAL_KEYS). */
+export const PROVIDER_ENDPOINT_KEYS = ['accounts.google.com', 'appleid.apple.com', 'graph.facebook.com', 'www.amazon.com', 'api.twitter.com'] as const;
+export const DEFAULT_PROVIDER_TIMEOUT_MS = 5000;
 
 /** Reads the documented TESSERA_* environment variables. */
 export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
@@ -74,6 +86,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
   set('logLevel', env.TESSERA_LOG_LEVEL);
   set('workers', env.TESSERA_WORKERS);
   set('passwordMemoSeconds', env.TESSERA_PASSWORD_MEMO_SECONDS);
+  set('providerEndpoints', env.TESSERA_PROVIDER_ENDPOINTS);
+  set('providerTimeoutMs', env.TESSERA_PROVIDER_TIMEOUT_MS);
   return out;
 }
 
@@ -148,6 +162,40 @@ export function loadConfig(...layers: ConfigInput[]): Config {
     }
   }
 
+  const providerEndpoints: Record<string, string> = {};
+  const endpointEntries = input.providerEndpoints === undefined ? [] : typeof input.providerEndpoints === 'string' ? input.providerEndpoints.split(',') : input.providerEndpoints;
+  for (const raw of endpointEntries) {
+    const entry = raw.trim();
+    if (!entry) continue;
+    const eq = entry.indexOf('=');
+    const key = eq > 0 ? entry.slice(0, eq).trim() : '';
+    const url = eq > 0 ? entry.slice(eq + 1).trim() : '';
+    if (!(PROVIDER_ENDPOINT_KEYS as readonly string[]).includes(key)) {
+      problems.push(`provider endpoint must be KEY=URL with KEY one of ${PROVIDER_ENDPOINT_KEYS.join(', ')}; got '${entry}'`);
+      continue;
+    }
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || parsed.protocol !== 'https:' || parsed.search || parsed.hash || parsed.username || parsed.password) {
+      problems.push(`provider endpoint for ${key} must be an https:// URL without query, fragment or credentials; got '${url}'`);
+      continue;
+    }
+    providerEndpoints[key] = url.replace(/\/+$/, '');
+  }
+
+  let providerTimeoutMs = DEFAULT_PROVIDER_TIMEOUT_MS;
+  if (input.providerTimeoutMs !== undefined) {
+    const text = String(input.providerTimeoutMs);
+    providerTimeoutMs = /^\d+$/.test(text) ? Number(text) : NaN;
+    if (!Number.isInteger(providerTimeoutMs) || providerTimeoutMs < 100 || providerTimeoutMs > 60_000) {
+      problems.push(`provider timeout must be an integer number of milliseconds 100..60000, got '${text}'`);
+    }
+  }
+
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze({
     port,
@@ -163,6 +211,8 @@ export function loadConfig(...layers: ConfigInput[]): Config {
     logLevel,
     workers,
     passwordMemoSeconds,
+    providerEndpoints: Object.keys(providerEndpoints).length ? Object.freeze(providerEndpoints) : undefined,
+    providerTimeoutMs,
   });
 }
 

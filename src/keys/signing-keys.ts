@@ -18,9 +18,9 @@
  */
 import { sign as nodeSign, type KeyObject } from 'node:crypto';
 import type { Collection, Storage } from '../storage/contract.js';
-import { decodeCompactJws, payloadClaims, verifyDecodedJws } from '../tokens/jws.js';
+import { validateClaims } from '../tokens/claims.js';
+import { createJwtDecoder, type JwtDecoder } from '../tokens/jws.js';
 import type { VerificationKey } from '../tokens/jwk.js';
-import { checkRegisteredClaims } from './jwt-claims.js';
 import {
   generateRsaSigningKey,
   newSigningKeyDoc,
@@ -95,6 +95,8 @@ export interface SigningKeyRingOptions {
   refreshSeconds?: number;
   /** Key generator (RSA 2048); injectable so tests can reuse pre-generated keys. */
   generateKey?: GenerateSigningKey;
+  /** The instance's JWT decoder (src/tokens/jws.ts); a ring of its own when omitted. */
+  decoder?: JwtDecoder;
 }
 
 const NAME = /^[a-z0-9-]{1,64}$/;
@@ -158,6 +160,7 @@ export function createSigningKeyRing(options: SigningKeyRingOptions): SigningKey
   let loading: Promise<void> | undefined;
 
   const nowMs = () => options.clock().getTime();
+  const decoder = options.decoder ?? createJwtDecoder();
   const nowSeconds = () => Math.floor(nowMs() / 1000);
   const keys = () => [...known.values()];
 
@@ -270,10 +273,10 @@ export function createSigningKeyRing(options: SigningKeyRingOptions): SigningKey
     },
 
     async verifyJwt(token, verifyOptions) {
-      const decoded = decodeCompactJws(token, { requireKid: true, algorithms: ['RS256', 'RS512'] });
-      const claims = payloadClaims(decoded);
+      const decoded = decoder.decode(token, { requireKid: true, algorithms: ['RS256', 'RS512'] });
+      const claims = decoder.claims(decoded);
       await fresh();
-      const verified = await verifyDecodedJws(token, decoded, {
+      const verified = await decoder.verify(token, decoded, {
         current: async () => published().map(verificationKey),
         // A kid we do not know may be a key another node just created: re-read storage, but at
         // most once per cooldown so forged kids cannot make every request hit the database.
@@ -285,9 +288,10 @@ export function createSigningKeyRing(options: SigningKeyRingOptions): SigningKey
           return published().map(verificationKey);
         },
       });
-      checkRegisteredClaims(claims, {
+      // The one claims validator (src/tokens/claims.ts); a present azp is not judged for our own tokens.
+      validateClaims(claims, {
         issuer: verifyOptions.issuer,
-        ...(verifyOptions.audience !== undefined ? { audience: verifyOptions.audience } : {}),
+        ...(verifyOptions.audience !== undefined ? { audience: { clientIds: [verifyOptions.audience], mode: 'aud', checkAzp: false } } : {}),
         ...(verifyOptions.clockSkewSeconds !== undefined ? { clockSkewSeconds: verifyOptions.clockSkewSeconds } : {}),
         now: nowMs() / 1000,
       });

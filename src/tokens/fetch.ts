@@ -12,7 +12,9 @@
  * byte of the HTTP request is written.
  *
  * Every failure is a `Refusal` of kind 'IdpCommunication' (rendered as IDPCommunicationError /
- * ExternalServiceException by the services).
+ * ExternalServiceException by the services); a status other than 200 is check 'fetch.status' with
+ * the status as `actual`, so that an introspection endpoint's 4xx ("this token is not valid") can
+ * be told from a failing provider (tokens/social/).
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import { request, type IncomingMessage } from 'node:http';
@@ -26,6 +28,8 @@ export interface FetchJsonOptions {
   thumbprints?: readonly string[];
   timeoutMs?: number;
   maxBytes?: number;
+  /** Extra request headers (an OAuth 1.0a Authorization header for Twitter). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export type FetchJson = (url: string, options?: FetchJsonOptions) => Promise<unknown>;
@@ -74,6 +78,11 @@ function judgeTls(socket: TLSSocket, host: string, thumbprints: readonly string[
   const mismatch = checkServerIdentity(host, leaf);
   if (mismatch) return refuse('fetch.tls', `TLS certificate does not name ${host}`, host, leaf.subjectaltname ?? leaf.subject, mismatch);
   return undefined;
+}
+
+/** The URL for messages and logs: an access token in the query never reaches a log. */
+function redactQuery(url: URL): string {
+  return url.search ? `${url.origin}${url.pathname}?…` : url.href;
 }
 
 /** GETs `url` and returns its JSON body. */
@@ -127,7 +136,7 @@ export const fetchJson: FetchJson = (url, options = {}) => {
         port,
         path: `${target.pathname}${target.search}`,
         method: 'GET',
-        headers: { host: target.host, accept: 'application/json', 'accept-encoding': 'identity', 'user-agent': 'tessera' },
+        headers: { ...options.headers, host: target.host, accept: 'application/json', 'accept-encoding': 'identity', 'user-agent': 'tessera' },
         createConnection: () => socket!,
       });
       req.once('error', (e) => finish(refuse('fetch.network', `request to ${target.host} failed: ${e.message}`, 'an HTTP response', e.message, e)));
@@ -140,28 +149,28 @@ export const fetchJson: FetchJson = (url, options = {}) => {
       if (status !== 200) {
         // Redirects are not followed: a 30x could point anywhere (N02).
         res.resume();
-        return finish(refuse('fetch.status', `${url} answered HTTP ${status}`, 200, status));
+        return finish(refuse('fetch.status', `${redactQuery(target)} answered HTTP ${status}`, 200, status));
       }
       const declared = Number(res.headers['content-length']);
       if (Number.isFinite(declared) && declared > maxBytes) {
-        return finish(refuse('fetch.size', `${url} body too large`, `≤ ${maxBytes} bytes`, declared));
+        return finish(refuse('fetch.size', `${redactQuery(target)} body too large`, `≤ ${maxBytes} bytes`, declared));
       }
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size > maxBytes) return finish(refuse('fetch.size', `${url} body too large`, `≤ ${maxBytes} bytes`, `> ${maxBytes}`));
+        if (size > maxBytes) return finish(refuse('fetch.size', `${redactQuery(target)} body too large`, `≤ ${maxBytes} bytes`, `> ${maxBytes}`));
         chunks.push(chunk);
       });
-      res.once('error', (e) => finish(refuse('fetch.network', `reading ${url} failed: ${e.message}`, 'a complete body', e.message, e)));
-      res.once('aborted', () => finish(refuse('fetch.network', `${url} closed the connection early`, 'a complete body', 'aborted')));
+      res.once('error', (e) => finish(refuse('fetch.network', `reading ${redactQuery(target)} failed: ${e.message}`, 'a complete body', e.message, e)));
+      res.once('aborted', () => finish(refuse('fetch.network', `${redactQuery(target)} closed the connection early`, 'a complete body', 'aborted')));
       res.once('end', () => {
         if (settled) return;
         let value: unknown;
         try {
           value = parseStrictJson(Buffer.concat(chunks).toString('utf8'));
         } catch (e) {
-          return finish(refuse('fetch.json', `${url} did not return JSON`, 'a JSON document', (e as Error).message, e));
+          return finish(refuse('fetch.json', `${redactQuery(target)} did not return JSON`, 'a JSON document', (e as Error).message, e));
         }
         finish(undefined, value);
       });

@@ -12,6 +12,8 @@
  *  - a failed fetch is remembered for the cooldown, so a down IdP is not hammered (N06);
  *  - at most `maxIssuers` (1000) issuers are kept, least recently used evicted;
  *  - a JWKS with more than `maxKeys` (100) keys is refused; unparseable keys are skipped.
+ * Providers that publish a JWKS at a fixed URL without discovery (Google, Apple: the social
+ * verifiers of tokens/logins/) pass that `jwksUri`, and the discovery step is skipped.
  * Time comes from the injected clock only.
  */
 import { Refusal } from '../errors/index.js';
@@ -43,12 +45,12 @@ export interface JwksCacheOptions {
 
 export interface JwksCache {
   /** Keys no older than the max age; fetches when there are none. */
-  get(issuer: string, thumbprints: readonly string[]): Promise<KeySnapshot>;
+  get(issuer: string, thumbprints: readonly string[], jwksUri?: string): Promise<KeySnapshot>;
   /**
    * For a kid the current keys do not have: refetches unless a fetch for this issuer started
    * less than the cooldown ago, in which case the current keys are returned.
    */
-  refresh(issuer: string, thumbprints: readonly string[]): Promise<KeySnapshot>;
+  refresh(issuer: string, thumbprints: readonly string[], jwksUri?: string): Promise<KeySnapshot>;
   /** Number of issuers held (for tests and metrics). */
   size(): number;
 }
@@ -97,9 +99,9 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
   // Map iteration order is insertion order: re-inserting on use makes the first key the LRU.
   const entries = new Map<string, Entry>();
 
-  const entryFor = (issuer: string, thumbprints: readonly string[]): Entry => {
+  const entryFor = (issuer: string, thumbprints: readonly string[], jwksUri: string | undefined): Entry => {
     // Thumbprints are part of the trust decision, so they are part of the cache key.
-    const id = `${issuer}\n${[...thumbprints].map((t) => t.toLowerCase()).sort().join(',')}`;
+    const id = `${issuer}\n${jwksUri ?? ''}\n${[...thumbprints].map((t) => t.toLowerCase()).sort().join(',')}`;
     let entry = entries.get(id);
     if (entry) entries.delete(id);
     else entry = { lastAttempt: -Infinity };
@@ -108,12 +110,13 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
     return entry;
   };
 
-  const load = async (issuer: string, thumbprints: readonly string[]): Promise<KeySnapshot> => {
+  const load = async (issuer: string, thumbprints: readonly string[], fixedJwksUri: string | undefined): Promise<KeySnapshot> => {
+    const fetchOptions = { ...fetchLimits, thumbprints };
+    if (fixedJwksUri !== undefined) return loadJwks(issuer, fixedJwksUri, fetchOptions);
     // Discovery and JWKS share one deadline, so a slow IdP costs callers at most one timeout (R8).
     // Elapsed time is measured with the monotonic clock: this is wall time spent waiting, not token time.
     const started = elapsedMs();
     const budget = options.timeoutMs ?? FETCH_DEFAULTS.timeoutMs;
-    const fetchOptions = { ...fetchLimits, thumbprints };
     const discovery = await fetchJson(discoveryUrl(issuer), fetchOptions);
     if (typeof discovery !== 'object' || discovery === null || Array.isArray(discovery)) {
       throw idpError('discovery.format', 'discovery document is not a JSON object', 'object', typeof discovery);
@@ -126,7 +129,11 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
       throw idpError('discovery.jwks_uri', 'discovery document has no https jwks_uri', 'an https:// URL', doc.jwks_uri);
     }
     const remaining = Math.max(1, Math.round(budget - (elapsedMs() - started)));
-    const jwks = await fetchJson(doc.jwks_uri, { ...fetchOptions, timeoutMs: remaining });
+    return loadJwks(issuer, doc.jwks_uri, { ...fetchOptions, timeoutMs: remaining });
+  };
+
+  const loadJwks = async (issuer: string, jwksUri: string, fetchOptions: Parameters<FetchJson>[1]): Promise<KeySnapshot> => {
+    const jwks = await fetchJson(jwksUri, fetchOptions);
     const keys = (jwks as { keys?: unknown } | null)?.keys;
     if (typeof jwks !== 'object' || jwks === null || !Array.isArray(keys)) {
       throw idpError('jwks.format', 'JWKS is not an object with a keys array', '{"keys":[…]}', typeof jwks);
@@ -135,14 +142,14 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
       throw idpError('jwks.keys', `JWKS holds more than ${maxKeys} keys`, `≤ ${maxKeys}`, keys.length);
     }
     const parsed = parseJwks({ keys });
-    return { issuer, jwksUri: doc.jwks_uri, keys: parsed.keys, skipped: parsed.skipped, fetchedAt: now() };
+    return { issuer, jwksUri, keys: parsed.keys, skipped: parsed.skipped, fetchedAt: now() };
   };
 
-  const start = (entry: Entry, issuer: string, thumbprints: readonly string[]): Promise<KeySnapshot> => {
+  const start = (entry: Entry, issuer: string, thumbprints: readonly string[], jwksUri: string | undefined): Promise<KeySnapshot> => {
     if (entry.inflight) return entry.inflight;
     const startedAt = now();
     entry.lastAttempt = startedAt;
-    const p = load(issuer, thumbprints).then(
+    const p = load(issuer, thumbprints, jwksUri).then(
       (snapshot) => {
         entry.snapshot = snapshot;
         delete entry.lastError;
@@ -161,20 +168,20 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
     return p;
   };
 
-  const get = (issuer: string, thumbprints: readonly string[]): Promise<KeySnapshot> => {
-    const entry = entryFor(issuer, thumbprints);
+  const get = (issuer: string, thumbprints: readonly string[], jwksUri?: string): Promise<KeySnapshot> => {
+    const entry = entryFor(issuer, thumbprints, jwksUri);
     const t = now();
     if (entry.snapshot && t - entry.snapshot.fetchedAt < maxAgeMs) return Promise.resolve(entry.snapshot);
     if (entry.inflight) return entry.inflight;
     if (entry.lastError && t - entry.lastError.at < cooldownMs) return Promise.reject(entry.lastError.error);
-    return start(entry, issuer, thumbprints);
+    return start(entry, issuer, thumbprints, jwksUri);
   };
 
-  const refresh = (issuer: string, thumbprints: readonly string[]): Promise<KeySnapshot> => {
-    const entry = entryFor(issuer, thumbprints);
+  const refresh = (issuer: string, thumbprints: readonly string[], jwksUri?: string): Promise<KeySnapshot> => {
+    const entry = entryFor(issuer, thumbprints, jwksUri);
     if (entry.inflight) return entry.inflight;
-    if (now() - entry.lastAttempt < cooldownMs) return get(issuer, thumbprints);
-    return start(entry, issuer, thumbprints);
+    if (now() - entry.lastAttempt < cooldownMs) return get(issuer, thumbprints, jwksUri);
+    return start(entry, issuer, thumbprints, jwksUri);
   };
 
   return { get, refresh, size: () => entries.size };

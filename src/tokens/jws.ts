@@ -16,7 +16,8 @@
  * (§3.3), PS* = RSASSA-PSS with MGF1 and a salt as long as the digest (§3.5), ES* = ECDSA with
  * the fixed-length r‖s form (§3.4; IEEE P1363), whose r and s OpenSSL range-checks (1..n−1).
  *
- * Recently seen tokens are remembered (a bounded LRU keyed by the exact token text, per process):
+ * Recently seen tokens are remembered by a JwtDecoder (createJwtDecoder: a bounded LRU keyed by the
+ * exact token text, one per Tessera instance — two instances in one process share nothing):
  * the same token presented again — GetId then GetCredentialsForIdentity, a credential refresh —
  * is not decoded again, and its signature is not checked again while the key that verified it is
  * still the one selected from the provider's current keys. Every other step runs on every use:
@@ -85,39 +86,6 @@ export const TOKEN_MEMO_MAX_CHARS = 4 * 1024 * 1024;
 /** Longer tokens are decoded afresh every time (they would crowd out many ordinary ones). */
 export const TOKEN_MEMO_MAX_TOKEN_LENGTH = 8192;
 
-// Map iteration order is insertion order: re-inserting on a hit keeps the least recently used first.
-const memo = new Map<string, DecodedJws>();
-let memoChars = 0;
-// Per decoded token (the memo's values; both go when the memo drops the token): its parsed
-// payload, and the key whose signature check passed for exactly this token text.
-const claimsOf = new WeakMap<DecodedJws, Record<string, unknown>>();
-const verifiedOf = new WeakMap<DecodedJws, { token: string; key: VerificationKey }>();
-// The memo's own copy of each remembered token's text (the memo's key).
-const textOf = new WeakMap<DecodedJws, string>();
-
-/** Keeps `token` (the memo's own copy, at most TOKEN_MEMO_MAX_TOKEN_LENGTH characters: the caller checks). */
-function remember(token: string, decoded: DecodedJws): void {
-  memo.set(token, decoded);
-  textOf.set(decoded, token);
-  memoChars += token.length;
-  while (memo.size > TOKEN_MEMO_MAX_ENTRIES || memoChars > TOKEN_MEMO_MAX_CHARS) {
-    const oldest = memo.keys().next().value as string;
-    memo.delete(oldest);
-    memoChars -= oldest.length;
-  }
-}
-
-/** How much the decoded-token memo holds (for tests and diagnostics). */
-export function tokenMemoStats(): { entries: number; chars: number } {
-  return { entries: memo.size, chars: memoChars };
-}
-
-/** Forgets every remembered token (tests; nothing in the request path needs it). */
-export function clearTokenMemo(): void {
-  memo.clear();
-  memoChars = 0;
-}
-
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
@@ -133,17 +101,9 @@ function ownBuffer(b: Buffer): Buffer {
   return copy;
 }
 
-/**
- * The payload of a decoded token as a JSON object (strict: no duplicate members, depth ≤ 32),
- * parsed once per remembered token; frozen.
- */
+/** The payload of a decoded token as a JSON object (strict: no duplicate members, depth ≤ 32), frozen; parsed on every call (a JwtDecoder parses once per remembered token). */
 export function payloadClaims(decoded: DecodedJws): Record<string, unknown> {
-  let claims = claimsOf.get(decoded);
-  if (claims === undefined) {
-    claims = deepFreeze(decodeJsonObject(decoded.payload, 'payload', 32));
-    claimsOf.set(decoded, claims);
-  }
-  return claims;
+  return deepFreeze(decodeJsonObject(decoded.payload, 'payload', 32));
 }
 
 /** Decodes UTF-8 JSON text that must be an object, mapping failures to precise refusals. */
@@ -163,27 +123,10 @@ export function decodeJsonObject(bytes: Uint8Array, what: 'header' | 'payload', 
   return value as Record<string, unknown>;
 }
 
-/** Everything up to (not including) key selection and signature verification. */
+/** Everything up to (not including) key selection and signature verification; nothing is remembered. */
 export function decodeCompactJws(token: unknown, options: JwsOptions = {}): DecodedJws {
   if (typeof token !== 'string') throw invalidToken('jwt.format', 'token is not a string', 'string', typeof token);
-  const known = memo.get(token);
-  if (known !== undefined) {
-    // Most recently used again, still under the memo's own copy of the text (never the caller's).
-    const own = textOf.get(known)!;
-    memo.delete(own);
-    memo.set(own, known);
-    // Decoding passed every caller-independent check; the caller's own rules still apply.
-    checkAlg(known.alg, options);
-    checkKidRequired(known.kid, options);
-    return known;
-  }
-  if (token.length > TOKEN_MEMO_MAX_TOKEN_LENGTH) return decodeFresh(token, options);
-  // The memo keeps the token and what is cut from it: from a copy, so that a token that is a slice
-  // of a larger string (a request body) does not keep that alive (src/json/own-string.ts).
-  const own = ownString(token);
-  const decoded = decodeFresh(own, options);
-  remember(own, decoded);
-  return decoded;
+  return decodeFresh(token, options, false);
 }
 
 function checkAlg(alg: unknown, options: JwsOptions): asserts alg is JwsAlg {
@@ -196,7 +139,7 @@ function checkKidRequired(kid: string | undefined, options: JwsOptions): void {
   if (kid === undefined && options.requireKid) throw invalidToken('jwt.kid', 'token has no kid', 'a kid', 'absent');
 }
 
-function decodeFresh(token: string, options: JwsOptions): DecodedJws {
+function decodeFresh(token: string, options: JwsOptions, keep: boolean): DecodedJws {
   if (token.length > MAX_TOKEN_LENGTH) {
     throw invalidToken('jwt.size', 'token is too long', `≤ ${MAX_TOKEN_LENGTH} characters`, token.length);
   }
@@ -233,7 +176,6 @@ function decodeFresh(token: string, options: JwsOptions): DecodedJws {
   }
   checkKidRequired(kid, options);
   if (signature.length === 0) throw invalidToken('jwt.signature', 'token has no signature', 'a signature', 'empty');
-  const keep = token.length <= TOKEN_MEMO_MAX_TOKEN_LENGTH;
   return Object.freeze({
     header: deepFreeze(header),
     alg,
@@ -270,7 +212,17 @@ export async function verifyCompactJws(token: unknown, resolver: KeyResolver, op
   return verifyDecodedJws(token as string, decoded, resolver);
 }
 
+/** Verifies a decoded token (stateless: every signature is checked). */
 export async function verifyDecodedJws(token: string, decoded: DecodedJws, resolver: KeyResolver): Promise<VerifiedJws> {
+  return verifyWith(token, decoded, resolver, undefined);
+}
+
+interface VerifiedMemo {
+  get(decoded: DecodedJws): { token: string; key: VerificationKey } | undefined;
+  set(decoded: DecodedJws, token: string, key: VerificationKey): void;
+}
+
+async function verifyWith(token: string, decoded: DecodedJws, resolver: KeyResolver, memo: VerifiedMemo | undefined): Promise<VerifiedJws> {
   const key = await selectKey(decoded, resolver);
   const refused = keyRefusesAlg(key, decoded.alg);
   if (refused) throw invalidToken(refused.check, `the key named by the token may not verify ${decoded.alg}`, refused.expected, refused.actual);
@@ -291,7 +243,7 @@ export async function verifyDecodedJws(token: string, decoded: DecodedJws, resol
     throw invalidToken('jwt.signature', 'token signature does not verify', 'a valid signature', `RSA signature of ${decoded.signature.length} bytes, key needs ${rsaLength}`);
   }
   // This exact token text already verified with this very key (still the one selected above).
-  const verified = verifiedOf.get(decoded);
+  const verified = memo?.get(decoded);
   if (verified !== undefined && verified.key === key && verified.token === token) {
     return { header: decoded.header, payload: decoded.payload, alg: decoded.alg, key };
   }
@@ -304,9 +256,7 @@ export async function verifyDecodedJws(token: string, decoded: DecodedJws, resol
     throw invalidToken('jwt.signature', 'token signature does not verify', 'a valid signature', (e as Error).message);
   }
   if (!valid) throw invalidToken('jwt.signature', 'token signature does not verify', 'a valid signature', 'signature verification failed');
-  // Kept as long as the memo keeps `decoded`: the memo's copy of the text, never the caller's string.
-  const kept = textOf.get(decoded);
-  verifiedOf.set(decoded, { token: kept === token ? kept : ownString(token), key });
+  memo?.set(decoded, token, key);
   return { header: decoded.header, payload: decoded.payload, alg: decoded.alg, key };
 }
 
@@ -318,4 +268,110 @@ function verifySignature(alg: JwsAlg, data: Buffer, key: KeyObject, signature: B
   }
   if (alg.startsWith('ES')) return nodeVerify(digest.name, data, { key, dsaEncoding: 'ieee-p1363' }, signature);
   return nodeVerify(digest.name, data, { key, padding: constants.RSA_PKCS1_PADDING }, signature);
+}
+
+/**
+ * One JWT decoder with its decoded-token memo (see the head of this file): what every JWT path of
+ * one Tessera instance uses (third-party ID tokens, social ID tokens, Tessera's own tokens).
+ */
+export interface JwtDecoder {
+  /** decodeCompactJws, remembering the result for the exact token text. */
+  decode(token: unknown, options?: JwsOptions): DecodedJws;
+  /** The payload of a token this decoder decoded, parsed once per remembered token; frozen. */
+  claims(decoded: DecodedJws): Record<string, unknown>;
+  /** Signature verification; a remembered token already verified with the selected key is not checked again. */
+  verify(token: string, decoded: DecodedJws, resolver: KeyResolver): Promise<VerifiedJws>;
+  /** decode + verify. */
+  verifyToken(token: unknown, resolver: KeyResolver, options?: JwsOptions): Promise<VerifiedJws>;
+  /** How much the memo holds (for tests and diagnostics). */
+  stats(): { entries: number; chars: number };
+  /** Forgets every remembered token (tests; nothing in the request path needs it). */
+  clear(): void;
+}
+
+export function createJwtDecoder(): JwtDecoder {
+  // Map iteration order is insertion order: re-inserting on a hit keeps the least recently used first.
+  const memo = new Map<string, DecodedJws>();
+  let memoChars = 0;
+  // Per decoded token (the memo's values; both go when the memo drops the token): its parsed
+  // payload, and the key whose signature check passed for exactly this token text.
+  const claimsOf = new WeakMap<DecodedJws, Record<string, unknown>>();
+  const verifiedOf = new WeakMap<DecodedJws, { token: string; key: VerificationKey }>();
+  // The memo's own copy of each remembered token's text (the memo's key).
+  const textOf = new WeakMap<DecodedJws, string>();
+
+  /** Keeps `token` (the memo's own copy, at most TOKEN_MEMO_MAX_TOKEN_LENGTH characters: the caller checks). */
+  const remember = (token: string, decoded: DecodedJws): void => {
+    memo.set(token, decoded);
+    textOf.set(decoded, token);
+    memoChars += token.length;
+    while (memo.size > TOKEN_MEMO_MAX_ENTRIES || memoChars > TOKEN_MEMO_MAX_CHARS) {
+      const oldest = memo.keys().next().value as string;
+      memo.delete(oldest);
+      memoChars -= oldest.length;
+    }
+  };
+
+  const verifiedMemo: VerifiedMemo = {
+    get: (decoded) => verifiedOf.get(decoded),
+    set(decoded, token, key) {
+      // Kept as long as the memo keeps `decoded`: the memo's copy of the text, never the caller's string.
+      const kept = textOf.get(decoded);
+      verifiedOf.set(decoded, { token: kept === token ? kept : ownString(token), key });
+    },
+  };
+
+  const decode = (token: unknown, options: JwsOptions = {}): DecodedJws => {
+    if (typeof token !== 'string') throw invalidToken('jwt.format', 'token is not a string', 'string', typeof token);
+    const known = memo.get(token);
+    if (known !== undefined) {
+      // Most recently used again, still under the memo's own copy of the text (never the caller's).
+      const own = textOf.get(known)!;
+      memo.delete(own);
+      memo.set(own, known);
+      // Decoding passed every caller-independent check; the caller's own rules still apply.
+      checkAlg(known.alg, options);
+      checkKidRequired(known.kid, options);
+      return known;
+    }
+    if (token.length > TOKEN_MEMO_MAX_TOKEN_LENGTH) return decodeFresh(token, options, false);
+    // The memo keeps the token and what is cut from it: from a copy, so that a token that is a slice
+    // of a larger string (a request body) does not keep that alive (src/json/own-string.ts).
+    const own = ownString(token);
+    const decoded = decodeFresh(own, options, true);
+    remember(own, decoded);
+    return decoded;
+  };
+
+  const claims = (decoded: DecodedJws): Record<string, unknown> => {
+    let parsed = claimsOf.get(decoded);
+    if (parsed === undefined) {
+      parsed = payloadClaims(decoded);
+      claimsOf.set(decoded, parsed);
+    }
+    return parsed;
+  };
+
+  const verify = (token: string, decoded: DecodedJws, resolver: KeyResolver) => verifyWith(token, decoded, resolver, verifiedMemo);
+
+  return {
+    decode,
+    claims,
+    verify,
+    verifyToken: async (token, resolver, options = {}) => verify(token as string, decode(token, options), resolver),
+    stats: () => ({ entries: memo.size, chars: memoChars }),
+    clear() {
+      memo.clear();
+      memoChars = 0;
+    },
+  };
+}
+
+/**
+ * Reads header and claims WITHOUT verifying anything but the structure, so that a caller can
+ * choose the provider by `iss` (aws-surface.md §5.2 step 2). Never use the result for a decision.
+ */
+export function decodeUnverified(token: string, decoder?: JwtDecoder): { header: Record<string, unknown>; claims: Record<string, unknown> } {
+  const decoded = decoder ? decoder.decode(token) : decodeCompactJws(token);
+  return { header: decoded.header, claims: decoder ? decoder.claims(decoded) : payloadClaims(decoded) };
 }

@@ -7,11 +7,10 @@
  * guests get the unauthenticated scope-down session policy; mapped principal tags become
  * session tags (and need sts:TagSession in the trust policy, §4.7).
  */
-import { roleSessionClaims } from '../../credentials/role-session.js';
 import { ServiceError } from '../../errors/index.js';
 import { evaluateTrust } from '../../authz/index.js';
-import { resolveRole } from '../../policy/role-mapping.js';
 import type { VerifiedLogin } from '../../tokens/logins/index.js';
+import { chooseRole, mintFederated } from '../federation/credentials.js';
 import type { CognitoIdentityContext } from './deps.js';
 import { MSG } from './errors.js';
 import { COGNITO_IDENTITY_PROVIDER } from './logins.js';
@@ -31,61 +30,47 @@ export async function credentialsForIdentity(
 ) {
   const { pool, identity, verified } = args;
   const authenticated = verified.length > 0;
-  const resolved = resolveRole({
-    authenticated,
-    roles: pool.roles,
-    roleMappings: pool.roleMappings,
-    logins: verified.map((v) => ({ roleMappingKeys: v.roleMappingKeys, providerKind: v.providerKind, claims: v.claims })),
-    ...(args.customRoleArn !== undefined ? { customRoleArn: args.customRoleArn } : {}),
-  });
-  if (!resolved.ok) throw new ServiceError(resolved.code, resolved.message, { reason: resolved.reason });
-
-  const role = await c.iam.getRoleByArn(resolved.roleArn);
-  if (!role) {
-    throw new ServiceError('InvalidIdentityPoolConfigurationException', MSG.invalidPoolConfig, {
-      reason: { check: 'ci.role.exists', expected: 'an existing IAM role', actual: resolved.roleArn },
-    });
-  }
+  const federation = { accountId: c.accountId, iam: c.iam, authorizer: c.authorizer, evaluateTrust, vault: c.vault };
+  // The one path from a verified login to credentials (services/federation/credentials.ts).
+  const role = await chooseRole(
+    federation,
+    {
+      resolve: {
+        authenticated,
+        roles: pool.roles,
+        roleMappings: pool.roleMappings,
+        logins: verified.map((v) => ({ roleMappingKeys: v.roleMappingKeys, providerKind: v.providerKind, claims: v.claims })),
+        ...(args.customRoleArn !== undefined ? { customRoleArn: args.customRoleArn } : {}),
+      },
+    },
+    (reason) => new ServiceError('InvalidIdentityPoolConfigurationException', MSG.invalidPoolConfig, { reason: { ...reason, check: 'ci.role.exists' } }),
+  );
 
   const tags = authenticated ? principalTags(pool, verified) : {};
   const amr = amrFor(verified);
-  const context: Record<string, string | string[]> = {
-    ...args.requestContext,
-    [`${COGNITO_IDENTITY_PROVIDER}:aud`]: pool.poolId,
-    [`${COGNITO_IDENTITY_PROVIDER}:sub`]: identity.identityId,
-    [`${COGNITO_IDENTITY_PROVIDER}:amr`]: amr,
-    'sts:RoleSessionName': SESSION_NAME,
-  };
-  const tagKeys = Object.keys(tags);
-  for (const k of tagKeys) context[`aws:RequestTag/${k}`] = tags[k]!;
-  if (tagKeys.length) context['aws:TagKeys'] = tagKeys;
-
-  let trust;
-  try {
-    trust = c.authorizer.cache.parse(role.assumeRolePolicyDocument, 'trust');
-  } catch (err) {
-    throw new ServiceError('InvalidIdentityPoolConfigurationException', MSG.trustPolicy, { reason: { check: 'ci.trust.parse', detail: (err as Error).message }, cause: err });
-  }
-  const actions = ['sts:AssumeRoleWithWebIdentity', ...(tagKeys.length ? ['sts:TagSession'] : [])];
-  for (const action of actions) {
-    const result = evaluateTrust({ trust, action, roleArn: role.arn, principal: { type: 'Federated', ids: [COGNITO_IDENTITY_PROVIDER] }, context });
-    if (result.decision !== 'Allow') {
-      throw new ServiceError('InvalidIdentityPoolConfigurationException', MSG.trustPolicy, { reason: { ...result.reason, detail: `${action}: ${result.reason.detail ?? result.decision}` } });
-    }
-  }
-
-  const minted = await c.vault.mint(
-    roleSessionClaims({
-      accountId: c.accountId,
-      role,
+  const minted = await mintFederated(federation, {
+    role,
+    principal: COGNITO_IDENTITY_PROVIDER,
+    context: {
+      ...args.requestContext,
+      [`${COGNITO_IDENTITY_PROVIDER}:aud`]: pool.poolId,
+      [`${COGNITO_IDENTITY_PROVIDER}:sub`]: identity.identityId,
+      [`${COGNITO_IDENTITY_PROVIDER}:amr`]: amr,
+      'sts:RoleSessionName': SESSION_NAME,
+    },
+    tags,
+    durationSeconds: Math.min(CREDENTIALS_SECONDS, role.maxSessionDuration),
+    session: {
       sessionName: SESSION_NAME,
       sessionPolicy: authenticated ? undefined : UNAUTHENTICATED_SCOPE_DOWN_POLICY,
-      tags,
       federated: { provider: COGNITO_IDENTITY_PROVIDER, claims: { aud: pool.poolId, sub: identity.identityId, amr } },
       via: 'GetCredentialsForIdentity',
-    }),
-    Math.min(CREDENTIALS_SECONDS, role.maxSessionDuration),
-  );
+    },
+    refuse: {
+      unparseable: (err) => new ServiceError('InvalidIdentityPoolConfigurationException', MSG.trustPolicy, { reason: { check: 'ci.trust.parse', detail: (err as Error).message }, cause: err }),
+      denied: (reason, action, decision) => new ServiceError('InvalidIdentityPoolConfigurationException', MSG.trustPolicy, { reason: { ...reason, detail: `${action}: ${reason.detail ?? decision}` } }),
+    },
+  });
   return {
     IdentityId: identity.identityId,
     Credentials: { AccessKeyId: minted.accessKeyId, SecretKey: minted.secretAccessKey, SessionToken: minted.sessionToken, Expiration: minted.expiration },

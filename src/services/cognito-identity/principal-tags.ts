@@ -1,8 +1,10 @@
 /**
  * Principal tags for enhanced-flow credentials (attributes for access control, aws-surface.md
  * §4.7): per provider, SetPrincipalTagAttributeMap maps tag keys to token claims; `UseDefaults`
- * maps the provider's defaults (`aud` and `sub`, CG:provider-mappings — the exact default tag
- * key names are unconfirmed, Tessera names them after the claims); developer identities carry
+ * maps the provider's defaults (CG:provider-mappings: `aud` and `sub`, or for Facebook and Login
+ * with Amazon the app id and the user id — the exact default tag key names are unconfirmed,
+ * Tessera names them after the claims: aud/sub, Facebook app_id/id, Amazon app_id/user_id, as
+ * docs/compatibility.md lists); developer identities carry
  * the tags given to GetOpenIdTokenForDeveloperIdentity inside their token.
  *
  * Tag keys/values must satisfy the STS session-tag rules (≤ 50, key 1..128, value ≤ 256, the
@@ -22,6 +24,13 @@ export interface TagSource {
   principalTags?: Record<string, string>;
 }
 
+/** UseDefaults: tag key → claim, per provider (aud and sub unless listed). */
+const DEFAULT_TAGS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'graph.facebook.com': { app_id: 'app_id', id: 'id' },
+  'www.amazon.com': { app_id: 'app_id', user_id: 'user_id' },
+};
+const AUD_AND_SUB = { aud: 'aud', sub: 'sub' } as const;
+
 function claimValue(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
@@ -36,7 +45,7 @@ export function principalTags(pool: PoolRecord, logins: TagSource[]): Record<str
     const names = [login.providerKey, ...login.roleMappingKeys];
     const map = names.map((n) => pool.principalTagMaps[n]).find((m) => m !== undefined);
     if (!map) continue;
-    const mapping: Record<string, string> = map.useDefaults ? { aud: 'aud', sub: 'sub', ...map.tags } : { ...map.tags };
+    const mapping: Record<string, string> = map.useDefaults ? { ...(DEFAULT_TAGS[login.providerKey] ?? AUD_AND_SUB), ...map.tags } : { ...map.tags };
     for (const [tagKey, claim] of Object.entries(mapping)) {
       const value = claimValue(login.claims[claim]);
       if (value !== undefined) tags[tagKey] = value;

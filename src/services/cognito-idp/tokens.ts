@@ -23,6 +23,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Storage } from '../../storage/contract.js';
 import { createSigningKeyRing, type SigningKeyRing } from '../../keys/signing-keys.js';
 import { Refusal } from '../../errors/index.js';
+import { decodeUnverified, type JwtDecoder } from '../../tokens/jws.js';
 import { idpError, notAuthorized, MSG, tokenRefusal } from './errors.js';
 import { newOpaque, newUuid, type Random } from './ids.js';
 import type { AuthEventRecord, GroupRecord, UserPoolClientRecord, UserRecord } from './records.js';
@@ -42,6 +43,8 @@ export interface TokensContext {
   random: Random;
   publicUrl: string;
   keyRing?: (userPoolId: string) => SigningKeyRing;
+  /** The instance's JWT decoder, shared by the pools' rings (src/tokens/jws.ts). */
+  decoder?: JwtDecoder;
 }
 
 export function ringName(userPoolId: string): string {
@@ -74,7 +77,7 @@ export function createTokens(ctx: TokensContext) {
     if (ctx.keyRing) return ctx.keyRing(userPoolId);
     let r = rings.get(userPoolId);
     if (!r) {
-      r = createSigningKeyRing({ storage: ctx.storage, clock: ctx.clock, name: ringName(userPoolId), alg: 'RS256', maxTokenLifetimeSeconds: MAX_TOKEN_SECONDS });
+      r = createSigningKeyRing({ storage: ctx.storage, clock: ctx.clock, name: ringName(userPoolId), alg: 'RS256', maxTokenLifetimeSeconds: MAX_TOKEN_SECONDS, ...(ctx.decoder ? { decoder: ctx.decoder } : {}) });
       rings.set(userPoolId, r);
     }
     return r;
@@ -316,11 +319,9 @@ export type Tokens = ReturnType<typeof createTokens>;
 
 /** Unverified JWT payload, or undefined when the token is not a three-part JWS with a JSON payload. */
 export function peekClaims(token: string): Record<string, unknown> | undefined {
-  const parts = token.split('.');
-  if (parts.length !== 3) return undefined;
+  // The one strict decoder of src/tokens (nothing remembered; never used for a decision).
   try {
-    const claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as unknown;
-    return claims && typeof claims === 'object' && !Array.isArray(claims) ? (claims as Record<string, unknown>) : undefined;
+    return decodeUnverified(token).claims;
   } catch {
     return undefined;
   }

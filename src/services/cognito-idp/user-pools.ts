@@ -28,6 +28,7 @@ import type { CodeRecord, DomainRecord, IdentityProviderRecord, UserPoolClientRe
 import { constantTimeEquals } from './secrets.js';
 import { ids, listAll, openStores, type Stores } from './store.js';
 import { createTokens, peekClaims, type Tokens } from './tokens.js';
+import type { JwtDecoder } from '../../tokens/jws.js';
 import { createUsers, type Users } from './users.js';
 
 export type ClientRecord = UserPoolClientRecord & { userPoolId: string };
@@ -53,6 +54,8 @@ export interface UserPoolsDeps {
   accountId: string;
   log: Logger;
   keyRing?: (userPoolId: string) => SigningKeyRing;
+  /** The instance's JWT decoder (src/tokens/jws.ts). */
+  decoder?: JwtDecoder;
   /** Seals TOTP secrets at rest (totp.ts); default: the shared ring in storage ('keys', `sealing/<kid>`). */
   sealingKeys?: SealingKeyRing;
   random?: Random;
@@ -129,7 +132,7 @@ export function createUserPools(deps: UserPoolsDeps): UserPools {
   const resourceServers = createResourceServers({ stores, clock: deps.clock });
   const directory = createDirectory({ stores, clock: deps.clock, random, region: deps.region, accountId: deps.accountId, customScopes: resourceServers.customScopes });
   const users = createUsers({ stores, clock: deps.clock, random, log: deps.log });
-  const tokens = createTokens({ stores, storage: deps.storage, clock: deps.clock, random, publicUrl: deps.publicUrl, ...(deps.keyRing ? { keyRing: deps.keyRing } : {}) });
+  const tokens = createTokens({ stores, storage: deps.storage, clock: deps.clock, random, publicUrl: deps.publicUrl, ...(deps.keyRing ? { keyRing: deps.keyRing } : {}), ...(deps.decoder ? { decoder: deps.decoder } : {}) });
   const challenges = createChallenges({ stores, clock: deps.clock, random });
   const mfa = createMfa({ users, ring: deps.sealingKeys ?? createSealingKeyRing({ storage: deps.storage, clock: deps.clock, random }), clock: deps.clock, random });
   const nowSeconds = () => Math.floor(deps.clock().getTime() / 1000);

@@ -9,6 +9,8 @@ import { evaluateTrust, type Authorizer, type TrustRequest } from '../../authz/i
 import type { IamDirectory } from '../iam/directory.js';
 import type { Vault } from './session.js';
 import type { SigningKeyRing } from '../../keys/signing-keys.js';
+import type { SocialVerifiers } from '../../tokens/social/index.js';
+import type { JwtDecoder } from '../../tokens/jws.js';
 import { assumeRoleWithWebIdentity } from './operations/assume-role-with-web-identity.js';
 import { assumeRole } from './operations/assume-role.js';
 import { getCallerIdentity } from './operations/get-caller-identity.js';
@@ -19,7 +21,7 @@ export interface OidcVerifier {
     token: string,
     provider: { issuer: string; clientIds: string[]; thumbprints: string[] },
     options: { audience: 'aud' | 'azp-then-aud' },
-  ): Promise<{ claims: Record<string, unknown>; subject: string; audience: string; issuer: string }>;
+  ): Promise<{ claims: Record<string, unknown>; subject: string; audience: string; issuer: string; expiresAt?: number }>;
 }
 
 export interface StsDeps {
@@ -33,6 +35,10 @@ export interface StsDeps {
   /** Tessera's own OpenID issuer: tokens with iss = publicUrl are verified with these keys. */
   openIdKeys: Pick<SigningKeyRing, 'verifyJwt'>;
   publicUrl: string;
+  /** The instance's JWT decoder (src/tokens/jws.ts): the unverified read of `iss` shares its memo with verification. */
+  decoder?: JwtDecoder;
+  /** Google ID tokens, Facebook and Login with Amazon access tokens (src/tokens/social). */
+  social?: SocialVerifiers;
 }
 
 export function stsOperations(deps: Omit<StsDeps, 'evaluateTrust'>): Operation[] {

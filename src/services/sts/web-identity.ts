@@ -1,18 +1,19 @@
 /** Helpers for web-identity tokens that STS and (later) Cognito Identity share. */
 import { Refusal, ServiceError } from '../../errors/index.js';
-import { decodeUnverified } from '../../tokens/oidc.js';
+import { decodeUnverified, type JwtDecoder } from '../../tokens/jws.js';
 
 const NOT_A_JWT = 'The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)';
 
 /**
  * Reads the unverified `iss` of a compact JWS so the provider (and so the trusted key set) can be
  * chosen. Nothing else from an unverified token is used. Decoding is the verifier's own strict
- * decoding (src/tokens), so a token refused later is refused here for the same reason.
+ * decoding (src/tokens), so a token refused later is refused here for the same reason; with the
+ * instance's decoder, the decoding is the one verification then reuses (its memo).
  */
-export function peekJwt(token: string): { iss: string } {
+export function peekJwt(token: string, decoder?: JwtDecoder): { iss: string } {
   let claims: Record<string, unknown>;
   try {
-    claims = decodeUnverified(token).claims;
+    claims = decodeUnverified(token, decoder).claims;
   } catch (err) {
     const reason = err instanceof Refusal ? err.reason : { check: 'jwt.format' };
     throw new ServiceError('InvalidIdentityToken', NOT_A_JWT, { reason, cause: err });

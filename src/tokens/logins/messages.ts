@@ -20,6 +20,8 @@ export const MESSAGES = {
   unauthenticatedToken: 'Invalid login token. An unauthenticated identity token is not a login.',
   /** (Tessera) more than the model's 10 entries. */
   tooManyLogins: 'Too many logins: at most 10 are accepted.',
+  /** (Tessera) the social provider's own API refused the token (Facebook, Amazon, Twitter). */
+  providerRejected: 'Invalid login token. The identity provider did not accept the token.',
   /** (Tessera) two spellings of one provider in the same call. */
   duplicateProvider: 'Invalid login token. The same provider appears twice in Logins.',
 } as const;
@@ -48,6 +50,7 @@ export function mapTokenRefusal(err: unknown, key: string, now: number, audience
   const detail = `Logins[${JSON.stringify(key)}]: ${err.message}`;
   const reason: Reason = { ...err.reason, detail };
   if (err.kind === 'IdpCommunication') return externalService(`Unable to reach the identity provider of ${key}: ${err.message}`, reason, err);
+  if (err.kind === 'IdpRejected') return notAuthorized(MESSAGES.providerRejected, reason, err);
   if (err.kind === 'ExpiredToken') {
     const actual = err.reason.actual as { exp?: unknown } | undefined;
     const exp = typeof actual?.exp === 'number' ? actual.exp : '?';
@@ -55,6 +58,7 @@ export function mapTokenRefusal(err: unknown, key: string, now: number, audience
   }
   const check = err.reason.check;
   if (check === 'jwt.iss') return notAuthorized(MESSAGES.issuerMismatch, reason, err);
+  if (check === 'provider.audience') return notAuthorized(audienceMessage, reason, err);
   if (check === 'jwt.aud' || check === 'jwt.azp') {
     return notAuthorized(err.reason.actual === 'absent' ? MESSAGES.missingAud : audienceMessage, reason, err);
   }

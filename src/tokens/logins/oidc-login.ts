@@ -7,7 +7,7 @@
  * provider's JWKS pinned by thumbprint, lifetime with five minutes of skew, and the audience rule
  * azp-if-present-else-aud within the provider's ClientIDList (src/tokens/oidc.ts).
  */
-import { decodeUnverified } from '../oidc.js';
+import { decodeUnverified } from '../jws.js';
 import { MESSAGES, mapTokenRefusal, notAuthorized } from './messages.js';
 import type { LoginVerifierDeps, VerifiedLogin } from './types.js';
 
@@ -15,13 +15,13 @@ export async function verifyOidcLogin(
   key: string,
   token: string,
   provider: { arn: string; clientIds: string[]; thumbprints: string[] },
-  deps: Pick<LoginVerifierDeps, 'oidc'>,
+  deps: Pick<LoginVerifierDeps, 'oidc' | 'decoder'>,
   now: () => number,
 ): Promise<VerifiedLogin> {
   const issuer = `https://${key}`;
   let claims: Record<string, unknown>;
   try {
-    claims = decodeUnverified(token).claims;
+    claims = decodeUnverified(token, deps.decoder).claims;
   } catch (e) {
     throw mapTokenRefusal(e, key, now());
   }
@@ -47,5 +47,6 @@ export async function verifyOidcLogin(
     roleMappingKey: provider.arn,
     roleMappingKeys: [provider.arn, key],
     publicProvider: true,
+    expiresAt: verified.expiresAt,
   };
 }

@@ -57,6 +57,7 @@ export async function verifyTesseraLogin(
     roleMappingKey: key,
     roleMappingKeys: [key],
     publicProvider: false,
+    ...(typeof claims.exp === 'number' ? { expiresAt: claims.exp } : {}),
     identityId: sub,
     amr,
     ...(principalTags ? { principalTags } : {}),

@@ -5,7 +5,16 @@
  * model (OpenIdConnectProviderARNs, CognitoIdentityProviders, SupportedLoginProviders,
  * SamlProviderARNs, DeveloperProviderName).
  */
-import type { SigningKeyRing } from '../../keys/signing-keys.js';
+import type { JwtDecoder } from '../jws.js';
+import type { SocialVerifiers } from '../social/index.js';
+
+/** What login verification needs of a Tessera signing key ring (keys/signing-keys.ts; keys/ depends on tokens/, not back). */
+export interface OwnTokenKeys {
+  verifyJwt(
+    token: string,
+    options: { issuer: string; audience?: string; clockSkewSeconds?: number },
+  ): Promise<{ header: Record<string, unknown>; claims: Record<string, unknown> }>;
+}
 
 export interface PoolLoginConfig {
   identityPoolId: string;
@@ -16,7 +25,18 @@ export interface PoolLoginConfig {
   developerProviderName?: string;
 }
 
-export type ProviderKind = 'oidc' | 'cognito-identity' | 'user-pool' | 'social' | 'saml';
+/** One verifier per kind (verifier.ts's table). */
+export type ProviderKind = 'oidc' | 'cognito-identity' | 'user-pool' | 'developer' | 'google' | 'apple' | 'facebook' | 'amazon' | 'twitter' | 'saml';
+
+/**
+ * The one interface every provider kind implements: Logins[key] = token, for this identity pool,
+ * is either a VerifiedLogin or a Refusal ('NotAuthorized' / 'ExternalService', with check,
+ * expected and actual in its reason).
+ */
+export interface ProviderVerifier {
+  readonly kind: ProviderKind;
+  verify(key: string, token: string, pool: PoolLoginConfig): Promise<VerifiedLogin>;
+}
 
 export interface VerifiedLogin {
   /**
@@ -38,6 +58,8 @@ export interface VerifiedLogin {
    * for Tessera's own tokens, which carry an identity rather than a provider account.
    */
   publicProvider: boolean;
+  /** Epoch seconds after which the token is no longer good, when known. */
+  expiresAt?: number;
   /** 'cognito-identity' tokens: the identity the token was issued for (its sub). */
   identityId?: string;
   /** 'cognito-identity' tokens: the token's amr. */
@@ -69,12 +91,16 @@ export interface LoginVerifierDeps {
       token: string,
       provider: { issuer: string; clientIds: string[]; thumbprints: string[] },
       options: { audience: 'aud' | 'azp-then-aud' },
-    ): Promise<{ claims: Record<string, unknown>; subject: string; audience: string; issuer: string }>;
+    ): Promise<{ claims: Record<string, unknown>; subject: string; audience: string; issuer: string; expiresAt?: number }>;
   };
   /** Tessera's own tokens (GetOpenIdToken / developer tokens): issuer = publicUrl, audience = the pool id. */
-  openIdKeys: Pick<SigningKeyRing, 'verifyJwt'>;
+  openIdKeys: OwnTokenKeys;
   /** Tessera's public base URL, no trailing slash; the `iss` of its own tokens. */
   publicUrl: string;
   region: string;
   userPools?: UserPoolTokenVerifier;
+  /** The instance's JWT decoder (unverified reads of `iss` / `aud` before the provider is chosen). */
+  decoder?: JwtDecoder;
+  /** The social providers' verifiers (src/tokens/social); social keys are refused without them. */
+  social?: SocialVerifiers;
 }

@@ -7,7 +7,7 @@
  * ("Token is not from a supported provider of this identity pool."). Signature, lifetime and the
  * server-side check are the user-pool verifier's (a later issue), plugged in as `userPools`.
  */
-import { decodeUnverified } from '../oidc.js';
+import { decodeUnverified } from '../jws.js';
 import { MESSAGES, mapTokenRefusal, notAuthorized } from './messages.js';
 import type { LoginVerifierDeps, PoolLoginConfig, VerifiedLogin } from './types.js';
 import { parseUserPoolKey, type UserPoolKey } from './user-pool-keys.js';
@@ -24,7 +24,7 @@ export async function verifyUserPoolLogin(
   parsed: UserPoolKey,
   providers: Provider[],
   token: string,
-  deps: Pick<LoginVerifierDeps, 'userPools'>,
+  deps: Pick<LoginVerifierDeps, 'userPools' | 'decoder'>,
   now: () => number,
 ): Promise<VerifiedLogin> {
   const where = `Logins[${JSON.stringify(key)}]`;
@@ -33,7 +33,7 @@ export async function verifyUserPoolLogin(
   }
   let unverified: Record<string, unknown>;
   try {
-    unverified = decodeUnverified(token).claims;
+    unverified = decodeUnverified(token, deps.decoder).claims;
   } catch (e) {
     throw mapTokenRefusal(e, key, now());
   }
@@ -74,5 +74,6 @@ export async function verifyUserPoolLogin(
     roleMappingKey,
     roleMappingKeys: [...new Set([roleMappingKey, ...aliases])],
     publicProvider: true,
+    ...(typeof claims.exp === 'number' ? { expiresAt: claims.exp } : {}),
   };
 }

@@ -1,24 +1,31 @@
 /**
- * The identity pool's login verification: one entry point for every provider kind. Each Logins
- * key is routed by the pool's configuration (aws-surface.md §4.2/§4.3), in this order:
- *   1. `cognito-identity.amazonaws.com` → a token Tessera signed (tessera-login.ts);
- *   2. the pool's DeveloperProviderName → refused: a developer user identifier is accepted only by
- *      the SigV4 call GetOpenIdTokenForDeveloperIdentity (CG:developer-authenticated-identities);
- *   3. a user-pool key (either spelling) listed in CognitoIdentityProviders → user-pool-login.ts;
- *   4. an IAM OIDC provider URL whose ARN the pool lists in OpenIdConnectProviderARNs → oidc-login.ts
- *      (checked before SupportedLoginProviders: an explicitly configured OIDC provider is the more
- *      specific configuration, e.g. accounts.google.com as a generic OIDC provider);
- *   5. a SupportedLoginProviders key (social) → refused for now (a later issue);
- *   6. a SamlProviderARNs entry → refused for now (a later issue);
- *   7. anything else → "Token is not from a supported provider of this identity pool."
+ * The identity pool's login verification: one entry point, one verifier per provider kind behind
+ * one interface (ProviderVerifier, types.ts), chosen by a table keyed on the `Logins` key.
+ *
+ * The table (providerTable) is built from the identity pool's configuration (aws-surface.md
+ * §4.2/§4.3), so a key routes only to a kind the pool has configured:
+ *   - `cognito-identity.amazonaws.com` → a token Tessera signed (tessera-login.ts);
+ *   - each SupportedLoginProviders key of a known social provider → that provider's verifier
+ *     (social-login.ts: Google, Apple, Facebook, Amazon, Twitter);
+ *   - each IAM OIDC provider whose ARN is in OpenIdConnectProviderARNs, under its URL → oidc-login.ts
+ *     (entered after the social keys: an explicitly configured OIDC provider is the more specific
+ *     configuration, e.g. accounts.google.com as a generic OIDC provider);
+ *   - each CognitoIdentityProviders user pool, under its canonical key (either spelling is looked
+ *     up as the canonical one) → user-pool-login.ts;
+ *   - each SamlProviderARNs entry → refused for now (a later issue);
+ *   - the pool's DeveloperProviderName → refused: a developer user identifier is accepted only by
+ *     the SigV4 call GetOpenIdTokenForDeveloperIdentity (CG:developer-authenticated-identities);
+ *   - anything else → "Token is not from a supported provider of this identity pool."
  * Every entry is verified, and any failure fails the whole call (§4.5 "any token invalid in the
  * call"); entries are verified concurrently but the refusal reported is that of the first failing
  * key in the caller's order, so the answer does not depend on timing.
  */
+import { isSocialKey, type SocialKey } from '../social/index.js';
 import { MESSAGES, notAuthorized } from './messages.js';
 import { verifyOidcLogin } from './oidc-login.js';
+import { socialLoginVerifier } from './social-login.js';
 import { COGNITO_IDENTITY_KEY, verifyTesseraLogin } from './tessera-login.js';
-import type { LoginVerifier, LoginVerifierDeps, PoolLoginConfig, VerifiedLogin } from './types.js';
+import type { LoginVerifier, LoginVerifierDeps, PoolLoginConfig, ProviderKind, ProviderVerifier, VerifiedLogin } from './types.js';
 import { parseUserPoolKey } from './user-pool-keys.js';
 import { configuredUserPoolProviders, verifyUserPoolLogin } from './user-pool-login.js';
 
@@ -27,41 +34,93 @@ export const MAX_LOGINS = 10;
 /** IdentityProviderToken: 1..50 000 characters (model). */
 export const MAX_LOGIN_TOKEN_LENGTH = 50_000;
 
+/** The kind of each social provider's verifier. */
+const SOCIAL_KINDS: Readonly<Record<SocialKey, ProviderKind>> = {
+  'accounts.google.com': 'google',
+  'appleid.apple.com': 'apple',
+  'graph.facebook.com': 'facebook',
+  'www.amazon.com': 'amazon',
+  'api.twitter.com': 'twitter',
+};
+
+/** The prefix of IAM OIDC provider ARNs; the rest is the provider URL without https:// (the Logins key). */
+const OIDC_ARN = /^arn:[a-z-]+:iam::\d{12}:oidc-provider\/(.+)$/;
+
 export function createLoginVerifier(deps: LoginVerifierDeps & { clock?: () => Date }): LoginVerifier {
   const now = () => Math.floor((deps.clock ? deps.clock() : new Date()).getTime() / 1000);
+  const where = (key: string) => `Logins[${JSON.stringify(key)}]`;
 
-  async function verifyOne(key: string, token: unknown, pool: PoolLoginConfig): Promise<VerifiedLogin> {
-    const where = `Logins[${JSON.stringify(key)}]`;
+  const refusing = (kind: ProviderKind, check: string, detail: string): ProviderVerifier => ({
+    kind,
+    async verify(key) {
+      throw notAuthorized(MESSAGES.notSupported, { check, expected: 'a verifiable provider', actual: key, detail: `${where(key)}: ${detail}` });
+    },
+  });
+
+  /** One verifier per kind. */
+  const verifiers: Readonly<Record<ProviderKind, ProviderVerifier>> = {
+    'cognito-identity': { kind: 'cognito-identity', verify: (_key, token, pool) => verifyTesseraLogin(token, pool, deps, now) },
+    oidc: {
+      kind: 'oidc',
+      async verify(key, token, pool) {
+        const provider = await deps.iam.getOidcProviderByUrl(key);
+        if (!provider || !pool.openIdConnectProviderArns.includes(provider.arn)) {
+          throw notAuthorized(MESSAGES.notSupported, { check: 'login.provider', expected: pool.openIdConnectProviderArns, actual: key, detail: `${where(key)}: no such IAM OIDC provider` });
+        }
+        return verifyOidcLogin(key, token, provider, deps, now);
+      },
+    },
+    'user-pool': {
+      kind: 'user-pool',
+      async verify(key, token, pool) {
+        const userPool = parseUserPoolKey(key, deps.publicUrl, deps.region)!;
+        return verifyUserPoolLogin(key, userPool, configuredUserPoolProviders(userPool, pool, deps.publicUrl, deps.region), token, deps, now);
+      },
+    },
+    google: socialLoginVerifier('google', 'accounts.google.com', deps.social, now),
+    apple: socialLoginVerifier('apple', 'appleid.apple.com', deps.social, now),
+    facebook: socialLoginVerifier('facebook', 'graph.facebook.com', deps.social, now),
+    amazon: socialLoginVerifier('amazon', 'www.amazon.com', deps.social, now),
+    twitter: socialLoginVerifier('twitter', 'api.twitter.com', deps.social, now),
+    saml: refusing('saml', 'login.saml', 'verification of SAML assertions is not implemented yet'),
+    developer: refusing('developer', 'login.developer-provider', 'the developer provider name is accepted only by GetOpenIdTokenForDeveloperIdentity'),
+  };
+
+  /** Logins key → provider kind, from the pool's configuration. */
+  function providerTable(pool: PoolLoginConfig): Map<string, ProviderKind> {
+    const table = new Map<string, ProviderKind>([[COGNITO_IDENTITY_KEY, 'cognito-identity']]);
+    for (const key of Object.keys(pool.supportedLoginProviders)) if (isSocialKey(key)) table.set(key, SOCIAL_KINDS[key]);
+    for (const arn of pool.openIdConnectProviderArns) {
+      const url = OIDC_ARN.exec(arn)?.[1];
+      if (url !== undefined) table.set(url, 'oidc');
+    }
+    for (const p of pool.cognitoIdentityProviders) {
+      const parsed = parseUserPoolKey(p.providerName, deps.publicUrl, deps.region);
+      if (parsed) table.set(parsed.canonical, 'user-pool');
+    }
+    for (const arn of pool.samlProviderArns) table.set(arn, 'saml');
+    if (pool.developerProviderName !== undefined) table.set(pool.developerProviderName, 'developer');
+    return table;
+  }
+
+  async function verifyOne(key: string, token: unknown, pool: PoolLoginConfig, table: Map<string, ProviderKind>): Promise<VerifiedLogin> {
     if (typeof token !== 'string' || token.length === 0 || token.length > MAX_LOGIN_TOKEN_LENGTH) {
-      throw notAuthorized(MESSAGES.notAToken, { check: 'login.token', expected: `a string of 1..${MAX_LOGIN_TOKEN_LENGTH} characters`, actual: typeof token === 'string' ? `${token.length} characters` : typeof token, detail: where });
+      throw notAuthorized(MESSAGES.notAToken, { check: 'login.token', expected: `a string of 1..${MAX_LOGIN_TOKEN_LENGTH} characters`, actual: typeof token === 'string' ? `${token.length} characters` : typeof token, detail: where(key) });
     }
-    if (key === COGNITO_IDENTITY_KEY) return verifyTesseraLogin(token, pool, deps, now);
-
-    if (pool.developerProviderName !== undefined && key === pool.developerProviderName) {
-      throw notAuthorized(MESSAGES.notSupported, { check: 'login.developer-provider', expected: 'a token-bearing provider', actual: key, detail: `${where}: the developer provider name is accepted only by GetOpenIdTokenForDeveloperIdentity` });
-    }
-
     const userPool = parseUserPoolKey(key, deps.publicUrl, deps.region);
-    if (userPool) {
-      const providers = configuredUserPoolProviders(userPool, pool, deps.publicUrl, deps.region);
-      if (providers.length === 0) {
-        throw notAuthorized(MESSAGES.notSupported, { check: 'login.provider', expected: pool.cognitoIdentityProviders.map((p) => p.providerName), actual: key, detail: `${where}: user pool not configured in this identity pool` });
-      }
-      return verifyUserPoolLogin(key, userPool, providers, token, deps, now);
+    const kind = table.get(userPool ? userPool.canonical : key);
+    if (kind === undefined) {
+      throw notAuthorized(MESSAGES.notSupported, {
+        check: 'login.provider',
+        expected: 'a provider configured in this identity pool',
+        actual: key,
+        detail: userPool ? `${where(key)}: user pool not configured in this identity pool` : where(key),
+      });
     }
-
-    if (pool.openIdConnectProviderArns.length > 0) {
-      const provider = await deps.iam.getOidcProviderByUrl(key);
-      if (provider && pool.openIdConnectProviderArns.includes(provider.arn)) return verifyOidcLogin(key, token, provider, deps, now);
+    if (kind === 'user-pool' && !deps.userPools) {
+      throw notAuthorized(MESSAGES.notSupported, { check: 'login.user-pool', expected: 'a user-pool token verifier', actual: userPool!.canonical, detail: `${where(key)}: user-pool login verification is not available in this version` });
     }
-
-    if (Object.hasOwn(pool.supportedLoginProviders, key)) {
-      throw notAuthorized(MESSAGES.notSupported, { check: 'login.social', expected: 'a verifiable provider', actual: key, detail: `${where}: verification of social provider tokens is not implemented yet` });
-    }
-    if (pool.samlProviderArns.includes(key)) {
-      throw notAuthorized(MESSAGES.notSupported, { check: 'login.saml', expected: 'a verifiable provider', actual: key, detail: `${where}: verification of SAML assertions is not implemented yet` });
-    }
-    throw notAuthorized(MESSAGES.notSupported, { check: 'login.provider', expected: 'a provider configured in this identity pool', actual: key, detail: where });
+    return verifiers[kind].verify(key, token, pool);
   }
 
   return {
@@ -70,7 +129,8 @@ export function createLoginVerifier(deps: LoginVerifierDeps & { clock?: () => Da
       if (entries.length > MAX_LOGINS) {
         throw notAuthorized(MESSAGES.tooManyLogins, { check: 'logins.count', expected: `≤ ${MAX_LOGINS}`, actual: entries.length });
       }
-      const settled = await Promise.allSettled(entries.map(([key, token]) => verifyOne(key, token, pool)));
+      const table = providerTable(pool);
+      const settled = await Promise.allSettled(entries.map(([key, token]) => verifyOne(key, token, pool, table)));
       const verified: VerifiedLogin[] = [];
       for (const outcome of settled) {
         if (outcome.status === 'rejected') throw outcome.reason;

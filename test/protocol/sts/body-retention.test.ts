@@ -11,7 +11,6 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateOpenIDConnectProviderCommand } from '@aws-sdk/client-iam';
 import { CognitoIdentityClient, CreateIdentityPoolCommand } from '@aws-sdk/client-cognito-identity';
-import { tokenMemoStats } from '../../../src/tokens/jws.js';
 import { liveHeapMiB } from '../../helpers/heap.js';
 import { startIssuer, type TestIssuer } from '../../helpers/issuer.js';
 import { policy, startSts, type StsHarness } from './setup.js';
@@ -52,9 +51,9 @@ describe('request bodies after the request', () => {
   async function growthOver(inputs: string[], call: (input: string) => Promise<void>): Promise<{ grownMiB: number; remembered: number }> {
     await call(inputs[0]!);
     const before = liveHeapMiB();
-    const entriesBefore = tokenMemoStats().entries;
+    const entriesBefore = h.server.tessera.tokenDecoder.stats().entries;
     for (const input of inputs.slice(1)) await call(input);
-    return { grownMiB: liveHeapMiB() - before, remembered: tokenMemoStats().entries - entriesBefore };
+    return { grownMiB: liveHeapMiB() - before, remembered: h.server.tessera.tokenDecoder.stats().entries - entriesBefore };
   }
 
   const withinBudget = (grownMiB: number) =>

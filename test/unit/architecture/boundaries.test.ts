@@ -1,6 +1,6 @@
 /**
  * The import boundaries of docs/architecture.md, checked on the sources: wire/ never imports
- * services/; policy/, tokens/ and sigv4/ never import storage/ or http/; only the composition root
+ * services/; policy/, tokens/ and sigv4/ never import storage/ or http/; tokens/ never imports keys/; only the composition root
  * (app.ts), the CLI and tests reach across everything; nothing under src/ reads ../shared.
  */
 import { describe, it } from 'node:test';
@@ -30,7 +30,8 @@ function imports(file: string): string[] {
 const rules: Array<{ from: string; forbidden: string[] }> = [
   { from: 'wire/', forbidden: ['services/', 'storage/', 'http/'] },
   { from: 'policy/', forbidden: ['storage/', 'http/', 'services/', 'tokens/'] },
-  { from: 'tokens/', forbidden: ['storage/', 'http/', 'services/'] },
+  // keys/ builds on tokens/ (the decoder and claims validator), never the reverse.
+  { from: 'tokens/', forbidden: ['storage/', 'http/', 'services/', 'keys/'] },
   { from: 'sigv4/', forbidden: ['storage/', 'http/', 'services/'] },
   { from: 'storage/', forbidden: ['services/', 'http/', 'policy/', 'tokens/'] },
   { from: 'services/', forbidden: ['http/', 'app.js'] },

@@ -10,6 +10,7 @@ import { createSigningKeyRing, type SigningKeyRing } from '../../../src/keys/sig
 import { createOidcVerifier } from '../../../src/tokens/oidc.js';
 import { createLoginVerifier, LOGIN_MESSAGES, type LoginVerifierDeps, type PoolLoginConfig, type UserPoolTokenVerifier } from '../../../src/tokens/logins/index.js';
 import { createMemoryStorage } from '../credentials/memory-storage.js';
+import { createIntrospectionCache, type SocialKey, type SocialVerifier, type SocialVerifiers } from '../../../src/tokens/social/index.js';
 import { startIssuer, type TestIssuer } from '../../helpers/issuer.js';
 
 const NOW = new Date();
@@ -98,7 +99,7 @@ test('accepts an OIDC ID token under the provider URL key and reports ARN and UR
   const [login] = await verifier().verify({ [key]: idp.sign(idp.claims({ email: 'a@example.com' }, NOW)) }, pool());
   assert.deepEqual(
     { ...login!, claims: undefined },
-    { providerKey: key, providerKind: 'oidc', subject: 'user-1234', claims: undefined, roleMappingKey: arn, roleMappingKeys: [arn, key], publicProvider: true },
+    { providerKey: key, providerKind: 'oidc', subject: 'user-1234', claims: undefined, roleMappingKey: arn, roleMappingKeys: [arn, key], publicProvider: true, expiresAt: now + 3600 },
   );
   assert.equal(login!.claims.email, 'a@example.com');
 });
@@ -217,6 +218,7 @@ test('accepts a developer OpenID token under cognito-identity.amazonaws.com with
   assert.equal(login!.subject, login!.identityId);
   assert.deepEqual(login!.amr?.slice(0, 2), ['authenticated', 'login.example.app']);
   assert.deepEqual(login!.principalTags, { team: 'blue', level: '3' });
+  assert.equal(typeof login!.expiresAt, 'number', 'the verified login carries the token expiry');
   assert.equal(login!.publicProvider, false);
 });
 
@@ -300,4 +302,46 @@ test('a key is looked up in IAM only when the pool lists OIDC providers', async 
   iamCalls.length = 0;
   await assert.rejects(verifier().verify({ 'unknown.example': 'x' }, pool({ openIdConnectProviderArns: [] })));
   assert.deepEqual(iamCalls, []);
+});
+
+// ---- social providers: the table routes a SupportedLoginProviders key to its provider's verifier ----
+
+/** Social verifiers that record what they were asked and vouch for every token (the real ones are tested end to end in test/e2e/social). */
+function recordingSocial(calls: Array<{ key: string; token: string; audiences: readonly string[] | 'any' }>): SocialVerifiers {
+  const one = (key: SocialKey): SocialVerifier => ({
+    key,
+    async verify(token, audiences) {
+      calls.push({ key, token, audiences });
+      return { subject: `user-of-${token}`, audience: audiences === 'any' ? 'any' : audiences[0]!, claims: { sub: `user-of-${token}`, aud: 'app' }, expiresAt: now + 60 };
+    },
+  });
+  return {
+    'accounts.google.com': one('accounts.google.com'),
+    'appleid.apple.com': one('appleid.apple.com'),
+    'graph.facebook.com': one('graph.facebook.com'),
+    'www.amazon.com': one('www.amazon.com'),
+    'api.twitter.com': one('api.twitter.com'),
+    cache: createIntrospectionCache({ clock }),
+  };
+}
+
+test("routes a social key to its provider's verifier with the pool's value, and returns the one VerifiedLogin record", async () => {
+  const calls: Array<{ key: string; token: string; audiences: readonly string[] | 'any' }> = [];
+  const [login] = await verifier({ social: recordingSocial(calls) }).verify({ 'graph.facebook.com': 'fb-token' }, pool({ supportedLoginProviders: { 'graph.facebook.com': '111122223333' } }));
+  assert.deepEqual(calls, [{ key: 'graph.facebook.com', token: 'fb-token', audiences: ['111122223333'] }]);
+  assert.deepEqual(
+    { ...login!, claims: undefined },
+    { providerKey: 'graph.facebook.com', providerKind: 'facebook', subject: 'user-of-fb-token', claims: undefined, roleMappingKey: 'graph.facebook.com', roleMappingKeys: ['graph.facebook.com'], publicProvider: true, expiresAt: now + 60 },
+  );
+});
+
+test('a social key the pool does not list is refused without asking the provider; an IAM OIDC provider key stays OIDC even when SupportedLoginProviders also lists it', async () => {
+  const calls: Array<{ key: string; token: string; audiences: readonly string[] | 'any' }> = [];
+  const social = recordingSocial(calls);
+  await assert.rejects(verifier({ social }).verify({ 'www.amazon.com': 'tok' }, pool()), notAuthorized(LOGIN_MESSAGES.notSupported, 'login.provider'));
+  assert.deepEqual(calls, []);
+  // key is the test issuer's URL: listed both in OpenIdConnectProviderARNs and in SupportedLoginProviders, it stays OIDC.
+  const [login] = await verifier({ social }).verify({ [key]: idp.sign(idp.claims({}, NOW)) }, pool({ supportedLoginProviders: { [key]: 'x' } }));
+  assert.equal(login!.providerKind, 'oidc');
+  assert.deepEqual(calls, []);
 });

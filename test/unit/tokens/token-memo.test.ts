@@ -11,16 +11,15 @@ import { generateKeyPairSync, sign as nodeSign, type KeyObject } from 'node:cryp
 import { Refusal } from '../../../src/errors/index.js';
 import { keyOf, resolverOf } from '../../helpers/jwk.js';
 import { liveHeapMiB } from '../../helpers/heap.js';
-import {
-  TOKEN_MEMO_MAX_CHARS,
-  TOKEN_MEMO_MAX_ENTRIES,
-  TOKEN_MEMO_MAX_TOKEN_LENGTH,
-  clearTokenMemo,
-  decodeCompactJws,
-  payloadClaims,
-  tokenMemoStats,
-  verifyCompactJws,
-} from '../../../src/tokens/jws.js';
+import { TOKEN_MEMO_MAX_CHARS, TOKEN_MEMO_MAX_ENTRIES, TOKEN_MEMO_MAX_TOKEN_LENGTH, createJwtDecoder } from '../../../src/tokens/jws.js';
+
+// One decoder, as one Tessera instance has (the memo is instance-scoped).
+const jwt = createJwtDecoder();
+const decodeCompactJws = jwt.decode;
+const payloadClaims = jwt.claims;
+const verifyCompactJws = jwt.verifyToken;
+const tokenMemoStats = jwt.stats;
+const clearTokenMemo = jwt.clear;
 
 const first = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const second = generateKeyPairSync('rsa', { modulusLength: 2048 });

@@ -1,13 +1,18 @@
 /**
- * sts:AssumeRoleWithWebIdentity for IAM OIDC providers (aws-surface.md §5.2, checks in order):
- * the token parses as a JWT; its `iss` names a registered provider; the signature verifies with
- * a key from the issuer's JWKS (TLS trusted by the system CAs or the provider's thumbprints);
- * `aud` is in the ClientIDList; `exp` (with AWS's 5 minutes of grace); then the role's trust
- * policy is evaluated with the web-identity condition keys. Unsigned, as on AWS.
+ * sts:AssumeRoleWithWebIdentity (aws-surface.md §5.2, checks in order): the token parses as a JWT;
+ * its `iss` names Tessera itself, a registered IAM OIDC provider, or Google (`accounts.google.com`,
+ * AWS's built-in provider, when no IAM OIDC provider is registered for it); the signature
+ * verifies with a key from the issuer's JWKS (TLS trusted by the system CAs or the provider's
+ * thumbprints); `aud` is in the ClientIDList (Google: any audience, judged by the trust policy's
+ * `accounts.google.com:aud`); `exp` (with AWS's 5 minutes of grace). With ProviderId
+ * `graph.facebook.com` or `www.amazon.com` the token is that provider's OAuth 2.0 access token,
+ * verified with the provider's API (src/tokens/social). Then the one federation path
+ * (services/federation/credentials.ts) evaluates the role's trust policy with the provider's
+ * condition keys and mints. Unsigned, as on AWS.
  */
 import { defineOperation } from '../../../wire/operation.js';
-import { roleSessionClaims } from '../../../credentials/role-session.js';
 import { Refusal, ServiceError } from '../../../errors/index.js';
+import { chooseRole, mintFederated } from '../../federation/credentials.js';
 import type { StsDeps } from '../index.js';
 import {
   assumedRoleUser,
@@ -16,9 +21,13 @@ import {
   packedPolicySize,
   sessionDuration,
   sessionPolicy,
-  tagContext,
 } from '../session.js';
 import { peekJwt, webIdentityClaims } from '../web-identity.js';
+
+/** ProviderId values AWS accepts: the OAuth 2.0 access-token providers (STS API reference). */
+const ACCESS_TOKEN_PROVIDERS = ['graph.facebook.com', 'www.amazon.com'] as const;
+/** The `iss` values of Google ID tokens (Google's "Authenticate with a backend server"). */
+const GOOGLE_ISSUERS = ['accounts.google.com', 'https://accounts.google.com'];
 
 interface Input {
   RoleArn: string;
@@ -41,58 +50,87 @@ export function assumeRoleWithWebIdentity(deps: StsDeps) {
     auth: 'none',
     authorize: false,
     async handler(input, ctx) {
-      // 1. A JWT at all? (read unverified only to find the issuer; nothing else is trusted yet)
-      const peeked = peekJwt(input.WebIdentityToken);
-      // 2. Who issued it: Tessera itself (identity pools' basic flow and developer tokens, which
-      //    trust policies written for AWS know as `cognito-identity.amazonaws.com`), or an IAM
-      //    OIDC provider registered for exactly this issuer.
-      const iss = peeked.iss;
-      if (input.ProviderId !== undefined) {
-        throw new ServiceError('InvalidParameterValue', 'ProviderId is only for OAuth 2.0 access tokens of www.amazon.com and graph.facebook.com; omit it for OpenID Connect ID tokens.');
-      }
-      let provider: { key: string; principal: string; clientIds?: string[] };
+      let provider: { key: string; principal: string };
       let verified: { claims: Record<string, unknown>; subject: string; audience: string };
-      if (iss === deps.publicUrl) {
-        let checked;
-        try {
-          checked = await deps.openIdKeys.verifyJwt(input.WebIdentityToken, { issuer: deps.publicUrl });
-        } catch (err) {
-          throw refusalToSts(err);
-        }
-        const aud = checked.claims.aud;
-        const sub = checked.claims.sub;
-        if (typeof aud !== 'string' || typeof sub !== 'string') {
-          throw new ServiceError('InvalidIdentityToken', 'Missing a required claim: aud or sub', { reason: { check: 'jwt.claims', actual: { aud, sub } } });
-        }
-        provider = { key: COGNITO_IDENTITY, principal: COGNITO_IDENTITY };
-        verified = { claims: checked.claims, subject: sub, audience: aud };
-      } else {
-        const providerUrl = iss.startsWith('https://') ? iss.slice('https://'.length) : undefined;
-        const registered = providerUrl === undefined ? undefined : await deps.iam.getOidcProviderByUrl(providerUrl);
-        if (!registered) {
-          throw new ServiceError('InvalidIdentityToken', `No OpenIDConnect provider found in your account for ${iss}`, {
-            reason: { check: 'jwt.iss', expected: 'the URL of an IAM OIDC provider of this account', actual: iss },
+      let keyClaims: { conditionKeys: Record<string, string | string[]>; sessionKeys: Record<string, string | string[]> };
+      if (input.ProviderId !== undefined) {
+        // An OAuth 2.0 access token of Facebook or Login with Amazon, asked of the provider's API.
+        const providerId = ACCESS_TOKEN_PROVIDERS.find((p) => p === input.ProviderId);
+        if (providerId === undefined || !deps.social) {
+          // Anything else is judged as a JWT first (as before ProviderId was understood), then refused.
+          peekJwt(input.WebIdentityToken, deps.decoder);
+          throw new ServiceError('InvalidParameterValue', 'ProviderId is only for OAuth 2.0 access tokens of www.amazon.com and graph.facebook.com; omit it for OpenID Connect ID tokens.', {
+            reason: { check: 'sts.provider-id', expected: [...ACCESS_TOKEN_PROVIDERS], actual: input.ProviderId },
           });
         }
-        // 3-5. Signature, audience, lifetime.
+        let identity;
         try {
-          verified = await deps.oidc.verify(
-            input.WebIdentityToken,
-            { issuer: iss, clientIds: registered.clientIds, thumbprints: registered.thumbprints },
-            { audience: 'aud' },
-          );
+          identity = await deps.social[providerId].verify(input.WebIdentityToken, 'any');
         } catch (err) {
           throw refusalToSts(err);
         }
-        provider = { key: registered.url, principal: registered.arn };
+        provider = { key: providerId, principal: providerId };
+        verified = { claims: identity.claims, subject: identity.subject, audience: identity.audience };
+        // IAM's keys for these providers: graph.facebook.com:app_id / :id, www.amazon.com:app_id / :user_id.
+        const idKey = providerId === 'graph.facebook.com' ? 'id' : 'user_id';
+        const keys = { app_id: identity.audience, [idKey]: identity.subject };
+        keyClaims = { conditionKeys: keys, sessionKeys: keys };
+      } else {
+        // 1. A JWT at all? (read unverified only to find the issuer; nothing else is trusted yet)
+        const peeked = peekJwt(input.WebIdentityToken, deps.decoder);
+        // 2. Who issued it: Tessera itself (identity pools' basic flow and developer tokens, which
+        //    trust policies written for AWS know as `cognito-identity.amazonaws.com`), an IAM OIDC
+        //    provider registered for exactly this issuer, or Google.
+        const iss = peeked.iss;
+        if (iss === deps.publicUrl) {
+          let checked;
+          try {
+            checked = await deps.openIdKeys.verifyJwt(input.WebIdentityToken, { issuer: deps.publicUrl });
+          } catch (err) {
+            throw refusalToSts(err);
+          }
+          const aud = checked.claims.aud;
+          const sub = checked.claims.sub;
+          if (typeof aud !== 'string' || typeof sub !== 'string') {
+            throw new ServiceError('InvalidIdentityToken', 'Missing a required claim: aud or sub', { reason: { check: 'jwt.claims', actual: { aud, sub } } });
+          }
+          provider = { key: COGNITO_IDENTITY, principal: COGNITO_IDENTITY };
+          verified = { claims: checked.claims, subject: sub, audience: aud };
+        } else {
+          const providerUrl = iss.startsWith('https://') ? iss.slice('https://'.length) : undefined;
+          const registered = providerUrl === undefined ? undefined : await deps.iam.getOidcProviderByUrl(providerUrl);
+          if (registered) {
+            // 3-5. Signature, audience, lifetime.
+            try {
+              verified = await deps.oidc.verify(
+                input.WebIdentityToken,
+                { issuer: iss, clientIds: registered.clientIds, thumbprints: registered.thumbprints },
+                { audience: 'aud' },
+              );
+            } catch (err) {
+              throw refusalToSts(err);
+            }
+            provider = { key: registered.url, principal: registered.arn };
+          } else if (GOOGLE_ISSUERS.includes(iss) && deps.social) {
+            try {
+              verified = await deps.social['accounts.google.com'].verify(input.WebIdentityToken, 'any');
+            } catch (err) {
+              throw refusalToSts(err);
+            }
+            provider = { key: 'accounts.google.com', principal: 'accounts.google.com' };
+          } else {
+            throw new ServiceError('InvalidIdentityToken', `No OpenIDConnect provider found in your account for ${iss}`, {
+              reason: { check: 'jwt.iss', expected: 'the URL of an IAM OIDC provider of this account', actual: iss },
+            });
+          }
+        }
+        keyClaims = webIdentityClaims(verified.claims, verified.audience);
       }
       const claims = verified.claims as Record<string, unknown>;
 
       // 6. Role, duration, session policy, session tags.
-      const role = await deps.iam.getRoleByArn(input.RoleArn);
-      if (!role) {
-        throw new ServiceError('AccessDenied', NOT_AUTHORIZED, { reason: { check: 'sts.role', expected: 'an existing role', actual: input.RoleArn } });
-      }
+      const federation = { accountId: deps.accountId, iam: deps.iam, authorizer: deps.authorizer, evaluateTrust: deps.evaluateTrust, vault: deps.vault };
+      const role = await chooseRole(federation, { roleArn: input.RoleArn }, (reason) => new ServiceError('AccessDenied', NOT_AUTHORIZED, { reason: { ...reason, check: 'sts.role' } }));
       const duration = sessionDuration(input.DurationSeconds, role);
       sessionPolicy(input.Policy, deps.authorizer.cache);
       const { tags, transitiveTagKeys } = tokenSessionTags(claims);
@@ -100,37 +138,25 @@ export function assumeRoleWithWebIdentity(deps: StsDeps) {
       const policyArns = (input.PolicyArns ?? []).map((p) => p.arn).filter((a): a is string => !!a);
       const packed = packedPolicySize(input.Policy, policyArns, tags);
 
-      // 7. The trust policy, with the web-identity condition keys (aws-surface.md §5.3).
-      const keyClaims = webIdentityClaims(claims, verified.audience);
-      const context: Record<string, string | string[]> = {
-        ...ctx.requestContext,
-        'sts:RoleSessionName': input.RoleSessionName,
-        ...tagContext(tags),
-      };
+      // 7. The trust policy, with the provider's condition keys (aws-surface.md §5.3), then minting.
+      const context: Record<string, string | string[]> = { ...ctx.requestContext, 'sts:RoleSessionName': input.RoleSessionName };
       for (const [claim, value] of Object.entries(keyClaims.conditionKeys)) context[`${provider.key}:${claim}`] = value;
-      const trust = deps.authorizer.cache.parse(role.assumeRolePolicyDocument, 'trust');
-      const actions = ['sts:AssumeRoleWithWebIdentity', ...(Object.keys(tags).length ? ['sts:TagSession'] : [])];
-      for (const action of actions) {
-        const result = deps.evaluateTrust({ trust, action, roleArn: role.arn, principal: { type: 'Federated', ids: [provider.principal] }, context });
-        if (result.decision !== 'Allow') {
-          throw new ServiceError('AccessDenied', NOT_AUTHORIZED, { reason: result.reason });
-        }
-      }
-
-      const minted = await deps.vault.mint(
-        roleSessionClaims({
-          accountId: deps.accountId,
-          role,
+      const minted = await mintFederated(federation, {
+        role,
+        principal: provider.principal,
+        context,
+        tags,
+        durationSeconds: duration,
+        session: {
           sessionName: input.RoleSessionName,
           sessionPolicy: input.Policy,
           sessionPolicyArns: policyArns,
-          tags,
           transitiveTagKeys,
           federated: { provider: provider.key, claims: keyClaims.sessionKeys },
           via: 'AssumeRoleWithWebIdentity',
-        }),
-        duration,
-      );
+        },
+        refuse: { denied: (reason) => new ServiceError('AccessDenied', NOT_AUTHORIZED, { reason }) },
+      });
 
       return {
         Credentials: credentialsOutput(minted),
@@ -151,6 +177,8 @@ export function refusalToSts(err: unknown): ServiceError {
   switch (err.kind) {
     case 'ExpiredToken':
       return new ServiceError('ExpiredTokenException', err.message || 'Token expired', { reason: err.reason, cause: err });
+    case 'IdpRejected':
+      return new ServiceError('IDPRejectedClaim', err.message || 'The identity provider rejected the token.', { reason: err.reason, cause: err });
     case 'IdpCommunication':
       return new ServiceError('IDPCommunicationError', err.message || "Couldn't retrieve verification key from your identity provider", {
         reason: err.reason,
@@ -158,7 +186,7 @@ export function refusalToSts(err: unknown): ServiceError {
       });
     default: {
       const check = err.reason.check;
-      const message = check === 'jwt.aud' || check === 'jwt.azp' ? 'Incorrect token audience' : err.message;
+      const message = check === 'jwt.aud' || check === 'jwt.azp' || check === 'provider.audience' ? 'Incorrect token audience' : err.message;
       return new ServiceError('InvalidIdentityToken', message, { reason: err.reason, cause: err });
     }
   }
