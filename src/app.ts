@@ -13,6 +13,7 @@ import type { Storage } from './storage/contract.js';
 import { createCredentialVault } from './credentials/index.js';
 import { loadRootCredentials, type RootCredentials } from './credentials/root.js';
 import type { Principal } from './credentials/principal.js';
+import type { CredentialLookupResult } from './sigv4/index.js';
 import type { Operation } from './wire/operation.js';
 import { createIamDirectory } from './services/iam/directory.js';
 import { iamOperations } from './services/iam/index.js';
@@ -29,6 +30,7 @@ import { cognitoIdentityOperations, MAX_OPEN_ID_TOKEN_SECONDS } from './services
 import { asUserPoolTokenVerifier, cognitoIdpOperations, createUserPools, setPasswordDerivationSlots, type UserPools } from './services/cognito-idp/index.js';
 import { oauth2Routes } from './services/oauth2/index.js';
 import { adminRoutes } from './http/admin-routes.js';
+import { createGateway, type Gateway } from './gateway/index.js';
 
 export { loadRootCredentials, type RootCredentials };
 
@@ -42,8 +44,10 @@ export interface Tessera {
   readonly userPools: UserPools;
   /** Every AWS operation this instance serves (what docs/compatibility.md is checked against). */
   readonly operations: readonly Operation[];
-  /** Starts listening; resolves to the bound address (port 0 → the chosen port). */
-  listen(): Promise<{ host: string; port: number; url: string }>;
+  /** The SigV4 gateway (src/gateway), when a gateway port is configured. */
+  readonly gateway: Gateway | undefined;
+  /** Starts listening; resolves to the bound address (port 0 → the chosen port), and the gateway's when configured. */
+  listen(): Promise<{ host: string; port: number; url: string; gatewayUrl?: string }>;
   /** Stops accepting, drains in-flight requests, closes storage. Idempotent. */
   close(): Promise<void>;
 }
@@ -114,6 +118,26 @@ export async function createTessera(config: Config, options: CreateOptions = {})
       ...cognitoIdpOperations({ userPools, storage, accountId: config.accountId, region: config.region, clock, log }),
     ];
 
+    const lookupCredentials = async (accessKeyId: string, sessionToken: string | undefined): Promise<CredentialLookupResult<Principal> | undefined> => {
+      if (accessKeyId.startsWith('ASIA')) {
+        if (!sessionToken) return undefined;
+        const session = await vault.open(accessKeyId, sessionToken);
+        const principal: Principal = {
+          kind: 'assumed-role',
+          accountId: session.accountId,
+          arn: `arn:aws:sts::${session.accountId}:assumed-role/${session.roleName}/${session.sessionName}`,
+          userId: `${session.roleId}:${session.sessionName}`,
+          accessKeyId,
+          session,
+        };
+        return { secretAccessKey: session.secretAccessKey, principal, expiresAt: new Date(session.expiresAt * 1000) };
+      }
+      const candidate = Buffer.from(accessKeyId);
+      if (candidate.length === rootKeyBuffer.length && timingSafeEqual(candidate, rootKeyBuffer)) {
+        return { secretAccessKey: rootCredentials.secretAccessKey, principal: rootPrincipal };
+      }
+      return undefined;
+    };
     const awsEndpoint = createAwsEndpoint({
       operations,
       authorizer,
@@ -121,27 +145,21 @@ export async function createTessera(config: Config, options: CreateOptions = {})
       region: config.region,
       accountId: config.accountId,
       log,
-      async lookupCredentials(accessKeyId, sessionToken) {
-        if (accessKeyId.startsWith('ASIA')) {
-          if (!sessionToken) return undefined;
-          const session = await vault.open(accessKeyId, sessionToken);
-          const principal: Principal = {
-            kind: 'assumed-role',
-            accountId: session.accountId,
-            arn: `arn:aws:sts::${session.accountId}:assumed-role/${session.roleName}/${session.sessionName}`,
-            userId: `${session.roleId}:${session.sessionName}`,
-            accessKeyId,
-            session,
-          };
-          return { secretAccessKey: session.secretAccessKey, principal, expiresAt: new Date(session.expiresAt * 1000) };
-        }
-        const candidate = Buffer.from(accessKeyId);
-        if (candidate.length === rootKeyBuffer.length && timingSafeEqual(candidate, rootKeyBuffer)) {
-          return { secretAccessKey: rootCredentials.secretAccessKey, principal: rootPrincipal };
-        }
-        return undefined;
-      },
+      lookupCredentials,
     });
+    const gateway = config.gateway
+      ? createGateway({
+          config: config.gateway,
+          authorizer,
+          lookupCredentials,
+          clock,
+          region: config.region,
+          accountId: config.accountId,
+          log,
+          publicUrl: config.publicUrl,
+          identity: openIdKeys,
+        })
+      : undefined;
 
     const http = buildHttpServer({
       awsEndpoint,
@@ -171,15 +189,20 @@ export async function createTessera(config: Config, options: CreateOptions = {})
       log,
       operations,
       userPools,
+      gateway,
       async listen() {
         await http.listen({ port: config.port, host: config.host });
         const addr = http.server.address();
         const port = typeof addr === 'object' && addr ? addr.port : config.port;
         const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-        return { host: config.host, port, url: `http://${host}:${port}` };
+        const listening = { host: config.host, port, url: `http://${host}:${port}` };
+        if (!gateway) return listening;
+        const { url: gatewayUrl } = await gateway.listen(config.host);
+        return { ...listening, gatewayUrl };
       },
       close() {
         closing ??= (async () => {
+          await gateway?.close();
           await http.close();
           await storage.close();
         })();
