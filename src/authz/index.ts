@@ -104,7 +104,9 @@ export function createAuthorizer(source: PolicySource, cache = new PolicyCache()
       }
       const session = principal.session;
       const docs = await source.getRolePolicyDocuments(session.roleName);
-      const identityPolicies = docs.map((d) => cache.parse(d.document, 'identity'));
+      // Named as the role names them (inline policy name, managed policy ARN), so that a reason
+      // says which policy decided.
+      const identityPolicies = docs.map((d) => ({ ...cache.parse(d.document, 'identity'), name: d.name }));
       let sessionPolicies: Policy[] | undefined;
       if (session.sessionPolicy !== undefined || (session.sessionPolicyArns?.length ?? 0) > 0) {
         sessionPolicies = [];

@@ -52,7 +52,8 @@ const DROP = new Set([
   'expect',
   'content-length',
 ]);
-const PRESIGN_PARAMS = new Set(['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature', 'X-Amz-Security-Token']);
+/** Query parameters of SigV4 itself (compared lower-case: SDKs hoist headers in either case). */
+const PRESIGN_PARAMS = new Set(['x-amz-content-sha256', 'x-amz-algorithm', 'x-amz-credential', 'x-amz-date', 'x-amz-expires', 'x-amz-signedheaders', 'x-amz-signature', 'x-amz-security-token']);
 
 type Mode = 'hex' | typeof UNSIGNED_PAYLOAD | typeof STREAMING_SIGNED | typeof STREAMING_SIGNED_TRAILER | typeof STREAMING_UNSIGNED_TRAILER;
 
@@ -72,7 +73,7 @@ function upstreamQuery(raw: string): string {
     .split('&')
     .filter((piece) => {
       const eq = piece.indexOf('=');
-      return piece !== '' && !PRESIGN_PARAMS.has(decodeURIComponentSafe(eq < 0 ? piece : piece.slice(0, eq)));
+      return piece !== '' && !PRESIGN_PARAMS.has(decodeURIComponentSafe(eq < 0 ? piece : piece.slice(0, eq)).toLowerCase());
     })
     .join('&');
 }
@@ -190,7 +191,10 @@ export function createS3Handler(deps: GatewayDeps, upstream: Upstream) {
     g.note.service = 's3';
     try {
       let declared = UNSIGNED_PAYLOAD;
-      if (!presigned) {
+      if (presigned) {
+        // A presigned URL may name its payload hash (X-Amz-Content-Sha256); S3 otherwise signs UNSIGNED-PAYLOAD.
+        for (const [name, value] of queryMap(g.query)) if (name.toLowerCase() === 'x-amz-content-sha256') declared = value;
+      } else {
         const sent = singleHeader(req, 'x-amz-content-sha256');
         if (sent === undefined) throw new GatewayError(400, 'InvalidRequest', 'Missing required header for this request: x-amz-content-sha256');
         declared = sent;
@@ -205,7 +209,9 @@ export function createS3Handler(deps: GatewayDeps, upstream: Upstream) {
       g.note.principal = principal.arn;
       const method = req.method ?? 'GET';
       const target = parseS3Path(g.path);
-      const op = classifyS3(method, target, queryMap(g.query), req.headers);
+      // Headers a presigned URL carries in its query (x-amz-acl, …) are not sub-resources.
+      const subresources = new Map([...queryMap(upstreamQuery(g.query))].filter(([name]) => !name.toLowerCase().startsWith('x-amz-')));
+      const op = classifyS3(method, target, subresources, req.headers);
       if (!op) throw new GatewayError(400, 'InvalidRequest', `The gateway does not support this S3 request (${method} with these sub-resources); it is refused rather than forwarded unchecked.`);
       g.note.operation = op.name;
       const base = {
