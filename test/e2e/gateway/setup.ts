@@ -158,7 +158,7 @@ export const GUEST_POLICY = {
   ],
 };
 
-function trust(poolId: string, amr: string) {
+export function trust(poolId: string, amr: string): string {
   return JSON.stringify({
     Version: '2012-10-17',
     Statement: [
