@@ -151,6 +151,10 @@ function itemCheck(op: string, input: DynamoDbInput, schemas: Map<string, KeySch
   const ctx = common(input);
   if (enclosing) ctx['dynamodb:EnclosingOperation'] = enclosing;
   const keyNames = schema ? [schema.partitionKey, ...(schema.sortKey ? [schema.sortKey] : [])] : [];
+  // Fail closed: with the schema known, an item whose partition key cannot be read would give an
+  // empty dynamodb:LeadingKeys, which a ForAllValues condition lets through.
+  const item = op === 'PutItem' ? input.Item : input.Key;
+  if (schema && leading(item, schema).length === 0) return undefined;
   switch (op) {
     case 'GetItem': {
       const attrs = [...projectionNames(input.ProjectionExpression, input.ExpressionAttributeNames), ...(Array.isArray(input.AttributesToGet) ? (input.AttributesToGet as string[]) : [])];
@@ -208,8 +212,14 @@ export function dynamoChecks(operation: string, input: DynamoDbInput, schemas: M
       let keys: string[] | undefined;
       if (operation === 'Query') {
         const schema = schemas.get(input.TableName);
-        const pk = schema ? (index !== undefined ? schema.indexes[index] : schema.partitionKey) : undefined;
-        keys = pk ? queryLeadingKey(input, pk) : [];
+        if (schema) {
+          const pk = index !== undefined ? schema.indexes[index] : schema.partitionKey;
+          keys = pk ? queryLeadingKey(input, pk) : [];
+          // Fail closed, as for items: a Query whose partition key is not read is not authorised.
+          if (keys.length === 0) return undefined;
+        } else {
+          keys = [];
+        }
       }
       return [{ action: `dynamodb:${operation}`, resource: arn(input.TableName, index), context: withKeys(ctx, keys, attrs.length ? attrs : undefined) }];
     }
@@ -224,10 +234,16 @@ export function dynamoChecks(operation: string, input: DynamoDbInput, schemas: M
         const attrs: string[] = [];
         if (operation === 'BatchGetItem') {
           const s = (spec ?? {}) as { Keys?: unknown[]; ProjectionExpression?: unknown; ExpressionAttributeNames?: unknown; AttributesToGet?: unknown };
-          for (const k of Array.isArray(s.Keys) ? s.Keys : []) keys.push(...leading(k, schema));
+          for (const k of Array.isArray(s.Keys) ? s.Keys : []) {
+            const v = leading(k, schema);
+            if (schema && v.length === 0) return undefined;
+            keys.push(...v);
+          }
           attrs.push(...projectionNames(s.ProjectionExpression, s.ExpressionAttributeNames), ...(Array.isArray(s.AttributesToGet) ? (s.AttributesToGet as string[]) : []));
         } else {
           for (const w of Array.isArray(spec) ? (spec as Array<{ PutRequest?: { Item?: unknown }; DeleteRequest?: { Key?: unknown } }>) : []) {
+            const target = w?.PutRequest ? w.PutRequest.Item : w?.DeleteRequest?.Key;
+            if (schema && leading(target, schema).length === 0) return undefined;
             if (w?.PutRequest) {
               keys.push(...leading(w.PutRequest.Item, schema));
               attrs.push(...keysOf(w.PutRequest.Item));

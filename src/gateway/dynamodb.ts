@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Principal } from '../credentials/principal.js';
+import { parseStrictJson } from '../json/strict-json.js';
 import { verifySigV4 } from '../sigv4/index.js';
 import { authorizeAll, decisionFields, deniedMessage, globalContext } from './authorize.js';
 import { dynamoChecks, tablesNeedingSchema, type DynamoDbInput, type KeySchema } from './dynamodb-actions.js';
@@ -100,7 +101,8 @@ export function createDynamoDbHandler(deps: GatewayDeps, upstream: Upstream) {
       g.note.operation = operation;
       let input: DynamoDbInput;
       try {
-        const parsed: unknown = JSON.parse(body.length ? body.toString('utf8') : '{}');
+        // Strict: a member named twice could be read one way here and another way upstream.
+        const parsed: unknown = parseStrictJson(body.length ? body.toString('utf8') : '{}');
         if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
         input = parsed as DynamoDbInput;
       } catch {

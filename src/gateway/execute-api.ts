@@ -10,7 +10,7 @@ import type { Principal } from '../credentials/principal.js';
 import { percentDecode, verifySigV4 } from '../sigv4/index.js';
 import { authorizeAll, decisionFields, deniedMessage, globalContext } from './authorize.js';
 import { GatewayError, renderApiError, toGatewayError } from './errors.js';
-import { readBody, type GatewayDeps, type GatewayRequest } from './types.js';
+import { hasDotSegment, readBody, type GatewayDeps, type GatewayRequest } from './types.js';
 import { createUpstream, responseHeaders, type Upstream } from './upstream.js';
 
 /** API Gateway's payload limit. */
@@ -82,9 +82,14 @@ export function createExecuteApiHandler(deps: GatewayDeps & { apis: Readonly<Rec
       const principal = verified.principal;
       g.note.principal = principal.arn;
       const restRaw = segments.slice(3).join('/');
+      const restDecoded = percentDecode(restRaw, false).toString('utf8');
+      // The policy sees the path as written; an API that normalised `..` would serve another one.
+      if (hasDotSegment(restDecoded) || hasDotSegment(percentDecode(stage, false).toString('utf8'))) {
+        throw new GatewayError(403, 'ForbiddenException', 'Forbidden', { check: 'gateway.dot-segment', actual: restDecoded });
+      }
       const method = req.method ?? 'GET';
       const apiArn = `arn:aws:execute-api:${deps.region}:${deps.accountId}:${id}`;
-      const resource = `${apiArn}/${percentDecode(stage, false).toString('utf8')}/${method}/${percentDecode(restRaw, false).toString('utf8')}`;
+      const resource = `${apiArn}/${percentDecode(stage, false).toString('utf8')}/${method}/${restDecoded}`;
       g.note.operation = 'Invoke';
       const check = { action: 'execute-api:Invoke', resource };
       const decision = await authorizeAll(deps.authorizer, principal, [check], globalContext(req, g.now, deps.region));

@@ -24,7 +24,7 @@ import {
 import { authorizeAll, decisionFields, deniedMessage, globalContext, type Check } from './authorize.js';
 import { GatewayError, renderS3Error, toGatewayError } from './errors.js';
 import { classifyS3, objectArn, parseS3Path, queryMap } from './s3-actions.js';
-import { singleHeader, type GatewayDeps, type GatewayRequest } from './types.js';
+import { hasDotSegment, singleHeader, type GatewayDeps, type GatewayRequest } from './types.js';
 import { responseHeaders, streamBody, type Upstream } from './upstream.js';
 
 /** A DeleteObjects request holds at most 1,000 keys of ≤ 1,024 bytes: 2 MiB is ample. */
@@ -209,6 +209,11 @@ export function createS3Handler(deps: GatewayDeps, upstream: Upstream) {
       g.note.principal = principal.arn;
       const method = req.method ?? 'GET';
       const target = parseS3Path(g.path);
+      // A key with `.` or `..` segments is authorised as written, but a store (or a proxy before
+      // it) that normalises paths would serve another key: refused (security.md V06).
+      if (target.key !== undefined && hasDotSegment(target.key)) {
+        throw new GatewayError(400, 'InvalidArgument', 'The gateway does not accept object keys with "." or ".." path segments.', { check: 'gateway.dot-segment', actual: target.key });
+      }
       // Headers a presigned URL carries in its query (x-amz-acl, …) are not sub-resources.
       const subresources = new Map([...queryMap(upstreamQuery(g.query))].filter(([name]) => !name.toLowerCase().startsWith('x-amz-')));
       const op = classifyS3(method, target, subresources, req.headers);
@@ -235,16 +240,17 @@ export function createS3Handler(deps: GatewayDeps, upstream: Upstream) {
         throw new GatewayError(403, 'AccessDenied', deniedMessage(principal, check, result, true), result.reason);
       }
 
+      const withBody = hasBody(req);
+      if (!withBody && payload.transforms.length) throw new GatewayError(400, 'IncompleteBody', 'The request body terminated unexpectedly');
       const { request, response } = upstream.open(
         { method, path: g.path, query: upstreamQuery(g.query), headers: forwardHeaders(req, payload), payloadHash: mode === 'hex' ? declared : UNSIGNED_PAYLOAD },
         's3',
         deps.clock(),
       );
       let bodyDone: Promise<void>;
-      if (hasBody(req)) {
+      if (withBody) {
         bodyDone = streamBody(req, payload.transforms, request);
       } else {
-        if (payload.transforms.length) throw new GatewayError(400, 'IncompleteBody', 'The request body terminated unexpectedly');
         request.end();
         bodyDone = Promise.resolve();
       }

@@ -58,3 +58,8 @@ export function singleHeader(req: IncomingMessage, name: string): string | undef
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
 }
+
+/** Whether a (decoded) path has a `.` or `..` segment: authorised as written, it could be served as another path. */
+export function hasDotSegment(path: string): boolean {
+  return path.split('/').some((segment) => segment === '.' || segment === '..');
+}

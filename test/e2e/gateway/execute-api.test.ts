@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
@@ -156,4 +156,38 @@ describe('SigV4 gateway: execute-api to an HTTP API', () => {
       await gone.close();
     }
   });
+
+  it('refuses a path with ".." segments, written or percent-encoded, instead of authorising one path and serving another', async () => {
+    const before = seen.length;
+    for (const path of ['/pets/prod/pets/../admin', '/pets/prod/pets/..%2Fadmin']) {
+      const gateway = new URL(server.gatewayUrl!);
+      const signer = new SignatureV4({ service: 'execute-api', region: server.region, credentials, sha256: Sha256 });
+      const signed = await signer.sign({ method: 'GET', protocol: 'http:', hostname: gateway.hostname, port: Number(gateway.port), path, headers: { host: gateway.host }, query: {} });
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = httpRequest({ hostname: gateway.hostname, port: gateway.port, method: 'GET', path, headers: signed.headers as Record<string, string> }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      assert.equal(status, 403, path);
+    }
+    assert.equal(seen.length, before);
+  });
+
+  it('answers S3 and DynamoDB requests with a 400 in their own shape when no upstream is configured for them, never a 5xx', async () => {
+    const gateway = new URL(server.gatewayUrl!);
+    for (const [service, path, headers, pattern] of [
+      ['s3', '/bucket/key', { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' }, /<Code>AuthorizationHeaderMalformed<\/Code>/],
+      ['dynamodb', '/', { 'x-amz-target': 'DynamoDB_20120810.Scan', 'content-type': 'application/x-amz-json-1.0' }, /"__type":"[^"]*#InvalidSignatureException"/],
+    ] as const) {
+      const signer = new SignatureV4({ service, region: server.region, credentials, sha256: Sha256 });
+      const signed = await signer.sign({ method: 'GET', protocol: 'http:', hostname: gateway.hostname, port: Number(gateway.port), path, headers: { host: gateway.host, ...headers }, query: {} });
+      const res = await fetch(`${server.gatewayUrl}${path}`, { headers: signed.headers as Record<string, string> });
+      assert.equal(res.status, 400, service);
+      assert.match(await res.text(), pattern);
+    }
+  });
 });
+

@@ -526,4 +526,46 @@ describe('SigV4 gateway: S3 and DynamoDB through the unmodified SDKs', () => {
     assert.match(bad.body, /<Code>SignatureDoesNotMatch<\/Code>/);
     await assert.rejects(rootS3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: `${alice.identityId}/tampered.bin` })), (e: Error & { $metadata?: { httpStatusCode?: number } }) => e.$metadata?.httpStatusCode === 404);
   });
+
+  it('refuses what could be read two ways: a key with ".." segments (S3) and a JSON body naming a member twice (DynamoDB)', async () => {
+    const gateway = new URL(w.gatewayUrl);
+    const rawSigned = async (service: string, method: string, path: string, headers: Record<string, string>, body?: string) => {
+      const signer = new SignatureV4({ service, region: w.region, credentials: alice, sha256: Sha256, uriEscapePath: service !== 's3' });
+      const signed = await signer.sign({ method, protocol: 'http:', hostname: gateway.hostname, port: Number(gateway.port), path, headers: { host: gateway.host, ...headers }, query: {}, ...(body ? { body } : {}) });
+      return new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpRequest({ hostname: gateway.hostname, port: gateway.port, method, path, headers: signed.headers as Record<string, string> }, (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    };
+    const traversal = await rawSigned('s3', 'GET', `/${BUCKET}/${encodeURIComponent(alice.identityId)}/../${encodeURIComponent(bob.identityId)}/notes.txt`, { 'x-amz-content-sha256': createHash('sha256').update('').digest('hex') });
+    assert.equal(traversal.status, 400);
+    assert.match(traversal.body, /<Code>InvalidArgument<\/Code>/);
+    const twice = `{"TableName":"${TABLE}","Key":{"owner":{"S":"${alice.identityId}"},"id":{"S":"1"}},"TableName":"${CATALOG}"}`;
+    const dup = await rawSigned('dynamodb', 'POST', '/', { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.GetItem' }, twice);
+    assert.equal(dup.status, 400);
+    assert.match(dup.body, /SerializationException/);
+  });
+
+  it('refuses a Query whose partition key it cannot read, rather than letting ForAllValues pass on no keys', async () => {
+    const a = ddb(w, alice);
+    try {
+      await assert.rejects(
+        a.send(new QueryCommand({ TableName: TABLE, KeyConditionExpression: 'begins_with(#i, :x) AND #o = #o', ExpressionAttributeNames: { '#o': 'owner', '#i': 'id' }, ExpressionAttributeValues: { ':x': { S: '1' } } })),
+        sdkError('ValidationException', 400),
+      );
+      // Refused by the gateway itself: nothing went upstream (no upstream status on the line).
+      const line = w.server.logs.filter((l) => l.gateway === true && l.operation === 'Query').at(-1);
+      assert.equal(line?.outcome, 'ValidationException');
+      assert.equal(line?.status, undefined);
+    } finally {
+      a.destroy();
+    }
+  });
 });
+
