@@ -33,6 +33,8 @@ import {
   ScanCommand,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
+import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { repoRoot } from '../../helpers/paths.js';
@@ -565,6 +567,60 @@ describe('SigV4 gateway: S3 and DynamoDB through the unmodified SDKs', () => {
       assert.equal(line?.status, undefined);
     } finally {
       a.destroy();
+    }
+  });
+
+  it('evaluates session tags, ${aws:userid}, aws:SourceIp and the session policy of an AssumeRole session', async () => {
+    const iam = new IAMClient({ endpoint: w.server.url, region: w.region, credentials: w.root });
+    const sts = new STSClient({ endpoint: w.server.url, region: w.region, credentials: w.root });
+    try {
+      await iam.send(
+        new CreateRoleCommand({
+          RoleName: 'team-role',
+          AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${w.accountId}:root` }, Action: ['sts:AssumeRole', 'sts:TagSession'] }] }),
+        }),
+      );
+      await iam.send(
+        new PutRolePolicyCommand({
+          RoleName: 'team-role',
+          PolicyName: 'team-data',
+          PolicyDocument: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              { Sid: 'TeamPrefix', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: `arn:aws:s3:::${BUCKET}/teams/\${aws:PrincipalTag/team}/*`, Condition: { IpAddress: { 'aws:SourceIp': '127.0.0.1/32' } } },
+              { Sid: 'OwnUserId', Effect: 'Allow', Action: 's3:PutObject', Resource: `arn:aws:s3:::${BUCKET}/users/\${aws:userid}/*` },
+            ],
+          }),
+        }),
+      );
+      const session = async (policy?: object) => {
+        const out = await sts.send(
+          new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${w.accountId}:role/team-role`, RoleSessionName: 'worker', Tags: [{ Key: 'team', Value: 'blue' }], ...(policy ? { Policy: JSON.stringify(policy) } : {}) }),
+        );
+        return { accessKeyId: out.Credentials!.AccessKeyId!, secretAccessKey: out.Credentials!.SecretAccessKey!, sessionToken: out.Credentials!.SessionToken!, userId: out.AssumedRoleUser!.AssumedRoleId! };
+      };
+      const blue = await session();
+      const c = s3(w, blue);
+      try {
+        await c.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'teams/blue/plan.txt', Body: 'blue plan' }));
+        await assert.rejects(c.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'teams/red/plan.txt', Body: 'x' })), sdkError('AccessDenied', 403));
+        await c.send(new PutObjectCommand({ Bucket: BUCKET, Key: `users/${blue.userId}/me.txt`, Body: 'me' }));
+        await assert.rejects(c.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'users/someone-else/me.txt', Body: 'x' })), sdkError('AccessDenied', 403));
+      } finally {
+        c.destroy();
+      }
+      // A session policy limits the role: reads stay, writes go.
+      const readOnly = await session({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] });
+      const r = s3(w, readOnly);
+      try {
+        assert.equal(await text((await r.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'teams/blue/plan.txt' }))).Body), 'blue plan');
+        await assert.rejects(r.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'teams/blue/other.txt', Body: 'x' })), sdkError('AccessDenied', 403));
+      } finally {
+        r.destroy();
+      }
+    } finally {
+      iam.destroy();
+      sts.destroy();
     }
   });
 });
