@@ -12,6 +12,8 @@
  *   --warmup MS  --connections N  --no-moto  --build-dir DIR (a build other than dist/)
  *   --pg-url postgres://…  --out FILE  --log-level LEVEL
  *   --workers N|auto (Tessera's worker processes; default auto = one per CPU, 1 when profiling)
+ *   npm run bench -- --gateway         the SigV4 gateway instead (bench/gateway.mjs): added p50 and
+ *                                      CPU per GetObject/GetItem, RSS of a 1 GiB round trip
  */
 import { mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,6 +36,19 @@ import { jsonRequest } from './lib/wire.mjs';
 import { describeMachine } from './lib/machine.mjs';
 import { evaluateGoals, renderReport } from './lib/report.mjs';
 import { summarizeProfileFile } from './lib/cpuprofile.mjs';
+
+// `npm run bench -- --gateway`: the SigV4 gateway's bench (issue #26), with its own flags and report.
+if (process.argv.includes('--gateway')) {
+  const { main } = await import('./gateway.mjs');
+  try {
+    await main();
+    process.exit(0);
+  } catch (err) {
+    console.error(err);
+    await stopAll();
+    process.exit(1);
+  }
+}
 
 const { values: args } = parseArgs({
   options: {

@@ -12,6 +12,7 @@ import type { Storage } from './storage/contract.js';
 import { createCredentialVault } from './credentials/index.js';
 import { loadRootCredentials, type RootCredentials } from './credentials/root.js';
 import type { Principal } from './credentials/principal.js';
+import type { CredentialLookupResult } from './sigv4/index.js';
 import type { Operation } from './wire/operation.js';
 import { createIamDirectory } from './services/iam/directory.js';
 import { iamOperations } from './services/iam/index.js';
@@ -31,6 +32,7 @@ import { cognitoIdentityOperations, MAX_OPEN_ID_TOKEN_SECONDS } from './services
 import { asUserPoolTokenVerifier, cognitoIdpOperations, createUserPools, setPasswordDerivationSlots, type UserPools } from './services/cognito-idp/index.js';
 import { oauth2Routes } from './services/oauth2/index.js';
 import { adminRoutes } from './http/admin-routes.js';
+import { createGateway, type Gateway } from './gateway/index.js';
 
 export { loadRootCredentials, type RootCredentials };
 
@@ -46,8 +48,10 @@ export interface Tessera {
   readonly tokenDecoder: JwtDecoder;
   /** Every AWS operation this instance serves (what docs/compatibility.md is checked against). */
   readonly operations: readonly Operation[];
-  /** Starts listening; resolves to the bound address (port 0 → the chosen port). */
-  listen(): Promise<{ host: string; port: number; url: string }>;
+  /** The SigV4 gateway (src/gateway), when a gateway port is configured. */
+  readonly gateway: Gateway | undefined;
+  /** Starts listening; resolves to the bound address (port 0 → the chosen port), and the gateway's when configured. */
+  listen(): Promise<{ host: string; port: number; url: string; gatewayUrl?: string }>;
   /** Stops accepting, drains in-flight requests, closes storage. Idempotent. */
   close(): Promise<void>;
 }
@@ -125,6 +129,57 @@ export async function createTessera(config: Config, options: CreateOptions = {})
       ...cognitoIdpOperations({ userPools, storage, accountId: config.accountId, region: config.region, clock, log }),
     ];
 
+    const lookupCredentials = async (accessKeyId: string, sessionToken: string | undefined): Promise<CredentialLookupResult<Principal> | undefined> => {
+      if (accessKeyId.startsWith('ASIA')) {
+        if (!sessionToken) return undefined;
+        const session = await vault.open(accessKeyId, sessionToken);
+        const expiresAt = new Date(session.expiresAt * 1000);
+        if (session.via === 'GetSessionToken') {
+          // A user session: the claims' role fields name the user (sts GetSessionToken).
+          const principal: Principal = {
+            kind: 'user',
+            accountId: session.accountId,
+            arn: session.roleArn,
+            userId: session.roleId,
+            userName: session.roleName,
+            accessKeyId,
+            session,
+          };
+          return { secretAccessKey: session.secretAccessKey, principal, expiresAt };
+        }
+        const principal: Principal = {
+          kind: 'assumed-role',
+          accountId: session.accountId,
+          arn: `arn:aws:sts::${session.accountId}:assumed-role/${session.roleName}/${session.sessionName}`,
+          userId: `${session.roleId}:${session.sessionName}`,
+          accessKeyId,
+          session,
+        };
+        return { secretAccessKey: session.secretAccessKey, principal, expiresAt };
+      }
+      const candidate = Buffer.from(accessKeyId);
+      if (candidate.length === rootKeyBuffer.length && timingSafeEqual(candidate, rootKeyBuffer)) {
+        return { secretAccessKey: rootCredentials.secretAccessKey, principal: rootPrincipal };
+      }
+      if (accessKeyId.startsWith('AKIA')) {
+        // An IAM user's key, read from storage on every request: an Inactive or deleted key is
+        // refused at once on every node, as AWS refuses an unknown key (InvalidClientTokenId).
+        const found = await iam.getAccessKey(accessKeyId);
+        if (!found || found.key.status !== 'Active') return undefined;
+        const secretAccessKey = await vault.openSecret(accessKeyId, found.key.sealedSecret);
+        if (secretAccessKey === undefined) return undefined;
+        const principal: Principal = {
+          kind: 'user',
+          accountId: config.accountId,
+          arn: found.user.arn,
+          userId: found.user.userId,
+          userName: found.user.userName,
+          accessKeyId,
+        };
+        return { secretAccessKey, principal };
+      }
+      return undefined;
+    };
     const awsEndpoint = createAwsEndpoint({
       operations,
       authorizer,
@@ -132,63 +187,26 @@ export async function createTessera(config: Config, options: CreateOptions = {})
       region: config.region,
       accountId: config.accountId,
       log,
-      async lookupCredentials(accessKeyId, sessionToken) {
-        if (accessKeyId.startsWith('ASIA')) {
-          if (!sessionToken) return undefined;
-          const session = await vault.open(accessKeyId, sessionToken);
-          const expiresAt = new Date(session.expiresAt * 1000);
-          if (session.via === 'GetSessionToken') {
-            // A user session: the claims' role fields name the user (sts GetSessionToken).
-            const principal: Principal = {
-              kind: 'user',
-              accountId: session.accountId,
-              arn: session.roleArn,
-              userId: session.roleId,
-              userName: session.roleName,
-              accessKeyId,
-              session,
-            };
-            return { secretAccessKey: session.secretAccessKey, principal, expiresAt };
-          }
-          const principal: Principal = {
-            kind: 'assumed-role',
-            accountId: session.accountId,
-            arn: `arn:aws:sts::${session.accountId}:assumed-role/${session.roleName}/${session.sessionName}`,
-            userId: `${session.roleId}:${session.sessionName}`,
-            accessKeyId,
-            session,
-          };
-          return { secretAccessKey: session.secretAccessKey, principal, expiresAt };
-        }
-        const candidate = Buffer.from(accessKeyId);
-        if (candidate.length === rootKeyBuffer.length && timingSafeEqual(candidate, rootKeyBuffer)) {
-          return { secretAccessKey: rootCredentials.secretAccessKey, principal: rootPrincipal };
-        }
-        if (accessKeyId.startsWith('AKIA')) {
-          // An IAM user's key, read from storage on every request: an Inactive or deleted key is
-          // refused at once on every node, as AWS refuses an unknown key (InvalidClientTokenId).
-          const found = await iam.getAccessKey(accessKeyId);
-          if (!found || found.key.status !== 'Active') return undefined;
-          const secretAccessKey = await vault.openSecret(accessKeyId, found.key.sealedSecret);
-          if (secretAccessKey === undefined) return undefined;
-          const principal: Principal = {
-            kind: 'user',
-            accountId: config.accountId,
-            arn: found.user.arn,
-            userId: found.user.userId,
-            userName: found.user.userName,
-            accessKeyId,
-          };
-          return { secretAccessKey, principal };
-        }
-        return undefined;
-      },
+      lookupCredentials,
       async recordKeyUse(principal, service, region) {
         if (principal.kind === 'user' && !principal.session) {
           await iam.recordAccessKeyUse(principal.accessKeyId, service, region, clock());
         }
       },
     });
+    const gateway = config.gateway
+      ? createGateway({
+          config: config.gateway,
+          authorizer,
+          lookupCredentials,
+          clock,
+          region: config.region,
+          accountId: config.accountId,
+          log,
+          publicUrl: config.publicUrl,
+          identity: openIdKeys,
+        })
+      : undefined;
 
     const http = buildHttpServer({
       awsEndpoint,
@@ -219,15 +237,20 @@ export async function createTessera(config: Config, options: CreateOptions = {})
       operations,
       userPools,
       tokenDecoder,
+      gateway,
       async listen() {
         await http.listen({ port: config.port, host: config.host });
         const addr = http.server.address();
         const port = typeof addr === 'object' && addr ? addr.port : config.port;
         const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-        return { host: config.host, port, url: `http://${host}:${port}` };
+        const listening = { host: config.host, port, url: `http://${host}:${port}` };
+        if (!gateway) return listening;
+        const { url: gatewayUrl } = await gateway.listen(config.host);
+        return { ...listening, gatewayUrl };
       },
       close() {
         closing ??= (async () => {
+          await gateway?.close();
           await http.close();
           await storage.close();
         })();

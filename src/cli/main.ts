@@ -27,8 +27,14 @@ Options (environment variable in brackets):
                         a path is kept as a prefix) [TESSERA_PROVIDER_ENDPOINTS="KEY=URL,KEY=URL"]
   --provider-timeout-ms <n>  deadline of each call to a social provider, default 5000
                         [TESSERA_PROVIDER_TIMEOUT_MS]
+  --gateway-port <n>    SigV4 gateway to S3/DynamoDB/HTTP APIs; off when unset [TESSERA_GATEWAY_PORT]
+  --gateway-s3 <url>    S3-compatible upstream of the gateway          [TESSERA_GATEWAY_S3_URL]
+  --gateway-dynamodb <url>  DynamoDB-compatible upstream               [TESSERA_GATEWAY_DYNAMODB_URL]
+  --gateway-api <ID=URL>    HTTP API behind execute-api (repeatable)   [TESSERA_GATEWAY_APIS="ID=URL,…"]
 Also: TESSERA_ROOT_ACCESS_KEY_ID + TESSERA_ROOT_SECRET_ACCESS_KEY (root credentials; generated
-and kept in the data dir when unset), TESSERA_REGION (us-east-1), TESSERA_ACCOUNT_ID (000000000000).`;
+and kept in the data dir when unset), TESSERA_REGION (us-east-1), TESSERA_ACCOUNT_ID (000000000000);
+the gateway's upstream credentials and regions: TESSERA_GATEWAY_S3_ACCESS_KEY_ID,
+TESSERA_GATEWAY_S3_SECRET_ACCESS_KEY, TESSERA_GATEWAY_S3_REGION and the same with DYNAMODB.`;
 
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -56,6 +62,10 @@ export async function main(argv: string[]): Promise<void> {
         workers: { type: 'string' },
         'provider-endpoint': { type: 'string', multiple: true },
         'provider-timeout-ms': { type: 'string' },
+        'gateway-port': { type: 'string' },
+        'gateway-s3': { type: 'string' },
+        'gateway-dynamodb': { type: 'string' },
+        'gateway-api': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -76,6 +86,10 @@ export async function main(argv: string[]): Promise<void> {
     if (values['no-demo']) flags.demo = false;
     if (values['provider-endpoint'] !== undefined) flags.providerEndpoints = values['provider-endpoint'];
     if (values['provider-timeout-ms'] !== undefined) flags.providerTimeoutMs = values['provider-timeout-ms'];
+    if (values['gateway-port'] !== undefined) flags.gatewayPort = values['gateway-port'];
+    if (values['gateway-s3'] !== undefined) flags.gatewayS3Url = values['gateway-s3'];
+    if (values['gateway-dynamodb'] !== undefined) flags.gatewayDynamoDbUrl = values['gateway-dynamodb'];
+    if (values['gateway-api'] !== undefined) flags.gatewayApis = values['gateway-api'];
   } catch (err) {
     console.error(`tessera: ${(err as Error).message}\n\n${USAGE}`);
     process.exitCode = 2;
@@ -129,12 +143,12 @@ export async function main(argv: string[]): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   // A worker whose primary is gone has no one to hand it connections: drain and leave.
   if (worker) process.on('disconnect', () => stop('primary gone'));
-  const { url } = await tessera.listen();
+  const { url, gatewayUrl } = await tessera.listen();
   if (worker) tellPrimary({ tessera: 'listening', url });
-  else printBanner(config, url, tessera.rootCredentials);
+  else printBanner(config, url, tessera.rootCredentials, gatewayUrl);
 }
 
-function printBanner(config: Config, url: string, root: RootCredentials): void {
+function printBanner(config: Config, url: string, root: RootCredentials, gatewayUrl?: string): void {
   const lines = [
     '',
     `  Tessera is listening on ${url}  (public URL ${config.publicUrl})`,
@@ -143,6 +157,11 @@ function printBanner(config: Config, url: string, root: RootCredentials): void {
     `  ${config.workers > 1 ? `${config.workers} worker processes` : 'one process'}`,
     `  open ${config.publicUrl}/ for what to try next; health at ${config.publicUrl}/health`,
   ];
+  const gw = config.gateway;
+  if (gw) {
+    const routes = [gw.s3 ? `s3 → ${gw.s3.url}` : '', gw.dynamodb ? `dynamodb → ${gw.dynamodb.url}` : '', ...Object.entries(gw.apis).map(([id, u]) => `execute-api ${id} → ${u}`)].filter(Boolean);
+    lines.push(`  SigV4 gateway on ${gatewayUrl ?? `port ${gw.port}`}: ${routes.length ? routes.join(', ') : 'no upstream configured'}`);
+  }
   if (root.source === 'generated') {
     lines.push(
       '',

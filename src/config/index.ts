@@ -33,6 +33,26 @@ export interface Config {
   readonly providerEndpoints: Readonly<Record<string, string>> | undefined;
   /** Deadline of each call to a social provider, in milliseconds. */
   readonly providerTimeoutMs: number;
+  /** The SigV4 gateway in front of S3, DynamoDB and HTTP APIs (src/gateway); undefined = off. */
+  readonly gateway: GatewayConfig | undefined;
+}
+
+/** An upstream data service the gateway forwards to, with the credentials it re-signs with. */
+export interface GatewayUpstream {
+  /** Base URL, no trailing slash. */
+  readonly url: string;
+  readonly region: string;
+  readonly accessKeyId: string | undefined;
+  readonly secretAccessKey: string | undefined;
+}
+
+export interface GatewayConfig {
+  /** Listen port (0 = any free port); the host is Tessera's. */
+  readonly port: number;
+  readonly s3: GatewayUpstream | undefined;
+  readonly dynamodb: GatewayUpstream | undefined;
+  /** execute-api: API ID → base URL (no trailing slash). */
+  readonly apis: Readonly<Record<string, string>>;
 }
 
 export class ConfigError extends Error {
@@ -62,6 +82,17 @@ export interface ConfigInput {
   providerEndpoints?: string | string[];
   /** 100..60000. */
   providerTimeoutMs?: string | number;
+  gatewayPort?: string | number;
+  gatewayS3Url?: string;
+  gatewayS3AccessKeyId?: string;
+  gatewayS3SecretAccessKey?: string;
+  gatewayS3Region?: string;
+  gatewayDynamoDbUrl?: string;
+  gatewayDynamoDbAccessKeyId?: string;
+  gatewayDynamoDbSecretAccessKey?: string;
+  gatewayDynamoDbRegion?: string;
+  /** `ID=URL` pairs: a list (repeated flag) or one comma-separated string (environment). */
+  gatewayApis?: string | readonly string[];
 }
 
 /** The social providers whose endpoints may be overridden (tokens/social/types.ts SOCIAL_KEYS). */
@@ -88,6 +119,16 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
   set('passwordMemoSeconds', env.TESSERA_PASSWORD_MEMO_SECONDS);
   set('providerEndpoints', env.TESSERA_PROVIDER_ENDPOINTS);
   set('providerTimeoutMs', env.TESSERA_PROVIDER_TIMEOUT_MS);
+  set('gatewayPort', env.TESSERA_GATEWAY_PORT);
+  set('gatewayS3Url', env.TESSERA_GATEWAY_S3_URL);
+  set('gatewayS3AccessKeyId', env.TESSERA_GATEWAY_S3_ACCESS_KEY_ID);
+  set('gatewayS3SecretAccessKey', env.TESSERA_GATEWAY_S3_SECRET_ACCESS_KEY);
+  set('gatewayS3Region', env.TESSERA_GATEWAY_S3_REGION);
+  set('gatewayDynamoDbUrl', env.TESSERA_GATEWAY_DYNAMODB_URL);
+  set('gatewayDynamoDbAccessKeyId', env.TESSERA_GATEWAY_DYNAMODB_ACCESS_KEY_ID);
+  set('gatewayDynamoDbSecretAccessKey', env.TESSERA_GATEWAY_DYNAMODB_SECRET_ACCESS_KEY);
+  set('gatewayDynamoDbRegion', env.TESSERA_GATEWAY_DYNAMODB_REGION);
+  set('gatewayApis', env.TESSERA_GATEWAY_APIS);
   return out;
 }
 
@@ -195,6 +236,7 @@ export function loadConfig(...layers: ConfigInput[]): Config {
       problems.push(`provider timeout must be an integer number of milliseconds 100..60000, got '${text}'`);
     }
   }
+  const gateway = loadGateway(input, region, problems);
 
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze({
@@ -213,7 +255,58 @@ export function loadConfig(...layers: ConfigInput[]): Config {
     passwordMemoSeconds,
     providerEndpoints: Object.keys(providerEndpoints).length ? Object.freeze(providerEndpoints) : undefined,
     providerTimeoutMs,
+    gateway,
   });
+}
+
+/** An http(s) base URL without query, fragment or credentials; trailing slashes removed. */
+function upstreamUrl(what: string, text: string, problems: string[]): string {
+  try {
+    const u = new URL(text);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') problems.push(`${what} must be http(s), got '${redactUrl(text)}'`);
+    if (u.search || u.hash) problems.push(`${what} must not carry a query or fragment, got '${redactUrl(text)}'`);
+    if (u.username || u.password) problems.push(`${what} must not carry credentials (use the *_ACCESS_KEY_ID / *_SECRET_ACCESS_KEY variables)`);
+  } catch {
+    problems.push(`${what} is not a URL: '${redactUrl(text)}'`);
+  }
+  return text.replace(/\/+$/, '');
+}
+
+function loadGateway(input: ConfigInput, defaultRegion: string, problems: string[]): GatewayConfig | undefined {
+  const upstream = (name: 'S3' | 'DynamoDb', url: string | undefined, keyId: string | undefined, secret: string | undefined, region: string | undefined): GatewayUpstream | undefined => {
+    const env = name.toUpperCase();
+    if ((keyId === undefined) !== (secret === undefined)) problems.push(`TESSERA_GATEWAY_${env}_ACCESS_KEY_ID and TESSERA_GATEWAY_${env}_SECRET_ACCESS_KEY must be set together`);
+    if (region !== undefined && !REGION.test(region)) problems.push(`gateway ${name} region must look like us-east-1, got '${region}'`);
+    if (url === undefined) {
+      if (keyId !== undefined || region !== undefined) problems.push(`TESSERA_GATEWAY_${env}_* settings need TESSERA_GATEWAY_${env}_URL`);
+      return undefined;
+    }
+    return Object.freeze({ url: upstreamUrl(`gateway ${name} URL`, url, problems), region: region ?? defaultRegion, accessKeyId: keyId, secretAccessKey: secret });
+  };
+  const s3 = upstream('S3', input.gatewayS3Url, input.gatewayS3AccessKeyId, input.gatewayS3SecretAccessKey, input.gatewayS3Region);
+  const dynamodb = upstream('DynamoDb', input.gatewayDynamoDbUrl, input.gatewayDynamoDbAccessKeyId, input.gatewayDynamoDbSecretAccessKey, input.gatewayDynamoDbRegion);
+  const apis: Record<string, string> = {};
+  const pairs = input.gatewayApis === undefined ? [] : typeof input.gatewayApis === 'string' ? input.gatewayApis.split(',') : [...input.gatewayApis];
+  for (const raw of pairs) {
+    const pair = raw.trim();
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const id = eq < 0 ? '' : pair.slice(0, eq);
+    if (!/^[a-zA-Z0-9]{1,64}$/.test(id)) {
+      problems.push(`gateway API must be ID=URL with an ID of 1..64 letters and digits, got '${redactUrl(pair)}'`);
+      continue;
+    }
+    if (apis[id] !== undefined) problems.push(`gateway API '${id}' is given twice`);
+    apis[id] = upstreamUrl(`gateway API '${id}' URL`, pair.slice(eq + 1), problems);
+  }
+  if (input.gatewayPort === undefined) {
+    if (s3 || dynamodb || Object.keys(apis).length) problems.push('the gateway upstreams need a gateway port (--gateway-port / TESSERA_GATEWAY_PORT)');
+    return undefined;
+  }
+  const text = String(input.gatewayPort);
+  const port = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`gateway port must be an integer 0..65535, got '${text}'`);
+  return Object.freeze({ port, s3, dynamodb, apis: Object.freeze(apis) });
 }
 
 /** Hides the password of a database URL for messages and logs. */

@@ -25,6 +25,8 @@ export interface CanonicalRequestInput {
   headers: HeaderMap;
   signedHeaders: readonly string[];
   payloadHash: string;
+  /** S3: the path is used as sent (no dot-segment removal, no second encoding). */
+  rawPath?: boolean;
 }
 
 export function buildCanonicalRequest(input: CanonicalRequestInput): string {
@@ -33,7 +35,7 @@ export function buildCanonicalRequest(input: CanonicalRequestInput): string {
   const headerLines = input.signedHeaders.map((name) => `${name}:${canonicalHeaderValue(input.headers.get(name) ?? [])}\n`).join('');
   return [
     input.method,
-    canonicalPath(input.path),
+    input.rawPath ? input.path : canonicalPath(input.path),
     canonicalQuery(input.query, input.excludeQuery),
     headerLines,
     input.signedHeaders.join(';'),

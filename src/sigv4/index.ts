@@ -16,3 +16,13 @@ export { canonicalPath, canonicalQuery, parseQuery, uriEncodeBytes, percentDecod
 export { parseAmzDate, formatAmzDate } from './time.js';
 export type { SigV4RefusalKind } from './refusals.js';
 export { MAX_PRESIGN_EXPIRES } from './parse.js';
+export {
+  createChunkDecoder,
+  createPayloadHashCheck,
+  MAX_CHUNK_BYTES,
+  STREAMING_SIGNED,
+  STREAMING_SIGNED_TRAILER,
+  STREAMING_UNSIGNED_TRAILER,
+  UNSIGNED_PAYLOAD,
+  type ChunkDecoderOptions,
+} from './chunked.js';

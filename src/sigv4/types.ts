@@ -42,6 +42,18 @@ export interface VerifyOptions<P> {
   services?: readonly string[];
   /** Derived-key cache; defaults to a process-wide one (1000 entries). */
   signingKeyCache?: import('./signing-key.js').SigningKeyCache;
+  /**
+   * The payload hash the canonical request ends with, when the caller establishes it instead of
+   * `req.body` (the S3 gateway: the x-amz-content-sha256 value, `UNSIGNED-PAYLOAD` or a
+   * `STREAMING-…` marker, whose body is still on the wire). `req.body` is then not hashed and the
+   * caller must check the payload against it as it streams.
+   */
+  payloadHash?: string;
+  /**
+   * S3's canonical URI: the path exactly as sent, neither normalised nor encoded again (AWS
+   * "Signature Version 4 for Amazon S3"; @smithy/signature-v4 `uriEscapePath: false`).
+   */
+  s3Path?: boolean;
 }
 
 export interface VerifiedRequest<P> {
@@ -56,6 +68,12 @@ export interface VerifiedRequest<P> {
   sessionToken?: string;
   principal: P;
   presigned: boolean;
+  /** X-Amz-Date exactly as sent, the credential scope and the signature: the seed of S3 chunk signatures. */
+  amzDate: string;
+  scope: string;
+  signature: string;
+  /** The derived signing key that verified the request (chunk signatures continue with it). */
+  signingKey: Buffer;
 }
 
 export const DEFAULT_SERVICES: readonly string[] = ['iam', 'sts', 'cognito-identity', 'cognito-idp'];

@@ -144,8 +144,8 @@ export async function verifySigV4<P>(req: SignedRequest, options: VerifyOptions<
     checkSkew(date, now, maxSkew);
   }
 
-  const bodyHash = sha256Hex(req.body);
-  const declaredHash = headerValue(headers, 'x-amz-content-sha256');
+  const bodyHash = options.payloadHash ?? sha256Hex(req.body);
+  const declaredHash = options.payloadHash === undefined ? headerValue(headers, 'x-amz-content-sha256') : undefined;
   if (declaredHash !== undefined && declaredHash !== bodyHash) {
     refuse('SignatureDoesNotMatch', 'The provided x-amz-content-sha256 header does not match what was computed.', {
       check: 'sigv4.payload-hash',
@@ -167,6 +167,7 @@ export async function verifySigV4<P>(req: SignedRequest, options: VerifyOptions<
     headers,
     signedHeaders: auth.signedHeaders,
     payloadHash: bodyHash,
+    ...(options.s3Path ? { rawPath: true } : {}),
   });
   const stringToSign = buildStringToSign(amzDate, auth.scope, canonicalRequest);
   const cache = options.signingKeyCache ?? defaultSigningKeyCache;
@@ -207,5 +208,9 @@ export async function verifySigV4<P>(req: SignedRequest, options: VerifyOptions<
     ...(auth.sessionToken === undefined ? {} : { sessionToken: auth.sessionToken }),
     principal: credentials.principal,
     presigned: auth.presigned,
+    amzDate,
+    scope: auth.scope,
+    signature: auth.signature,
+    signingKey,
   };
 }

@@ -28,6 +28,8 @@ export interface TestServerOptions extends ConfigInput {
 
 export interface TestServer {
   url: string;
+  /** The SigV4 gateway's URL, when started with a `gatewayPort`. */
+  gatewayUrl?: string;
   region: string;
   accountId: string;
   rootCredentials: { accessKeyId: string; secretAccessKey: string };
@@ -83,9 +85,10 @@ export async function startTestServer(overrides: TestServerOptions = {}): Promis
   const logs: Array<Record<string, unknown>> = [];
   const logger = captureLogs ? pino({ level: config.logLevel }, logSink(logs)) : pino({ level: config.logLevel });
   const tessera = await createTessera(config, { logger, ...(clock ? { clock } : {}) });
-  const { url } = await tessera.listen();
+  const { url, gatewayUrl } = await tessera.listen();
   return {
     url,
+    ...(gatewayUrl ? { gatewayUrl } : {}),
     region: config.region,
     accountId: config.accountId,
     rootCredentials: { accessKeyId: tessera.rootCredentials.accessKeyId, secretAccessKey: tessera.rootCredentials.secretAccessKey },

@@ -35,6 +35,7 @@ const rules: Array<{ from: string; forbidden: string[] }> = [
   { from: 'sigv4/', forbidden: ['storage/', 'http/', 'services/'] },
   { from: 'storage/', forbidden: ['services/', 'http/', 'policy/', 'tokens/'] },
   { from: 'services/', forbidden: ['http/', 'app.js'] },
+  { from: 'gateway/', forbidden: ['storage/', 'http/', 'services/', 'app.js'] },
   { from: 'json/', forbidden: ['wire/', 'tokens/', 'policy/', 'storage/', 'http/', 'services/', 'errors/'] },
 ];
 
