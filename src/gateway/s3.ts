@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Readable, Transform } from 'node:stream';
-import { XMLParser } from 'fast-xml-parser';
+import { DOMParser } from '@xmldom/xmldom';
 import type { Principal } from '../credentials/principal.js';
 import {
   createChunkDecoder,
@@ -182,7 +182,39 @@ function readAll(stream: Readable, limit: number): Promise<Buffer> {
   });
 }
 
-const xml = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: false, isArray: (name) => name === 'Object', processEntities: true });
+/**
+ * A DeleteObjects body (`<Delete><Object><Key>…</Key><VersionId>…</VersionId></Object>…<Quiet>`),
+ * read with the one XML DOM the product uses (@xmldom/xmldom, as for SAML metadata): DOCTYPE and
+ * entity declarations are refused before parsing (security.md S10, S11), keys keep their white
+ * space, and anything but one `Delete` root (in any namespace, as S3 accepts) throws.
+ */
+function parseDeleteBody(text: string): { objects: Array<{ Key?: string; VersionId?: string }>; quiet: boolean } {
+  if (/<!DOCTYPE/i.test(text) || /<!ENTITY/i.test(text)) throw new Error('DOCTYPE and entity declarations are not allowed');
+  const doc = new DOMParser({
+    onError: (level: string, message: string) => {
+      throw new Error(`${level}: ${message}`);
+    },
+  }).parseFromString(text, 'text/xml');
+  const root = doc.documentElement;
+  if (!root || root.localName !== 'Delete') throw new Error('no Delete element');
+  const objects: Array<{ Key?: string; VersionId?: string }> = [];
+  let quiet = false;
+  for (let n = root.firstChild; n; n = n.nextSibling) {
+    if (n.nodeType !== 1) continue;
+    const el = n as unknown as { localName: string; firstChild: typeof n | null; textContent: string | null };
+    if (el.localName === 'Quiet') quiet = (el.textContent ?? '').trim() === 'true';
+    if (el.localName !== 'Object') continue;
+    const object: { Key?: string; VersionId?: string } = {};
+    for (let c = el.firstChild; c; c = c.nextSibling) {
+      if (c.nodeType !== 1) continue;
+      const field = c as unknown as { localName: string; textContent: string | null };
+      if (field.localName === 'Key') object.Key = field.textContent ?? '';
+      if (field.localName === 'VersionId') object.VersionId = field.textContent ?? '';
+    }
+    objects.push(object);
+  }
+  return { objects, quiet };
+}
 
 export function createS3Handler(deps: GatewayDeps, upstream: Upstream) {
   return async function handleS3(g: GatewayRequest): Promise<void> {
@@ -291,10 +323,7 @@ async function deleteObjects(deps: GatewayDeps, upstream: Upstream, g: GatewayRe
   let objects: Array<{ Key?: unknown; VersionId?: unknown }>;
   let quiet = false;
   try {
-    const parsed = xml.parse(body.toString('utf8')) as { Delete?: { Object?: Array<{ Key?: unknown; VersionId?: unknown }>; Quiet?: unknown } };
-    if (!parsed.Delete || typeof parsed.Delete !== 'object') throw new Error('no Delete element');
-    objects = parsed.Delete.Object ?? [];
-    quiet = String(parsed.Delete.Quiet ?? '').trim() === 'true';
+    ({ objects, quiet } = parseDeleteBody(body.toString('utf8')));
   } catch {
     throw new GatewayError(400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema.');
   }
