@@ -16,6 +16,7 @@ import type { Operation } from './wire/operation.js';
 import { createIamDirectory } from './services/iam/directory.js';
 import { iamOperations } from './services/iam/index.js';
 import { stsOperations } from './services/sts/index.js';
+import { createSamlAssertionLedger } from './services/sts/saml-assertions.js';
 import { createOidcVerifier } from './tokens/oidc.js';
 import { createAuthorizer } from './authz/index.js';
 import { createAwsEndpoint } from './http/aws-endpoint.js';
@@ -96,7 +97,17 @@ export async function createTessera(config: Config, options: CreateOptions = {})
 
     const operations = [
       ...iamOperations({ storage, accountId: config.accountId, secrets: vault }),
-      ...stsOperations({ iam, vault, oidc, authorizer, accountId: config.accountId, clock, openIdKeys, publicUrl: config.publicUrl }),
+      ...stsOperations({
+        iam,
+        vault,
+        oidc,
+        authorizer,
+        accountId: config.accountId,
+        clock,
+        openIdKeys,
+        publicUrl: config.publicUrl,
+        samlAssertions: createSamlAssertionLedger({ storage, collection: 'sts.saml-assertions', clock, onSweepError: (err) => log.warn({ err }, 'saml assertion sweep failed') }),
+      }),
       ...cognitoIdentityOperations({
         storage,
         accountId: config.accountId,

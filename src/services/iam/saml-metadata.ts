@@ -10,7 +10,7 @@
  * fatal, as is more than one root element.
  */
 import { X509Certificate } from 'node:crypto';
-import { DOMParser, type Element } from '@xmldom/xmldom';
+import { DOMParser, type Element } from '../../tokens/saml/dom.js';
 import { fail } from '../../errors/index.js';
 
 export const MD_NS = 'urn:oasis:names:tc:SAML:2.0:metadata';
@@ -65,11 +65,10 @@ export function parseSamlMetadata(text: string, now: Date): SamlMetadata {
 
   let doc;
   try {
-    doc = new DOMParser({
-      onError: (level: string, message: string) => {
-        throw new Error(`${level}: ${message}`);
-      },
-    }).parseFromString(text, 'text/xml');
+    const complain = (level: string) => (message: string) => {
+      throw new Error(`${level}: ${message}`);
+    };
+    doc = new DOMParser({ errorHandler: { warning: complain('warning'), error: complain('error'), fatalError: complain('fatalError') } }).parseFromString(text, 'text/xml');
   } catch (e) {
     return invalid('the document is not well-formed XML.', e);
   }
