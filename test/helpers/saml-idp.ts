@@ -86,6 +86,8 @@ export interface ResponseOptions {
   signResponse?: boolean;
   /** Another issuer than the IdP's entity id. */
   issuer?: string;
+  /** Rewrites the XML before it is signed (an IdP that signs what it should not). */
+  mutate?: (xml: string) => string;
 }
 
 export interface SamlIdp {
@@ -155,7 +157,7 @@ export async function startSamlIdp(options: { entityId?: string; keys?: KeyPair;
         `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData NotOnOrAfter="${end}" Recipient="${esc(recipient)}"${inResponseTo}/></saml:SubjectConfirmation></saml:Subject>` +
         `<saml:Conditions NotBefore="${iso(new Date(o.now.getTime() - 60_000))}" NotOnOrAfter="${end}"><saml:AudienceRestriction><saml:Audience>${esc(audience)}</saml:Audience></saml:AudienceRestriction></saml:Conditions>` +
         `${authn}${attrs ? `<saml:AttributeStatement>${attrs}</saml:AttributeStatement>` : ''}</saml:Assertion></samlp:Response>`;
-      const out = await idp.createLoginResponse(sp, null, 'post', {}, () => ({ id, context }));
+      const out = await idp.createLoginResponse(sp, null, 'post', {}, () => ({ id, context: o.mutate ? o.mutate(context) : context }));
       return out.context;
     },
   };

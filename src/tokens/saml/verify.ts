@@ -110,7 +110,7 @@ export function decodeSamlBase64(text: string, allowLineBreaks = false): string 
   }
   const bytes = Buffer.from(compact, 'base64');
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     throw invalidToken('saml.encoding', 'Invalid SAML response: the decoded assertion is not UTF-8.', 'UTF-8', 'invalid bytes');
   }
