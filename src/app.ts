@@ -17,6 +17,7 @@ import { createIamDirectory } from './services/iam/directory.js';
 import { iamOperations } from './services/iam/index.js';
 import { stsOperations } from './services/sts/index.js';
 import { createSamlAssertionLedger } from './services/sts/saml-assertions.js';
+import { parseSamlMetadata } from './services/iam/saml-metadata.js';
 import { createOidcVerifier } from './tokens/oidc.js';
 import { createAuthorizer } from './authz/index.js';
 import { createAwsEndpoint } from './http/aws-endpoint.js';
@@ -85,6 +86,14 @@ export async function createTessera(config: Config, options: CreateOptions = {})
       region: config.region,
       clock,
       userPools: asUserPoolTokenVerifier(userPools),
+      samlProviders: {
+        async getTrust(arn) {
+          const provider = await iam.getSamlProviderByArn(arn);
+          if (!provider) return undefined;
+          const metadata = parseSamlMetadata(provider.metadataDocument, clock());
+          return { entityId: metadata.entityId, certificates: metadata.signingCertificates, validUntil: provider.validUntil };
+        },
+      },
     });
     const rootPrincipal: Principal = {
       kind: 'root',
@@ -119,6 +128,7 @@ export async function createTessera(config: Config, options: CreateOptions = {})
         authorizer,
         logins,
         openIdKeys,
+        samlAssertions: createSamlAssertionLedger({ storage, collection: 'cognito-identity.saml-assertions', clock, onSweepError: (err) => log.warn({ err }, 'saml assertion sweep failed') }),
       }),
       ...cognitoIdpOperations({ userPools, storage, accountId: config.accountId, region: config.region, clock, log }),
     ];

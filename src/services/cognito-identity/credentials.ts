@@ -47,6 +47,9 @@ export async function credentialsForIdentity(
     });
   }
 
+  // SAML logins name and time the session with their RoleSessionName / SessionDuration attributes.
+  const samlSession = verified.find((v) => v.providerKind === 'saml')?.session;
+  const sessionName = samlSession?.name ?? SESSION_NAME;
   const tags = authenticated ? principalTags(pool, verified) : {};
   const amr = amrFor(verified);
   const context: Record<string, string | string[]> = {
@@ -54,7 +57,7 @@ export async function credentialsForIdentity(
     [`${COGNITO_IDENTITY_PROVIDER}:aud`]: pool.poolId,
     [`${COGNITO_IDENTITY_PROVIDER}:sub`]: identity.identityId,
     [`${COGNITO_IDENTITY_PROVIDER}:amr`]: amr,
-    'sts:RoleSessionName': SESSION_NAME,
+    'sts:RoleSessionName': sessionName,
   };
   const tagKeys = Object.keys(tags);
   for (const k of tagKeys) context[`aws:RequestTag/${k}`] = tags[k]!;
@@ -78,13 +81,13 @@ export async function credentialsForIdentity(
     roleSessionClaims({
       accountId: c.accountId,
       role,
-      sessionName: SESSION_NAME,
+      sessionName,
       sessionPolicy: authenticated ? undefined : UNAUTHENTICATED_SCOPE_DOWN_POLICY,
       tags,
       federated: { provider: COGNITO_IDENTITY_PROVIDER, claims: { aud: pool.poolId, sub: identity.identityId, amr } },
       via: 'GetCredentialsForIdentity',
     }),
-    Math.min(CREDENTIALS_SECONDS, role.maxSessionDuration),
+    Math.min(samlSession?.durationSeconds ?? CREDENTIALS_SECONDS, role.maxSessionDuration),
   );
   return {
     IdentityId: identity.identityId,

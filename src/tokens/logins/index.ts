@@ -3,7 +3,7 @@
  * GetCredentialsForIdentity): it routes each key to its provider kind by the identity pool's
  * configuration, verifies the token (generic OIDC through src/tokens/oidc.ts and IAM OIDC
  * providers; Tessera's own OpenID tokens through the signing key ring; user-pool ID tokens
- * through a pluggable verifier; social and SAML refused until they are implemented) and returns
+ * through a pluggable verifier; SAML responses through src/tokens/saml; social refused until it is implemented) and returns
  * one VerifiedLogin per entry with the canonical provider key, subject, claims and the
  * RoleMappings keys that apply. Refusals are `Refusal` kind 'NotAuthorized' with Cognito's exact
  * texts, or 'ExternalService' when an IdP cannot be reached. No storage, no HTTP serving.

@@ -6,6 +6,7 @@
  * SamlProviderARNs, DeveloperProviderName).
  */
 import type { SigningKeyRing } from '../../keys/signing-keys.js';
+import type { SamlTrust } from '../saml/index.js';
 
 export interface PoolLoginConfig {
   identityPoolId: string;
@@ -44,6 +45,10 @@ export interface VerifiedLogin {
   amr?: string[];
   /** 'cognito-identity' tokens: the PrincipalTags carried in the token (claim "https://aws.amazon.com/tags"). */
   principalTags?: Record<string, string>;
+  /** 'saml' logins: the assertion, which may prove one identity only (bound by the caller, security.md S16). */
+  singleUse?: { issuer: string; assertionId: string; expiresAt: Date };
+  /** 'saml' logins: the RoleSessionName and SessionDuration attributes, when the assertion carries them. */
+  session?: { name?: string; durationSeconds?: number };
 }
 
 export interface LoginVerifier {
@@ -77,4 +82,6 @@ export interface LoginVerifierDeps {
   publicUrl: string;
   region: string;
   userPools?: UserPoolTokenVerifier;
+  /** IAM SAML providers by ARN: the trust anchor read from their metadata (SamlProviderARNs logins). */
+  samlProviders?: { getTrust(providerArn: string): Promise<(SamlTrust & { validUntil: Date }) | undefined> };
 }

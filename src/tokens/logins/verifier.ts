@@ -9,7 +9,7 @@
  *      (checked before SupportedLoginProviders: an explicitly configured OIDC provider is the more
  *      specific configuration, e.g. accounts.google.com as a generic OIDC provider);
  *   5. a SupportedLoginProviders key (social) → refused for now (a later issue);
- *   6. a SamlProviderARNs entry → refused for now (a later issue);
+ *   6. a SamlProviderARNs entry → saml-login.ts (a base64 SAMLResponse);
  *   7. anything else → "Token is not from a supported provider of this identity pool."
  * Every entry is verified, and any failure fails the whole call (§4.5 "any token invalid in the
  * call"); entries are verified concurrently but the refusal reported is that of the first failing
@@ -17,6 +17,7 @@
  */
 import { MESSAGES, notAuthorized } from './messages.js';
 import { verifyOidcLogin } from './oidc-login.js';
+import { verifySamlLogin } from './saml-login.js';
 import { COGNITO_IDENTITY_KEY, verifyTesseraLogin } from './tessera-login.js';
 import type { LoginVerifier, LoginVerifierDeps, PoolLoginConfig, VerifiedLogin } from './types.js';
 import { parseUserPoolKey } from './user-pool-keys.js';
@@ -58,9 +59,7 @@ export function createLoginVerifier(deps: LoginVerifierDeps & { clock?: () => Da
     if (Object.hasOwn(pool.supportedLoginProviders, key)) {
       throw notAuthorized(MESSAGES.notSupported, { check: 'login.social', expected: 'a verifiable provider', actual: key, detail: `${where}: verification of social provider tokens is not implemented yet` });
     }
-    if (pool.samlProviderArns.includes(key)) {
-      throw notAuthorized(MESSAGES.notSupported, { check: 'login.saml', expected: 'a verifiable provider', actual: key, detail: `${where}: verification of SAML assertions is not implemented yet` });
-    }
+    if (pool.samlProviderArns.includes(key)) return verifySamlLogin(key, token, deps, deps.clock ? deps.clock() : new Date());
     throw notAuthorized(MESSAGES.notSupported, { check: 'login.provider', expected: 'a provider configured in this identity pool', actual: key, detail: where });
   }
 
