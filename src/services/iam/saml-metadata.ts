@@ -24,6 +24,8 @@ export interface SamlMetadata {
   /** PEM text of every signing certificate of the IdP SSO descriptor, in document order. */
   signingCertificates: string[];
   validUntil: Date;
+  /** The IdP's SingleSignOnService for the HTTP-Redirect binding, if it has one (SP-initiated sign-in). */
+  singleSignOnRedirectUrl?: string;
 }
 
 function invalid(detail: string, cause?: unknown): never {
@@ -121,5 +123,9 @@ export function parseSamlMetadata(text: string, now: Date): SamlMetadata {
   } else {
     validUntil = addYears(now, DEFAULT_VALIDITY_YEARS);
   }
-  return { entityId, signingCertificates, validUntil };
+  const redirect = idps
+    .flatMap((idp) => childElements(idp, MD_NS, 'SingleSignOnService'))
+    .find((e) => e.getAttribute('Binding') === 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect');
+  const location = redirect?.getAttribute('Location');
+  return { entityId, signingCertificates, validUntil, ...(location ? { singleSignOnRedirectUrl: location } : {}) };
 }
