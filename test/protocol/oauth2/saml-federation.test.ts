@@ -11,7 +11,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { inflateRawSync } from 'node:zlib';
-import { CreateIdentityProviderCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminLinkProviderForUserCommand, CreateIdentityProviderCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { Browser, parseLinks, type Hop } from '../../e2e/oauth2/harness/browser.js';
 import { startSamlIdp, type ResponseOptions, type SamlIdp } from '../../helpers/saml-idp.js';
 import { APP_CALLBACK, startHostedServer, type AppClient, type HostedServer } from './harness.js';
@@ -103,6 +103,24 @@ describe('user-pool federation with a SAML IdP', () => {
     const req = authnRequest(await browser.request(authorizeUrl(s.url, domain, { client_id: client.clientId, scope: 'openid email', identity_provider: 'CorpSAML' })));
     callbackParams(await answer(browser, req, { attributes: { [EMAIL]: ['jo.new@corp.example'], displayName: ['Jo Doe'] } }));
     assert.equal((await s.describeUser(poolId, 'CorpSAML_jo.doe'))?.attributes.email, 'jo.new@corp.example');
+  });
+
+  it('signs a SAML user linked with AdminLinkProviderForUser in as the native user, as for OIDC', async () => {
+    await s.createUser(poolId, 'native-kim', 'Passw0rd!Passw0rd', { attributes: { email: 'kim@corp.example' } });
+    await s.idp.send(
+      new AdminLinkProviderForUserCommand({
+        UserPoolId: poolId,
+        DestinationUser: { ProviderName: 'Cognito', ProviderAttributeValue: 'native-kim' },
+        SourceUser: { ProviderName: 'CorpSAML', ProviderAttributeName: 'Cognito_Subject', ProviderAttributeValue: 'kim.saml' },
+      }),
+    );
+    const browser = new Browser();
+    const req = authnRequest(await browser.request(authorizeUrl(s.url, domain, { client_id: client.clientId, scope: 'openid email', identity_provider: 'CorpSAML' })));
+    const params = callbackParams(await answer(browser, req, { nameId: 'kim.saml' }));
+    const tokens = await tokenRequest(s.url, domain, { grant_type: 'authorization_code', code: params.get('code')!, client_id: client.clientId, redirect_uri: APP_CALLBACK });
+    const claims = JSON.parse(Buffer.from(String(tokens.body.id_token).split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+    assert.equal(claims['cognito:username'], 'native-kim');
+    assert.equal(await s.describeUser(poolId, 'CorpSAML_kim.saml'), undefined);
   });
 
   it('S16: a response posted a second time finds no transaction and is refused', async () => {
