@@ -17,6 +17,8 @@ import type { Operation } from './wire/operation.js';
 import { createIamDirectory } from './services/iam/directory.js';
 import { iamOperations } from './services/iam/index.js';
 import { stsOperations } from './services/sts/index.js';
+import { createSamlAssertionLedger } from './services/sts/saml-assertions.js';
+import { parseSamlMetadata } from './services/iam/saml-metadata.js';
 import { createOidcVerifier } from './tokens/oidc.js';
 import { createJwtDecoder, type JwtDecoder } from './tokens/jws.js';
 import { createJwksCache } from './tokens/jwks-cache.js';
@@ -101,6 +103,14 @@ export async function createTessera(config: Config, options: CreateOptions = {})
       userPools: asUserPoolTokenVerifier(userPools),
       decoder: tokenDecoder,
       social,
+      samlProviders: {
+        async getTrust(arn) {
+          const provider = await iam.getSamlProviderByArn(arn);
+          if (!provider) return undefined;
+          const metadata = parseSamlMetadata(provider.metadataDocument, clock());
+          return { entityId: metadata.entityId, certificates: metadata.signingCertificates, validUntil: provider.validUntil };
+        },
+      },
     });
     const rootPrincipal: Principal = {
       kind: 'root',
@@ -113,7 +123,19 @@ export async function createTessera(config: Config, options: CreateOptions = {})
 
     const operations = [
       ...iamOperations({ storage, accountId: config.accountId, secrets: vault }),
-      ...stsOperations({ iam, vault, oidc, authorizer, accountId: config.accountId, clock, openIdKeys, publicUrl: config.publicUrl, social, decoder: tokenDecoder }),
+      ...stsOperations({
+        iam,
+        vault,
+        oidc,
+        authorizer,
+        accountId: config.accountId,
+        clock,
+        openIdKeys,
+        publicUrl: config.publicUrl,
+        social,
+        decoder: tokenDecoder,
+        samlAssertions: createSamlAssertionLedger({ storage, collection: 'sts.saml-assertions', clock, onSweepError: (err) => log.warn({ err }, 'saml assertion sweep failed') }),
+      }),
       ...cognitoIdentityOperations({
         storage,
         accountId: config.accountId,
@@ -125,6 +147,7 @@ export async function createTessera(config: Config, options: CreateOptions = {})
         authorizer,
         logins,
         openIdKeys,
+        samlAssertions: createSamlAssertionLedger({ storage, collection: 'cognito-identity.saml-assertions', clock, onSweepError: (err) => log.warn({ err }, 'saml assertion sweep failed') }),
       }),
       ...cognitoIdpOperations({ userPools, storage, accountId: config.accountId, region: config.region, clock, log }),
     ];

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Readable, Transform } from 'node:stream';
-import { DOMParser } from '@xmldom/xmldom';
+import { DOMParser } from '../tokens/saml/dom.js';
 import type { Principal } from '../credentials/principal.js';
 import {
   createChunkDecoder,
@@ -184,17 +184,16 @@ function readAll(stream: Readable, limit: number): Promise<Buffer> {
 
 /**
  * A DeleteObjects body (`<Delete><Object><Key>…</Key><VersionId>…</VersionId></Object>…<Quiet>`),
- * read with the one XML DOM the product uses (@xmldom/xmldom, as for SAML metadata): DOCTYPE and
+ * read with the one XML DOM the product uses (@xmldom/xmldom through tokens/saml/dom.ts, as for SAML): DOCTYPE and
  * entity declarations are refused before parsing (security.md S10, S11), keys keep their white
  * space, and anything but one `Delete` root (in any namespace, as S3 accepts) throws.
  */
 function parseDeleteBody(text: string): { objects: Array<{ Key?: string; VersionId?: string }>; quiet: boolean } {
   if (/<!DOCTYPE/i.test(text) || /<!ENTITY/i.test(text)) throw new Error('DOCTYPE and entity declarations are not allowed');
-  const doc = new DOMParser({
-    onError: (level: string, message: string) => {
-      throw new Error(`${level}: ${message}`);
-    },
-  }).parseFromString(text, 'text/xml');
+  const complain = (message: string) => {
+    throw new Error(message);
+  };
+  const doc = new DOMParser({ errorHandler: { warning: complain, error: complain, fatalError: complain } }).parseFromString(text, 'text/xml');
   const root = doc.documentElement;
   if (!root || root.localName !== 'Delete') throw new Error('no Delete element');
   const objects: Array<{ Key?: string; VersionId?: string }> = [];

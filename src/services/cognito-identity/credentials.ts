@@ -46,6 +46,9 @@ export async function credentialsForIdentity(
     (reason) => new ServiceError('InvalidIdentityPoolConfigurationException', MSG.invalidPoolConfig, { reason: { ...reason, check: 'ci.role.exists' } }),
   );
 
+  // SAML logins name and time the session with their RoleSessionName / SessionDuration attributes.
+  const samlSession = verified.find((v) => v.providerKind === 'saml')?.session;
+  const sessionName = samlSession?.name ?? SESSION_NAME;
   const tags = authenticated ? principalTags(pool, verified) : {};
   const amr = amrFor(verified);
   const minted = await mintFederated(federation, {
@@ -56,12 +59,12 @@ export async function credentialsForIdentity(
       [`${COGNITO_IDENTITY_PROVIDER}:aud`]: pool.poolId,
       [`${COGNITO_IDENTITY_PROVIDER}:sub`]: identity.identityId,
       [`${COGNITO_IDENTITY_PROVIDER}:amr`]: amr,
-      'sts:RoleSessionName': SESSION_NAME,
+      'sts:RoleSessionName': sessionName,
     },
     tags,
-    durationSeconds: Math.min(CREDENTIALS_SECONDS, role.maxSessionDuration),
+    durationSeconds: Math.min(samlSession?.durationSeconds ?? CREDENTIALS_SECONDS, role.maxSessionDuration),
     session: {
-      sessionName: SESSION_NAME,
+      sessionName,
       sessionPolicy: authenticated ? undefined : UNAUTHENTICATED_SCOPE_DOWN_POLICY,
       federated: { provider: COGNITO_IDENTITY_PROVIDER, claims: { aud: pool.poolId, sub: identity.identityId, amr } },
       via: 'GetCredentialsForIdentity',

@@ -7,6 +7,7 @@ import type { LoginVerifier } from '../../tokens/logins/index.js';
 import type { SigningKeyRing } from '../../keys/signing-keys.js';
 import type { CognitoIdentityStore } from './store.js';
 import type { IdentityEngine } from './identities.js';
+import type { SamlAssertionLedger } from '../sts/saml-assertions.js';
 
 export interface CognitoIdentityDeps {
   storage: Storage;
@@ -20,6 +21,8 @@ export interface CognitoIdentityDeps {
   authorizer: Authorizer;
   logins: LoginVerifier;
   openIdKeys: SigningKeyRing;
+  /** SAML logins: each assertion proves one identity only (logins.ts claimSingleUse). */
+  samlAssertions?: SamlAssertionLedger;
 }
 
 /** The deps plus what the service builds once from them. */

@@ -92,6 +92,25 @@ export async function bindLogins(
 }
 
 /**
+ * SAML logins (security.md S16): an assertion is bound to the first identity it proves, and is
+ * accepted again only for that identity within its validity (GetId then GetCredentialsForIdentity,
+ * as Cognito allows); the database decides, so it holds on every node.
+ */
+export async function claimSingleUse(c: CognitoIdentityContext, verified: VerifiedLogin[], identity: IdentityRecord): Promise<void> {
+  for (const v of verified) {
+    if (!v.singleUse) continue;
+    const ok = c.samlAssertions ? await c.samlAssertions.claim(v.singleUse.issuer, v.singleUse.assertionId, v.singleUse.expiresAt, identity.identityId) : false;
+    if (!ok) {
+      throw notAuthorized('Invalid login token. The SAML assertion has already been used for another identity.', {
+        check: 'ci.logins.saml-replay',
+        expected: 'an assertion not used for another identity',
+        actual: v.singleUse.assertionId,
+      });
+    }
+  }
+}
+
+/**
  * The identity a public call names plus the proof it brings: unknown → ResourceNotFound; no
  * Logins → only a guest identity of a pool that allows guests (§4.3, security.md A02).
  */
@@ -113,5 +132,6 @@ export async function identityForCall(
     return { pool, identity: named, verified };
   }
   const identity = await bindLogins(c, pool, verified, named);
+  await claimSingleUse(c, verified, identity);
   return { pool, identity, verified };
 }

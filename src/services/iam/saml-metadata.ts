@@ -10,7 +10,7 @@
  * fatal, as is more than one root element.
  */
 import { X509Certificate } from 'node:crypto';
-import { DOMParser, type Element } from '@xmldom/xmldom';
+import { DOMParser, type Element } from '../../tokens/saml/dom.js';
 import { fail } from '../../errors/index.js';
 
 export const MD_NS = 'urn:oasis:names:tc:SAML:2.0:metadata';
@@ -24,6 +24,8 @@ export interface SamlMetadata {
   /** PEM text of every signing certificate of the IdP SSO descriptor, in document order. */
   signingCertificates: string[];
   validUntil: Date;
+  /** The IdP's SingleSignOnService for the HTTP-Redirect binding, if it has one (SP-initiated sign-in). */
+  singleSignOnRedirectUrl?: string;
 }
 
 function invalid(detail: string, cause?: unknown): never {
@@ -65,11 +67,10 @@ export function parseSamlMetadata(text: string, now: Date): SamlMetadata {
 
   let doc;
   try {
-    doc = new DOMParser({
-      onError: (level: string, message: string) => {
-        throw new Error(`${level}: ${message}`);
-      },
-    }).parseFromString(text, 'text/xml');
+    const complain = (level: string) => (message: string) => {
+      throw new Error(`${level}: ${message}`);
+    };
+    doc = new DOMParser({ errorHandler: { warning: complain('warning'), error: complain('error'), fatalError: complain('fatalError') } }).parseFromString(text, 'text/xml');
   } catch (e) {
     return invalid('the document is not well-formed XML.', e);
   }
@@ -122,5 +123,9 @@ export function parseSamlMetadata(text: string, now: Date): SamlMetadata {
   } else {
     validUntil = addYears(now, DEFAULT_VALIDITY_YEARS);
   }
-  return { entityId, signingCertificates, validUntil };
+  const redirect = idps
+    .flatMap((idp) => childElements(idp, MD_NS, 'SingleSignOnService'))
+    .find((e) => e.getAttribute('Binding') === 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect');
+  const location = redirect?.getAttribute('Location');
+  return { entityId, signingCertificates, validUntil, ...(location ? { singleSignOnRedirectUrl: location } : {}) };
 }

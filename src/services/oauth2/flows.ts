@@ -16,6 +16,7 @@ import { sendPage, sendRedirect } from './http.js';
 import { withParams } from './redirect.js';
 import { TTL_MS } from './ttl.js';
 import type { UpstreamClient } from './upstream.js';
+import { authnRequestUrl, samlMetadataOf, samlSpEntityId } from './saml.js';
 import type { IdentityProviderRecord } from '../cognito-idp/records.js';
 
 /** Managed-login buttons link back to authorize with `identity_provider` set (CG:authorization-endpoint). */
@@ -62,6 +63,7 @@ export async function startUpstream(
   request: AuthorizeRequest,
   idp: IdentityProviderRecord,
 ): Promise<FastifyReply> {
+  if (idp.providerType === 'SAML') return startSaml(hosted, reply, request, idp);
   if (idp.providerType !== 'OIDC') {
     throw redirectErrorFor(request, { error: 'invalid_request', description: `Identity provider type ${idp.providerType} is not supported by the hosted endpoints` });
   }
@@ -81,6 +83,37 @@ export async function startUpstream(
   const handle = await hosted.upstreams.put(tx, TTL_MS.upstream);
   const cookie = setCookie(COOKIE.upstream, handle, hosted.cookieScope(request.domain), TTL_MS.upstream / 1000);
   return sendRedirect(reply, location, [cookie]);
+}
+
+/**
+ * Sends the browser to a SAML IdP with an AuthnRequest (saml.ts); the request's ID is the
+ * transaction's `state`, and RelayState is the transaction's single-use handle.
+ */
+async function startSaml(hosted: Hosted, reply: FastifyReply, request: AuthorizeRequest, idp: IdentityProviderRecord): Promise<FastifyReply> {
+  const now = hosted.clock();
+  const tx = { request, providerName: idp.providerName, state: `_${randomHandle()}`, nonce: '', codeVerifier: '' };
+  let metadata;
+  try {
+    metadata = samlMetadataOf(idp, now);
+  } catch (err) {
+    hosted.log.warn({ err, provider: idp.providerName }, 'SAML IdP metadata unusable');
+    throw redirectErrorFor(request, { error: 'invalid_request', description: err instanceof Error ? err.message : `${idp.providerName} Error` });
+  }
+  const handle = await hosted.upstreams.put(tx, TTL_MS.upstream);
+  let location: string;
+  try {
+    location = authnRequestUrl(metadata, {
+      id: tx.state,
+      issuer: samlSpEntityId(request.userPoolId),
+      acsUrl: `${hosted.domainBase(request.domain)}/saml2/idpresponse`,
+      relayState: handle,
+      now,
+    });
+  } catch (err) {
+    await hosted.upstreams.delete(handle);
+    throw redirectErrorFor(request, { error: 'invalid_request', description: err instanceof Error ? err.message : `${idp.providerName} Error` });
+  }
+  return sendRedirect(reply, location);
 }
 
 /** Opens a hosted session for the user and redirects to the client with its code or tokens. */

@@ -1,9 +1,9 @@
 /**
  * oauth2/ owns the hosted OAuth 2.0 / OpenID Connect endpoints of Cognito user pools
- * (aws-surface.md §8) and the pools' federation to upstream OpenID Providers (§9): the
+ * (aws-surface.md §8) and the pools' federation to upstream OpenID Providers and SAML IdPs (§9): the
  * per-pool discovery document and JWKS under the issuer `<publicUrl>/<userPoolId>`, and, for
  * each user-pool domain, `<publicUrl>/auth/<domain>/` + `oauth2/authorize`, `login` (managed
- * login page, new-password form), `oauth2/idpresponse`, `oauth2/token`, `oauth2/userInfo`,
+ * login page, new-password form), `oauth2/idpresponse`, `saml2/idpresponse` (SAML IdPs, saml.ts), `oauth2/token`, `oauth2/userInfo`,
  * `oauth2/revoke` and `logout`. It keeps only short-lived records of its own (authorization
  * codes, login and upstream transactions, hosted sessions; expiring-store.ts); users, clients,
  * identity providers and tokens belong to the user-pool service (cognito-idp/user-pools.ts).
@@ -17,6 +17,7 @@ import { idpResponseRoutes } from './routes/idpresponse.js';
 import { loginRoutes } from './routes/login.js';
 import { logoutRoutes } from './routes/logout.js';
 import { revokeRoutes } from './routes/revoke.js';
+import { samlIdpResponseRoutes } from './routes/saml-idpresponse.js';
 import { tokenRoutes } from './routes/token.js';
 import { userInfoRoutes } from './routes/userinfo.js';
 import { createUpstreamClient, type UpstreamOptions } from './upstream.js';
@@ -33,6 +34,7 @@ export function oauth2Routes(deps: OAuth2Deps, options: { upstream?: UpstreamOpt
     authorizeRoutes(hosted, upstream),
     loginRoutes(hosted),
     idpResponseRoutes(hosted, upstream),
+    samlIdpResponseRoutes(hosted),
     tokenRoutes(hosted),
     userInfoRoutes(hosted),
     revokeRoutes(hosted),

@@ -1,6 +1,6 @@
 /**
  * STS (awsQuery, 2011-06-15): the credential factories. Owns AssumeRoleWithWebIdentity,
- * AssumeRole, GetSessionToken and GetCallerIdentity; trust policies are evaluated by the policy engine, tokens by
+ * AssumeRoleWithSAML, AssumeRole, GetSessionToken and GetCallerIdentity; trust policies are evaluated by the policy engine, tokens by
  * the OIDC verifier, credentials are minted by the vault.
  */
 import type { Operation } from '../../wire/operation.js';
@@ -12,6 +12,8 @@ import type { SigningKeyRing } from '../../keys/signing-keys.js';
 import type { SocialVerifiers } from '../../tokens/social/index.js';
 import type { JwtDecoder } from '../../tokens/jws.js';
 import { assumeRoleWithWebIdentity } from './operations/assume-role-with-web-identity.js';
+import { assumeRoleWithSaml } from './operations/assume-role-with-saml.js';
+import type { SamlAssertionLedger } from './saml-assertions.js';
 import { assumeRole } from './operations/assume-role.js';
 import { getCallerIdentity } from './operations/get-caller-identity.js';
 import { getSessionToken } from './operations/get-session-token.js';
@@ -39,9 +41,11 @@ export interface StsDeps {
   decoder?: JwtDecoder;
   /** Google ID tokens, Facebook and Login with Amazon access tokens (src/tokens/social). */
   social?: SocialVerifiers;
+  /** Single use of SAML assertion ids for AssumeRoleWithSAML (saml-assertions.ts). */
+  samlAssertions: SamlAssertionLedger;
 }
 
 export function stsOperations(deps: Omit<StsDeps, 'evaluateTrust'>): Operation[] {
   const full: StsDeps = { ...deps, evaluateTrust };
-  return [assumeRoleWithWebIdentity(full), assumeRole(full), getCallerIdentity(), getSessionToken(full)];
+  return [assumeRoleWithWebIdentity(full), assumeRoleWithSaml(full), assumeRole(full), getCallerIdentity(), getSessionToken(full)];
 }

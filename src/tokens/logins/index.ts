@@ -4,8 +4,8 @@
  * configuration (a table from Logins key to provider kind, one ProviderVerifier per kind),
  * verifies the token (generic OIDC through src/tokens/oidc.ts and IAM OIDC providers; Tessera's
  * own OpenID tokens through the signing key ring; user-pool ID tokens through a pluggable
- * verifier; the social providers through src/tokens/social; SAML refused until it is
- * implemented) and returns one VerifiedLogin per entry with the canonical provider key, subject,
+ * verifier; the social providers through src/tokens/social; SAML responses through
+ * src/tokens/saml) and returns one VerifiedLogin per entry with the canonical provider key, subject,
  * claims, the RoleMappings keys that apply and the token's expiry. Refusals are `Refusal` kind 'NotAuthorized' with Cognito's exact
  * texts, or 'ExternalService' when an IdP cannot be reached. No storage, no HTTP serving.
  */

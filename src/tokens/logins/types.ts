@@ -7,6 +7,7 @@
  */
 import type { JwtDecoder } from '../jws.js';
 import type { SocialVerifiers } from '../social/index.js';
+import type { SamlTrust } from '../saml/index.js';
 
 /** What login verification needs of a Tessera signing key ring (keys/signing-keys.ts; keys/ depends on tokens/, not back). */
 export interface OwnTokenKeys {
@@ -66,6 +67,10 @@ export interface VerifiedLogin {
   amr?: string[];
   /** 'cognito-identity' tokens: the PrincipalTags carried in the token (claim "https://aws.amazon.com/tags"). */
   principalTags?: Record<string, string>;
+  /** 'saml' logins: the assertion, which may prove one identity only (bound by the caller, security.md S16). */
+  singleUse?: { issuer: string; assertionId: string; expiresAt: Date };
+  /** 'saml' logins: the RoleSessionName and SessionDuration attributes, when the assertion carries them. */
+  session?: { name?: string; durationSeconds?: number };
 }
 
 export interface LoginVerifier {
@@ -103,4 +108,6 @@ export interface LoginVerifierDeps {
   decoder?: JwtDecoder;
   /** The social providers' verifiers (src/tokens/social); social keys are refused without them. */
   social?: SocialVerifiers;
+  /** IAM SAML providers by ARN: the trust anchor read from their metadata (SamlProviderARNs logins). */
+  samlProviders?: { getTrust(providerArn: string): Promise<(SamlTrust & { validUntil: Date }) | undefined> };
 }

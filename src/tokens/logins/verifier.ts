@@ -12,7 +12,7 @@
  *     configuration, e.g. accounts.google.com as a generic OIDC provider);
  *   - each CognitoIdentityProviders user pool, under its canonical key (either spelling is looked
  *     up as the canonical one) → user-pool-login.ts;
- *   - each SamlProviderARNs entry → refused for now (a later issue);
+ *   - each SamlProviderARNs entry → saml-login.ts (a base64 SAMLResponse; src/tokens/saml);
  *   - the pool's DeveloperProviderName → refused: a developer user identifier is accepted only by
  *     the SigV4 call GetOpenIdTokenForDeveloperIdentity (CG:developer-authenticated-identities);
  *   - anything else → "Token is not from a supported provider of this identity pool."
@@ -24,6 +24,7 @@ import { isSocialKey, type SocialKey } from '../social/index.js';
 import { MESSAGES, notAuthorized } from './messages.js';
 import { verifyOidcLogin } from './oidc-login.js';
 import { socialLoginVerifier } from './social-login.js';
+import { verifySamlLogin } from './saml-login.js';
 import { COGNITO_IDENTITY_KEY, verifyTesseraLogin } from './tessera-login.js';
 import type { LoginVerifier, LoginVerifierDeps, PoolLoginConfig, ProviderKind, ProviderVerifier, VerifiedLogin } from './types.js';
 import { parseUserPoolKey } from './user-pool-keys.js';
@@ -82,7 +83,7 @@ export function createLoginVerifier(deps: LoginVerifierDeps & { clock?: () => Da
     facebook: socialLoginVerifier('facebook', 'graph.facebook.com', deps.social, now),
     amazon: socialLoginVerifier('amazon', 'www.amazon.com', deps.social, now),
     twitter: socialLoginVerifier('twitter', 'api.twitter.com', deps.social, now),
-    saml: refusing('saml', 'login.saml', 'verification of SAML assertions is not implemented yet'),
+    saml: { kind: 'saml', verify: (key, token) => verifySamlLogin(key, token, deps, deps.clock ? deps.clock() : new Date()) },
     developer: refusing('developer', 'login.developer-provider', 'the developer provider name is accepted only by GetOpenIdTokenForDeveloperIdentity'),
   };
 

@@ -7,7 +7,7 @@
 import { defineOperation } from '../../../wire/operation.js';
 import type { CognitoIdentityContext } from '../deps.js';
 import { MSG, notAuthorized, poolNotFound } from '../errors.js';
-import { bindLogins, verifyLogins } from '../logins.js';
+import { bindLogins, claimSingleUse, verifyLogins } from '../logins.js';
 import { getPool } from '../pools.js';
 
 export function getId(c: CognitoIdentityContext) {
@@ -25,6 +25,7 @@ export function getId(c: CognitoIdentityContext) {
         return { IdentityId: (await c.engine.createGuest(pool.poolId)).identityId };
       }
       const identity = await bindLogins(c, pool, verified, undefined);
+      await claimSingleUse(c, verified, identity);
       return { IdentityId: identity.identityId };
     },
   });
