@@ -49,7 +49,10 @@ describe('runLoad', () => {
       const r = await runLoad({ url: s.url, connections: 4, warmupMs: 50, durationMs: 300, next: () => ({ headers: { 'content-length': body.length }, body }) });
       assert.equal(peak, 4);
       assert.equal(r.failed, 0);
-      assert.ok(r.completed > 20 && r.completed <= Math.ceil((4 * 300) / 5) + 8, `completed ${r.completed}`);
+      // At most what 4 connections can complete in the window (a slow or busy machine completes
+      // fewer, never more); at least one answer per connection (runLoad extends a window that
+      // ended with fewer, see the next test). No lower bound that assumes a fast machine.
+      assert.ok(r.completed >= 4 && r.completed <= Math.ceil((4 * 300) / 5) + 8, `completed ${r.completed}`);
       assert.equal(r.latenciesUs.length, r.completed);
       assert.ok(r.latenciesUs.every((us) => us >= 4000), 'every latency includes the 5 ms the server waits');
     } finally {
@@ -66,7 +69,11 @@ describe('runLoad', () => {
       assert.equal(r.failed, 0);
       assert.ok(r.completed >= 4, `completed ${r.completed}`);
       assert.ok(r.latenciesUs.every((us) => us >= 240_000), 'each counted answer carries its full latency');
-      assert.ok(r.seconds > 0.15 && r.seconds < 0.35, `the window was extended to the first answers, not to the next round or the cap (${r.seconds} s)`);
+      // Extended to the first round of answers and no further: the next round (sent as each answer
+      // came) would have added four more. Counted, not timed; only the lower bound is a time, and a
+      // busy machine can only make it longer.
+      assert.equal(r.completed, 4, 'only the first round of answers was counted');
+      assert.ok(r.seconds > 0.15, `the window was extended to the first answers (${r.seconds} s)`);
       assert.ok(r.rps > 0);
     } finally {
       await s.close();
@@ -78,7 +85,9 @@ describe('runLoad', () => {
     try {
       const r = await runLoad({ url: s.url, connections: 2, warmupMs: 0, durationMs: 100, maxDurationMs: 300, next: () => ({ method: 'GET', headers: {} }) });
       assert.equal(r.completed, 0);
-      assert.ok(r.seconds >= 0.29 && r.seconds < 0.6, `measured ${r.seconds} s`);
+      // The 700 ms answers were not waited for (they would have been counted), and the window ran
+      // to the cap. No upper bound on elapsed time: a busy machine may end it later.
+      assert.ok(r.seconds >= 0.29, `measured ${r.seconds} s`);
     } finally {
       await s.close();
     }
@@ -94,8 +103,7 @@ describe('runLoad', () => {
     try {
       let left = 60;
       const r = await runLoad({ url: s.url, connections: 2, warmupMs: 0, durationMs: 10_000, next: () => (left-- > 0 ? { method: 'GET', headers: {} } : undefined) });
-      assert.equal(r.exhausted, true);
-      assert.ok(r.seconds < 5);
+      assert.equal(r.exhausted, true); // ended by the supply, not by the 10 s window
       assert.equal(r.completed, 60);
       assert.equal(r.failed, 30);
       assert.equal(r.statuses[400], 30);
