@@ -1,5 +1,6 @@
 /**
- * Outbound HTTPS GET of a JSON document (OpenID discovery, JWKS), bounded in every dimension
+ * Outbound HTTPS GET of a JSON document (OpenID discovery, JWKS) or of any other document (SAML
+ * metadata, fetchDocument), bounded in every dimension
  * (security.md N03/N06, invariant 6): https only, no redirects, a total deadline (5 s, jose's
  * `timeoutDuration`), a body cap (512 KiB) and a strict JSON parse.
  *
@@ -33,6 +34,14 @@ export interface FetchJsonOptions {
 }
 
 export type FetchJson = (url: string, options?: FetchJsonOptions) => Promise<unknown>;
+
+export interface FetchDocumentOptions extends FetchJsonOptions {
+  /** The Accept header (default `*\/*`). */
+  accept?: string;
+}
+
+/** GETs `url` under the same bounds as fetchJson and returns the body as UTF-8 text, unparsed. */
+export type FetchDocument = (url: string, options?: FetchDocumentOptions) => Promise<string>;
 
 export const FETCH_DEFAULTS = { timeoutMs: 5000, maxBytes: 512 * 1024 } as const;
 
@@ -86,7 +95,23 @@ function redactQuery(url: URL): string {
 }
 
 /** GETs `url` and returns its JSON body. */
-export const fetchJson: FetchJson = (url, options = {}) => {
+export const fetchJson: FetchJson = async (url, options = {}) => {
+  const text = await fetchDocument(url, { ...options, accept: 'application/json' });
+  try {
+    return parseStrictJson(text);
+  } catch (e) {
+    let shown = url;
+    try {
+      shown = redactQuery(new URL(url));
+    } catch {
+      // fetchDocument has already refused a non-URL
+    }
+    throw refuse('fetch.json', `${shown} did not return JSON`, 'a JSON document', (e as Error).message, e);
+  }
+};
+
+/** GETs `url` and returns its body as text (https only, no redirects, deadline, size cap, trust as above). */
+export const fetchDocument: FetchDocument = (url, options = {}) => {
   const timeoutMs = options.timeoutMs ?? FETCH_DEFAULTS.timeoutMs;
   const maxBytes = options.maxBytes ?? FETCH_DEFAULTS.maxBytes;
   const thumbprints = options.thumbprints ?? [];
@@ -103,16 +128,16 @@ export const fetchJson: FetchJson = (url, options = {}) => {
   const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
   const port = Number(target.port || 443);
 
-  return new Promise<unknown>((resolve, reject) => {
+  return new Promise<string>((resolve, reject) => {
     let settled = false;
     let socket: TLSSocket | undefined;
-    const finish = (err: Refusal | undefined, value?: unknown) => {
+    const finish = (err: Refusal | undefined, value?: string) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       socket?.destroy();
       if (err) reject(err);
-      else resolve(value);
+      else resolve(value ?? '');
     };
     const timer = setTimeout(
       () => finish(refuse('fetch.timeout', `no complete answer from ${target.host} within ${timeoutMs} ms`, `≤ ${timeoutMs} ms`, 'timeout')),
@@ -136,7 +161,7 @@ export const fetchJson: FetchJson = (url, options = {}) => {
         port,
         path: `${target.pathname}${target.search}`,
         method: 'GET',
-        headers: { ...options.headers, host: target.host, accept: 'application/json', 'accept-encoding': 'identity', 'user-agent': 'tessera' },
+        headers: { ...options.headers, host: target.host, accept: options.accept ?? '*/*', 'accept-encoding': 'identity', 'user-agent': 'tessera' },
         createConnection: () => socket!,
       });
       req.once('error', (e) => finish(refuse('fetch.network', `request to ${target.host} failed: ${e.message}`, 'an HTTP response', e.message, e)));
@@ -166,13 +191,7 @@ export const fetchJson: FetchJson = (url, options = {}) => {
       res.once('aborted', () => finish(refuse('fetch.network', `${redactQuery(target)} closed the connection early`, 'a complete body', 'aborted')));
       res.once('end', () => {
         if (settled) return;
-        let value: unknown;
-        try {
-          value = parseStrictJson(Buffer.concat(chunks).toString('utf8'));
-        } catch (e) {
-          return finish(refuse('fetch.json', `${redactQuery(target)} did not return JSON`, 'a JSON document', (e as Error).message, e));
-        }
-        finish(undefined, value);
+        finish(undefined, Buffer.concat(chunks).toString('utf8'));
       });
     };
   });

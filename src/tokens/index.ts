@@ -8,7 +8,7 @@
  * 'InvalidToken', 'ExpiredToken', 'IdpRejected', 'IdpCommunication'; the services map them to wire
  * codes). It does no storage or HTTP serving and never imports keys/ (design.md import boundaries).
  */
-export { fetchJson, thumbprintOf, FETCH_DEFAULTS, type FetchJson, type FetchJsonOptions } from './fetch.js';
+export { fetchJson, fetchDocument, thumbprintOf, FETCH_DEFAULTS, type FetchJson, type FetchJsonOptions, type FetchDocument, type FetchDocumentOptions } from './fetch.js';
 export { createJwksCache, discoveryUrl, JWKS_CACHE_DEFAULTS, type JwksCache, type JwksCacheOptions, type KeySnapshot } from './jwks-cache.js';
 export {
   createOidcVerifier,

@@ -9,6 +9,8 @@ import { newClientId, newClientSecret, newUserPoolId, type Random } from './ids.
 import { DEFAULT_PASSWORD_POLICY } from './passwords.js';
 import type { DomainRecord, GroupRecord, IdentityProviderRecord, SchemaAttribute, TokenValidityUnits, UserPoolClientRecord, UserPoolRecord } from './records.js';
 import { buildSchema } from './schema.js';
+import { checkSamlMetadata, fetchSamlMetadata } from './saml-metadata.js';
+import { fetchDocument as defaultFetchDocument, type FetchDocument } from '../../tokens/fetch.js';
 import { ids, listAll, pageOf, type Stores } from './store.js';
 
 export interface DirectoryContext {
@@ -19,6 +21,8 @@ export interface DirectoryContext {
   accountId: string;
   /** The pool's custom scopes (resource-servers.ts), which AllowedOAuthScopes may name. */
   customScopes: (userPoolId: string) => Promise<Set<string>>;
+  /** The bounded HTTPS GET SAML MetadataURL documents are fetched with (default src/tokens/fetch.ts). */
+  fetchDocument?: FetchDocument;
 }
 
 type Input = Record<string, any>;
@@ -317,12 +321,29 @@ export function createDirectory(ctx: DirectoryContext) {
   }
 
   // ---- identity providers ------------------------------------------------------------------
+  /**
+   * SAML metadata (saml-metadata.ts): the MetadataFile given is checked, the MetadataURL given is
+   * fetched and checked; `document` is what the record keeps besides ProviderDetails (the fetched
+   * document), undefined for a MetadataFile provider. Only for details that carry metadata.
+   */
+  async function samlMetadataOf(details: Record<string, string>): Promise<{ document?: string }> {
+    if (details.MetadataURL && details.MetadataFile) {
+      throw invalidParameter('Only one of MetadataURL or MetadataFile can be provided.', 'idp.saml.metadata-source');
+    }
+    if (details.MetadataFile) {
+      checkSamlMetadata(details.MetadataFile, ctx.clock(), 'MetadataFile');
+      return {};
+    }
+    return { document: await fetchSamlMetadata(ctx.fetchDocument ?? defaultFetchDocument, details.MetadataURL!, ctx.clock()) };
+  }
+
   async function createIdentityProvider(input: Input): Promise<IdentityProviderRecord> {
     const pool = await requirePool(input.UserPoolId);
     const name: string = input.ProviderName;
     if (/^cognito$/i.test(name)) throw invalidParameter('ProviderName cannot be Cognito.', 'idp.provider.name', name);
     const details = providerDetails(input.ProviderType, input.ProviderDetails ?? {});
     await checkIdentifiers(pool.id, name, input.IdpIdentifiers ?? []);
+    const saml = input.ProviderType === 'SAML' ? await samlMetadataOf(details) : {};
     const t = now();
     const record: IdentityProviderRecord = {
       userPoolId: pool.id,
@@ -331,6 +352,7 @@ export function createDirectory(ctx: DirectoryContext) {
       providerDetails: details,
       attributeMapping: input.AttributeMapping ?? (input.ProviderType === 'SAML' ? {} : { username: input.ProviderType === 'Facebook' ? 'id' : input.ProviderType === 'LoginWithAmazon' ? 'user_id' : 'sub' }),
       idpIdentifiers: input.IdpIdentifiers ?? [],
+      ...(saml.document !== undefined ? { samlMetadata: saml.document } : {}),
       createdAt: t,
       lastModifiedAt: t,
     };
@@ -354,16 +376,29 @@ export function createDirectory(ctx: DirectoryContext) {
 
   async function updateIdentityProvider(input: Input): Promise<IdentityProviderRecord> {
     const existing = await requireIdentityProvider(input.UserPoolId, input.ProviderName);
-    const details = input.ProviderDetails ? providerDetails(existing.providerType, { ...existing.providerDetails, ...input.ProviderDetails }) : undefined;
+    const given: Record<string, string> | undefined = input.ProviderDetails;
+    let merged = given ? { ...existing.providerDetails, ...given } : undefined;
+    if (merged && given && existing.providerType === 'SAML') {
+      // A new metadata source replaces the old one (a URL provider can become a file provider and back).
+      if (given.MetadataURL && !given.MetadataFile) delete merged.MetadataFile;
+      if (given.MetadataFile && !given.MetadataURL) delete merged.MetadataURL;
+    }
+    const details = merged ? providerDetails(existing.providerType, merged) : undefined;
     if (input.IdpIdentifiers) await checkIdentifiers(input.UserPoolId, input.ProviderName, input.IdpIdentifiers);
+    // SAML: updated ProviderDetails re-read the metadata (a MetadataURL is fetched again), before anything is stored.
+    const saml = details && existing.providerType === 'SAML' ? await samlMetadataOf(details) : undefined;
     const t = now();
-    return stores.idps.update(ids.inPool(input.UserPoolId, input.ProviderName), (p) => ({
-      ...p,
-      ...(details ? { providerDetails: details } : {}),
-      ...(input.AttributeMapping ? { attributeMapping: input.AttributeMapping } : {}),
-      ...(input.IdpIdentifiers ? { idpIdentifiers: input.IdpIdentifiers } : {}),
-      lastModifiedAt: t,
-    }));
+    return stores.idps.update(ids.inPool(input.UserPoolId, input.ProviderName), (p) => {
+      const { samlMetadata: _previous, ...rest } = p;
+      return {
+        ...(saml ? rest : p),
+        ...(saml?.document !== undefined ? { samlMetadata: saml.document } : {}),
+        ...(details ? { providerDetails: details } : {}),
+        ...(input.AttributeMapping ? { attributeMapping: input.AttributeMapping } : {}),
+        ...(input.IdpIdentifiers ? { idpIdentifiers: input.IdpIdentifiers } : {}),
+        lastModifiedAt: t,
+      };
+    });
   }
 
   async function deleteIdentityProvider(userPoolId: string, providerName: string) {
@@ -521,7 +556,8 @@ const SOCIAL_DEFAULTS: Record<string, Record<string, string>> = {
  * and oidc_issuer (https, or http on loopback for local test IdPs) are required;
  * attributes_request_method defaults to GET; discovery is left to the hosted endpoints (the
  * explicit authorize_url/token_url/attributes_url/jwks_uri, when given, are kept as given).
- * SAML: MetadataURL or MetadataFile. Social types get AWS's fixed endpoint URLs.
+ * SAML: MetadataURL or MetadataFile (their content is checked by the directory, saml-metadata.ts).
+ * Social types get AWS's fixed endpoint URLs.
  */
 export function providerDetails(type: string, given: Record<string, string>): Record<string, string> {
   const need = (key: string) => {
@@ -548,7 +584,7 @@ export function providerDetails(type: string, given: Record<string, string>): Re
     return { attributes_url_add_attributes: 'false', ...given, attributes_request_method: method, oidc_issuer: given.oidc_issuer!.replace(/\/+$/, '') };
   }
   if (type === 'SAML') {
-    if (!given.MetadataURL && !given.MetadataFile) throw invalidParameter('MetadataURL or MetadataFile is required for SAML identity providers.', 'idp.provider.details');
+    if (!given.MetadataURL && !given.MetadataFile) throw invalidParameter('At least one of the MetadataURL or MetadataFile should be provided.', 'idp.provider.details');
     return { ...given };
   }
   need('client_id');

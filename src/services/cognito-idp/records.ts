@@ -103,6 +103,11 @@ export interface IdentityProviderRecord {
   /** `{ userPoolAttribute: idpClaim }`. */
   attributeMapping: Record<string, string>;
   idpIdentifiers: string[];
+  /**
+   * SAML providers with a MetadataURL: the metadata document fetched from it when the provider
+   * was created or last updated (saml-metadata.ts); sign-in reads this, never the URL.
+   */
+  samlMetadata?: string;
   createdAt: number;
   lastModifiedAt: number;
 }

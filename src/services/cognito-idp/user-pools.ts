@@ -18,6 +18,7 @@ import { createSealingKeyRing, type SealingKeyRing } from '../../keys/index.js';
 import { Refusal } from '../../errors/index.js';
 import { createChallenges, type Challenges } from './challenges.js';
 import { createDirectory, type Directory } from './directory.js';
+import type { FetchDocument } from '../../tokens/fetch.js';
 import { createResourceServers, type ResourceServers } from './resource-servers.js';
 import { clientNotFound, idpError, MSG, notAuthorized, tokenRefusal } from './errors.js';
 import type { Random } from './ids.js';
@@ -64,6 +65,8 @@ export interface UserPoolsDeps {
    * the derivation (password-memo.ts); 0 = never. Default DEFAULT_PASSWORD_MEMO_SECONDS.
    */
   passwordMemoSeconds?: number;
+  /** The bounded HTTPS GET for SAML MetadataURL (default src/tokens/fetch.ts fetchDocument). */
+  fetchDocument?: FetchDocument;
 }
 
 export interface UserPools {
@@ -130,7 +133,7 @@ export function createUserPools(deps: UserPoolsDeps): UserPools {
   const random = deps.random ?? randomBytes;
   const stores = openStores(deps.storage);
   const resourceServers = createResourceServers({ stores, clock: deps.clock });
-  const directory = createDirectory({ stores, clock: deps.clock, random, region: deps.region, accountId: deps.accountId, customScopes: resourceServers.customScopes });
+  const directory = createDirectory({ stores, clock: deps.clock, random, region: deps.region, accountId: deps.accountId, customScopes: resourceServers.customScopes, ...(deps.fetchDocument ? { fetchDocument: deps.fetchDocument } : {}) });
   const users = createUsers({ stores, clock: deps.clock, random, log: deps.log });
   const tokens = createTokens({ stores, storage: deps.storage, clock: deps.clock, random, publicUrl: deps.publicUrl, ...(deps.keyRing ? { keyRing: deps.keyRing } : {}), ...(deps.decoder ? { decoder: deps.decoder } : {}) });
   const challenges = createChallenges({ stores, clock: deps.clock, random });

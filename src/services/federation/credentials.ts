@@ -1,7 +1,7 @@
 /**
  * The one path from a verified login to credentials, shared by every federation entry point:
- * Cognito Identity (GetCredentialsForIdentity: the enhanced flow), STS AssumeRoleWithWebIdentity,
- * and next AssumeRoleWithSAML and the gateway. Three steps, each in one place:
+ * Cognito Identity (GetCredentialsForIdentity: the enhanced flow), STS AssumeRoleWithWebIdentity
+ * and STS AssumeRoleWithSAML. Three steps, each in one place:
  *   1. role choice (chooseRole): the role the caller named (STS RoleArn), or the identity pool's
  *      role resolution (pool roles, RoleMappings rules or token, CustomRoleArn; policy/role-mapping.ts);
  *   2. the trust-policy check (mintFederated): the role's trust policy is evaluated for
@@ -61,6 +61,12 @@ export interface FederatedSessionRequest {
   tags: Record<string, string>;
   durationSeconds: number;
   session: Omit<RoleSessionSpec, 'accountId' | 'role' | 'tags'>;
+  /**
+   * Runs after the trust policy allowed the session and before it is minted; throwing refuses
+   * it. AssumeRoleWithSAML claims its single-use assertion id here, so that a call refused by the
+   * trust policy does not burn the assertion.
+   */
+  admit?: () => Promise<void>;
   refuse: {
     /** The trust policy cannot be parsed (default: it denies). */
     unparseable?: (err: unknown) => ServiceError;
@@ -88,5 +94,6 @@ export async function mintFederated(deps: FederationDeps, req: FederatedSessionR
     const result = deps.evaluateTrust({ trust, action, roleArn: req.role.arn, principal: { type: 'Federated', ids: [req.principal] }, context });
     if (result.decision !== 'Allow') throw req.refuse.denied(result.reason, action, result.decision);
   }
+  if (req.admit) await req.admit();
   return deps.vault.mint(roleSessionClaims({ ...req.session, accountId: deps.accountId, role: req.role, tags: req.tags }), req.durationSeconds);
 }

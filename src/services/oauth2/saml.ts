@@ -6,8 +6,9 @@
  * Response to the ACS `<domain>/saml2/idpresponse`, where src/tokens/saml verifies it against the
  * provider's metadata with audience = the pool's SP entity id `urn:amazon:cognito:sp:<poolId>`,
  * recipient/destination = the ACS URL and InResponseTo = the request's ID. Consuming the
- * transaction makes every response single use (security.md S16). MetadataFile is read from the
- * identity provider record; MetadataURL is not fetched (an operator uploads the file instead).
+ * transaction makes every response single use (security.md S16). The metadata is read from the
+ * identity provider record: its MetadataFile, or the document fetched from its MetadataURL when
+ * the provider was created or updated (cognito-idp/saml-metadata.ts); no URL is fetched here.
  */
 import { deflateRawSync } from 'node:zlib';
 import { parseSamlMetadata, type SamlMetadata } from '../iam/saml-metadata.js';
@@ -21,8 +22,8 @@ export function samlSpEntityId(userPoolId: string): string {
 }
 
 export function samlMetadataOf(idp: IdentityProviderRecord, now: Date): SamlMetadata {
-  const file = idp.providerDetails.MetadataFile;
-  if (!file) throw new UpstreamError(`${idp.providerName} Error - SAML metadata is only read from MetadataFile; MetadataURL is not fetched`);
+  const file = idp.providerDetails.MetadataURL ? idp.samlMetadata : idp.providerDetails.MetadataFile;
+  if (!file) throw new UpstreamError(`${idp.providerName} Error - no SAML metadata is stored for this provider; update it with UpdateIdentityProvider`);
   try {
     return parseSamlMetadata(file, now);
   } catch (err) {

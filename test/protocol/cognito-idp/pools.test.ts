@@ -22,6 +22,7 @@ import {
   UpdateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { rejectsWith, startIdp, type IdpHarness } from './harness.js';
+import { startSamlIdp } from '../../helpers/saml-idp.js';
 
 describe('cognito-idp pool management', () => {
   let h: IdpHarness;
@@ -159,7 +160,8 @@ describe('cognito-idp pool management', () => {
     assert.equal(oidc.ProviderDetails?.oidc_issuer, 'https://example.okta.com');
     assert.equal(oidc.ProviderDetails?.attributes_url_add_attributes, 'false');
     assert.equal(oidc.ProviderDetails?.client_secret, 'csecret');
-    await h.idp.send(new CreateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Corp', ProviderType: 'SAML', ProviderDetails: { MetadataFile: '<EntityDescriptor/>' }, AttributeMapping: { email: 'urn:email' } }));
+    const metadataXml = (await startSamlIdp()).metadataXml;
+    await h.idp.send(new CreateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Corp', ProviderType: 'SAML', ProviderDetails: { MetadataFile: metadataXml }, AttributeMapping: { email: 'urn:email' } }));
     await rejectsWith(
       h.idp.send(new CreateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Okta', ProviderType: 'OIDC', ProviderDetails: { client_id: 'c', authorize_scopes: 'openid', oidc_issuer: 'https://x.example' } })),
       'DuplicateProviderException',
@@ -178,7 +180,7 @@ describe('cognito-idp pool management', () => {
     assert.deepEqual(listed.Providers?.map((p) => `${p.ProviderName}:${p.ProviderType}`).sort(), ['Corp:SAML', 'Okta:OIDC']);
     assert.equal((await h.userPools.findIdentityProviderByIdentifier(poolId, 'example.com'))?.providerName, 'Okta');
     const saml = (await h.idp.send(new DescribeIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Corp' }))).IdentityProvider!;
-    assert.equal(saml.ProviderDetails?.MetadataFile, '<EntityDescriptor/>');
+    assert.equal(saml.ProviderDetails?.MetadataFile, metadataXml);
   });
 
   it('refuses unsigned management calls', async () => {

@@ -11,7 +11,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { inflateRawSync } from 'node:zlib';
-import { AdminLinkProviderForUserCommand, CreateIdentityProviderCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminLinkProviderForUserCommand,
+  CreateIdentityProviderCommand,
+  DescribeIdentityProviderCommand,
+  UpdateIdentityProviderCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { Browser, parseLinks, type Hop } from '../../e2e/oauth2/harness/browser.js';
 import { startSamlIdp, type ResponseOptions, type SamlIdp } from '../../helpers/saml-idp.js';
 import { APP_CALLBACK, startHostedServer, type AppClient, type HostedServer } from './harness.js';
@@ -147,5 +152,37 @@ describe('user-pool federation with a SAML IdP', () => {
       assert.match(p.get('error_description') ?? '', /CorpSAML Error/);
       assert.equal(p.get('state'), 'st-2');
     }
+  });
+
+  it('refuses a MetadataFile that is not usable IdP metadata with InvalidParameterException, storing nothing (create and update)', async () => {
+    const bad = [
+      '<EntityDescriptor/>',
+      'not xml at all',
+      idp.metadataXml.replace(/<ds:X509Certificate>[^<]+</g, '<ds:X509Certificate>bm90IGEgY2VydA==<'),
+      idp.metadataXml.replace(/<SingleSignOnService[^>]*HTTP-Redirect[^>]*>(<\/SingleSignOnService>)?/, ''),
+      `<!DOCTYPE x [<!ENTITY e "e">]>${idp.metadataXml}`,
+    ];
+    assert.notEqual(bad[2], idp.metadataXml, 'the certificate was replaced');
+    assert.notEqual(bad[3], idp.metadataXml, 'the redirect binding was removed');
+    for (const file of bad) {
+      await assert.rejects(
+        s.idp.send(new CreateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'BadSAML', ProviderType: 'SAML', ProviderDetails: { MetadataFile: file } })),
+        (e: Error & { $metadata?: { httpStatusCode?: number } }) => e.name === 'InvalidParameterException' && e.$metadata?.httpStatusCode === 400,
+      );
+      await assert.rejects(s.idp.send(new DescribeIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'BadSAML' })), { name: 'ResourceNotFoundException' });
+      await assert.rejects(
+        s.idp.send(new UpdateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'CorpSAML', ProviderDetails: { MetadataFile: file } })),
+        (e: Error & { $metadata?: { httpStatusCode?: number } }) => e.name === 'InvalidParameterException' && e.$metadata?.httpStatusCode === 400,
+      );
+      const kept = (await s.idp.send(new DescribeIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'CorpSAML' }))).IdentityProvider!;
+      assert.equal(kept.ProviderDetails?.MetadataFile, idp.metadataXml);
+    }
+    // Both sources at once are ambiguous.
+    await assert.rejects(
+      s.idp.send(
+        new CreateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'BadSAML', ProviderType: 'SAML', ProviderDetails: { MetadataFile: idp.metadataXml, MetadataURL: 'https://127.0.0.1:1/m' } }),
+      ),
+      { name: 'InvalidParameterException' },
+    );
   });
 });

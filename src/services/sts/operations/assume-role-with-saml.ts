@@ -6,11 +6,14 @@
  * `https://signin.aws.amazon.com/saml` or `<public-url>/saml`, time bounds); RoleArn must be one
  * of the assertion's Role attribute pairs with PrincipalArn as its provider; the role's trust
  * policy is evaluated with the `SAML:*` condition keys; the assertion id is used once (every
- * node sharing the database). Credentials last min(DurationSeconds, SessionNotOnOrAfter).
+ * node sharing the database). Credentials last min(DurationSeconds, SessionNotOnOrAfter). The
+ * role, trust check and minting go through the one credentials path (services/federation/
+ * credentials.ts chooseRole / mintFederated) that AssumeRoleWithWebIdentity and
+ * GetCredentialsForIdentity use.
  * Unsigned, as on AWS.
  */
 import { defineOperation } from '../../../wire/operation.js';
-import { roleSessionClaims } from '../../../credentials/role-session.js';
+import { chooseRole, mintFederated } from '../../federation/credentials.js';
 import { Refusal, ServiceError } from '../../../errors/index.js';
 import { parseSamlMetadata } from '../../iam/saml-metadata.js';
 import {
@@ -97,10 +100,10 @@ export function assumeRoleWithSaml(deps: StsDeps) {
           },
         });
       }
-      const role = await deps.iam.getRoleByArn(input.RoleArn);
-      if (!role) {
-        throw new ServiceError('AccessDenied', NOT_AUTHORIZED, { reason: { check: 'sts.role', expected: 'an existing role', actual: input.RoleArn } });
-      }
+      // 4. Role, duration, session policy; then the one credentials path (services/federation/credentials.ts):
+      //    the trust policy with the SAML condition keys, single use of the assertion, minting.
+      const federation = { accountId: deps.accountId, iam: deps.iam, authorizer: deps.authorizer, evaluateTrust: deps.evaluateTrust, vault: deps.vault };
+      const role = await chooseRole(federation, { roleArn: input.RoleArn }, (reason) => new ServiceError('AccessDenied', NOT_AUTHORIZED, { reason: { ...reason, check: 'sts.role' } }));
       let duration = sessionDuration(input.DurationSeconds, role);
       if (saml.sessionNotOnOrAfter) {
         const left = Math.floor((saml.sessionNotOnOrAfter.getTime() - now.getTime()) / 1000);
@@ -115,33 +118,33 @@ export function assumeRoleWithSaml(deps: StsDeps) {
       const policyArns = (input.PolicyArns ?? []).map((p) => p.arn).filter((a): a is string => !!a);
       const packed = packedPolicySize(input.Policy, policyArns, {});
 
-      // 4. The trust policy with the SAML condition keys.
       const keys = samlConditionKeys(saml, deps.accountId, provider.name);
       const context: Record<string, string | string[]> = {};
       for (const [k, v] of Object.entries(keys)) context[`SAML:${k}`] = v;
-      const trust = deps.authorizer.cache.parse(role.assumeRolePolicyDocument, 'trust');
-      const result = deps.evaluateTrust({ trust, action: 'sts:AssumeRoleWithSAML', roleArn: role.arn, principal: { type: 'Federated', ids: [provider.arn] }, context });
-      if (result.decision !== 'Allow') throw new ServiceError('AccessDenied', NOT_AUTHORIZED, { reason: result.reason });
-
-      // 5. Single use, decided by the database (last, so a refused call does not burn the assertion).
-      if (!(await deps.samlAssertions.claim(saml.issuer, saml.assertionId, saml.expiresAt))) {
-        throw new ServiceError('InvalidIdentityToken', 'The SAML assertion has already been used.', {
-          reason: { check: 'saml.replay', expected: 'an assertion ID not used before', actual: saml.assertionId },
-        });
-      }
-
-      const minted = await deps.vault.mint(
-        roleSessionClaims({
-          accountId: deps.accountId,
-          role,
+      const minted = await mintFederated(federation, {
+        role,
+        principal: provider.arn,
+        action: 'sts:AssumeRoleWithSAML',
+        context,
+        tags: {},
+        durationSeconds: duration,
+        session: {
           sessionName,
           sessionPolicy: input.Policy,
           sessionPolicyArns: policyArns,
           federated: { provider: provider.arn, claims: { aud: keys.aud!, sub: keys.sub!, sub_type: keys.sub_type!, iss: keys.iss! } },
           via: 'AssumeRoleWithSAML',
-        }),
-        duration,
-      );
+        },
+        // 5. Single use, decided by the database (after the trust policy, so a refused call does not burn the assertion).
+        admit: async () => {
+          if (!(await deps.samlAssertions.claim(saml.issuer, saml.assertionId, saml.expiresAt))) {
+            throw new ServiceError('InvalidIdentityToken', 'The SAML assertion has already been used.', {
+              reason: { check: 'saml.replay', expected: 'an assertion ID not used before', actual: saml.assertionId },
+            });
+          }
+        },
+        refuse: { denied: (reason) => new ServiceError('AccessDenied', NOT_AUTHORIZED, { reason }) },
+      });
       return {
         Credentials: credentialsOutput(minted),
         AssumedRoleUser: assumedRoleUser(deps.accountId, role, sessionName),
