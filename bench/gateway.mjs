@@ -12,7 +12,9 @@
  *      streamed by this process: the growth of Tessera's RSS (goal < 64 MiB), and the bytes'
  *      SHA-256 checked both ways.
  *
- * Flags: --duration MS (5000), --warmup MS (1000), --gib N (1; 0 skips the large object), --out FILE.
+ * Flags: --duration MS (5000), --warmup MS (1000), --gib N (1; 0 skips the large object), --out FILE,
+ *        --cpu-prof-dir DIR (Tessera under --cpu-prof, one subdirectory per upstream), --no-floor,
+ *        --build-dir DIR (run a build other than dist/, e.g. .build/base).
  * Writes bench/results/<date>-gateway.md and prints it.
  */
 import { createHash } from 'node:crypto';
@@ -28,12 +30,12 @@ import { repoRoot } from './lib/paths.mjs';
 import { runLoad } from './lib/load.mjs';
 import { summarize } from './lib/stats.mjs';
 import { cpuMeter, sampleRss, readMemory } from './lib/rss.mjs';
-import { freePort, startKeepAliveUpstream, startMoto, startTessera, stopAll } from './lib/processes.mjs';
+import { freePort, startBareProxy, startKeepAliveUpstream, startMoto, startTessera, stopAll } from './lib/processes.mjs';
 import { jsonRequest, queryRequest, signRequest } from './lib/wire.mjs';
 import { describeMachine } from './lib/machine.mjs';
 
 const { values: args } = parseArgs({
-  options: { gateway: { type: 'boolean' }, duration: { type: 'string' }, warmup: { type: 'string' }, gib: { type: 'string' }, out: { type: 'string' }, 'cpu-prof-dir': { type: 'string' } },
+  options: { gateway: { type: 'boolean' }, duration: { type: 'string' }, warmup: { type: 'string' }, gib: { type: 'string' }, out: { type: 'string' }, 'cpu-prof-dir': { type: 'string' }, 'no-floor': { type: 'boolean' }, 'build-dir': { type: 'string' } },
   strict: true,
 });
 const durationMs = Number(args.duration ?? 5000);
@@ -168,7 +170,7 @@ async function runAgainst(upstream, dataDir, keep) {
   process.env.TESSERA_GATEWAY_S3_SECRET_ACCESS_KEY = process.env.TESSERA_GATEWAY_DYNAMODB_SECRET_ACCESS_KEY = UPSTREAM.secretAccessKey;
   const cpuProfDir = args['cpu-prof-dir'] ? join(args['cpu-prof-dir'], upstream.name) : undefined;
   if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
-  const tessera = await startTessera({ dataDir, rootKey: ROOT.accessKeyId, rootSecret: ROOT.secretAccessKey, workers: '1', ...(cpuProfDir ? { cpuProfDir } : {}) });
+  const tessera = await startTessera({ dataDir, rootKey: ROOT.accessKeyId, rootSecret: ROOT.secretAccessKey, workers: '1', ...(cpuProfDir ? { cpuProfDir } : {}), ...(args['build-dir'] ? { buildDir: args['build-dir'] } : {}) });
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
   log(`[${upstream.name}] tessera at ${tessera.url}, gateway at ${gatewayUrl} (pid ${tessera.pid}), upstream ${upstream.url}`);
 
@@ -229,6 +231,39 @@ async function runAgainst(upstream, dataDir, keep) {
   return { rows, tessera, gatewayUrl, session };
 }
 
+/**
+ * The floor: the same calls through a bare node:http reverse proxy (bench/lib/bare-proxy.mjs) to
+ * the keep-alive stand-in — no SigV4, policy, re-signing or log line — with the proxy's CPU.
+ */
+async function measureFloor(standin) {
+  const proxy = await startBareProxy(standin.url);
+  const rows = [];
+  const ddb = (operation, input, credentials, url) => signRequest(ddbRequest(operation, input), { url, service: 'dynamodb', region: REGION, credentials });
+  const cases = [
+    ['GetObject 1 KiB', async (url, creds) => s3Request(url, creds, 'GET', '/bench/small.txt')],
+    ['GetItem', async (url, creds) => ddb('GetItem', { TableName: 'bench', Key: { pk: { S: 'k1' } } }, creds, url)],
+  ];
+  for (const [label, build] of cases) {
+    const direct = await measure(`${label} direct (floor)`, standin.url, await build(standin.url, UPSTREAM));
+    const viaReq = await build(proxy.url, UPSTREAM);
+    const cpuAt = async (connections) => {
+      const meter = cpuMeter(proxy.pid);
+      let cpu;
+      const run = await runLoad({ url: proxy.url, connections, warmupMs, durationMs, next: () => viaReq, onMeasureStart: () => meter.start(), onMeasureEnd: () => (cpu = meter.stop()) });
+      check(`${label} via bare proxy (${connections} connections)`, run);
+      return { run, cpuMs: (cpu ?? meter.stop()).serverMs / run.completed };
+    };
+    const one = await cpuAt(1);
+    const loaded = await cpuAt(LOADED_CONNECTIONS);
+    const d = summarize(direct.latenciesUs);
+    const g = summarize(one.run.latenciesUs);
+    rows.push({ upstream: 'floor: bare node:http proxy → keep-alive stand-in', label, directP50: d.p50, gatewayP50: g.p50, addedP50Ms: g.p50 - d.p50, cpuMsPerRequest: one.cpuMs, cpuMsLoaded: loaded.cpuMs, rpsLoaded: loaded.run.rps, requests: one.run.completed });
+    log(`[floor] ${label}: direct p50 ${d.p50.toFixed(2)} ms, bare proxy p50 ${g.p50.toFixed(2)} ms, proxy CPU ${one.cpuMs.toFixed(3)} ms/request (1 connection), ${loaded.cpuMs.toFixed(3)} (${LOADED_CONNECTIONS} connections, ${loaded.run.rps.toFixed(0)} req/s)`);
+  }
+  await proxy.stop();
+  return rows;
+}
+
 export async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-bench-gateway-'));
   try {
@@ -240,7 +275,7 @@ export async function main() {
       { ...standin, name: 'keepalive', label: 'keep-alive stand-in (node:http, fixed answers)' },
       { ...moto, name: 'moto', label: 'moto_server (`Connection: close`)' },
     ];
-    const rows = [];
+    const rows = args['no-floor'] ? [] : await measureFloor(standin);
     let large;
     for (const [i, upstream] of upstreams.entries()) {
       const last = i === upstreams.length - 1;
@@ -264,6 +299,8 @@ export async function main() {
       `| Upstream | Call | p50 direct (ms) | p50 via gateway (ms) | added p50 (ms, goal ≤ 1) | Tessera CPU per request, 1 connection (ms, goal ≤ 0.25) | same, ${LOADED_CONNECTIONS} connections (req/s) |`,
       '|---|---|---|---|---|---|---|',
       ...rows.map((r) => `| ${r.upstream} | ${r.label} | ${r.directP50.toFixed(2)} | ${r.gatewayP50.toFixed(2)} | ${r.addedP50Ms.toFixed(2)} | ${r.cpuMsPerRequest.toFixed(3)} | ${r.cpuMsLoaded.toFixed(3)} (${r.rpsLoaded.toFixed(0)}) |`),
+      '',
+      'Floor rows: the same calls through a bare node:http reverse proxy (bench/lib/bare-proxy.mjs: no SigV4, no policy, no re-signing, no log line; keep-alive agent) to the keep-alive stand-in; CPU is the proxy process\'s. No gateway on node:http goes below it on this machine.',
       '',
       'The keep-alive stand-in (bench/lib/keepalive-upstream.mjs) is not a store: it keeps connections open as AWS does and answers fixed small bodies without checking signatures, so its rows show the gateway\'s own cost. moto_server answers every request with `Connection: close`, so each gateway request to it also opens a TCP connection upstream (its CPU is in those figures).',
       '',

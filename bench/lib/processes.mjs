@@ -157,3 +157,17 @@ export async function startKeepAliveUpstream() {
     throw err;
   }
 }
+
+/** The bare node:http reverse proxy of the gateway bench (bench/lib/bare-proxy.mjs), in front of `target`. */
+export async function startBareProxy(target) {
+  const child = spawn(process.execPath, [join(repoRoot, 'bench', 'lib', 'bare-proxy.mjs'), target], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+  const handle = track(child, 'bare-proxy');
+  try {
+    const m = await waitForLine(child, child.stdout, /listening (http:\/\/[^\s]+)/, 'bare proxy');
+    child.stdout.resume();
+    return { ...handle, url: m[1] };
+  } catch (err) {
+    await handle.stop();
+    throw err;
+  }
+}
