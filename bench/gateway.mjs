@@ -18,6 +18,7 @@
  * Writes bench/results/<date>-gateway.md and prints it.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,6 +81,13 @@ function ddbRequest(operation, input) {
   const req = jsonRequest(`DynamoDB_20120810.${operation}`, input);
   req.headers['content-type'] = 'application/x-amz-json-1.0';
   return req;
+}
+
+/** User and kernel CPU time (ms) of one process, from /proc/<pid>/stat (clock ticks of 10 ms). */
+function procTimes(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { user: Number(fields[11]) * 10, sys: Number(fields[12]) * 10 };
 }
 
 function check(label, result) {
@@ -216,15 +224,17 @@ async function runAgainst(upstream, dataDir, keep) {
     const cpuAt = async (connections) => {
       const meter = cpuMeter(tessera.pid);
       let cpu;
-      const run = await runLoad({ url: gatewayUrl, connections, warmupMs, durationMs, next: () => viaReq, onMeasureStart: () => meter.start(), onMeasureEnd: () => (cpu = meter.stop()) });
+      let t0;
+      let t1;
+      const run = await runLoad({ url: gatewayUrl, connections, warmupMs, durationMs, next: () => viaReq, onMeasureStart: () => { t0 = procTimes(tessera.pid); meter.start(); }, onMeasureEnd: () => { cpu = meter.stop(); t1 = procTimes(tessera.pid); } });
       check(`${label} via gateway (${upstream.name}, ${connections} connections)`, run);
-      return { run, cpuMs: (cpu ?? meter.stop()).serverMs / run.completed };
+      return { run, cpuMs: (cpu ?? meter.stop()).serverMs / run.completed, sysShare: t1 ? (t1.sys - t0.sys) / Math.max(1, t1.sys - t0.sys + t1.user - t0.user) : Number.NaN };
     };
     const one = await cpuAt(1);
     const loaded = await cpuAt(LOADED_CONNECTIONS);
     const d = summarize(direct.latenciesUs);
     const g = summarize(one.run.latenciesUs);
-    rows.push({ upstream: upstream.label, label, directP50: d.p50, gatewayP50: g.p50, addedP50Ms: g.p50 - d.p50, cpuMsPerRequest: one.cpuMs, cpuMsLoaded: loaded.cpuMs, rpsLoaded: loaded.run.rps, requests: one.run.completed });
+    rows.push({ upstream: upstream.label, label, directP50: d.p50, gatewayP50: g.p50, addedP50Ms: g.p50 - d.p50, cpuMsPerRequest: one.cpuMs, cpuMsLoaded: loaded.cpuMs, sysShare: one.sysShare, sysShareLoaded: loaded.sysShare, rpsLoaded: loaded.run.rps, requests: one.run.completed });
     log(`[${upstream.name}] ${label}: direct p50 ${d.p50.toFixed(2)} ms, gateway p50 ${g.p50.toFixed(2)} ms, Tessera CPU ${one.cpuMs.toFixed(3)} ms/request (1 connection), ${loaded.cpuMs.toFixed(3)} (${LOADED_CONNECTIONS} connections, ${loaded.run.rps.toFixed(0)} req/s)`);
   }
   if (!keep) await tessera.stop();
@@ -249,15 +259,17 @@ async function measureFloor(standin) {
     const cpuAt = async (connections) => {
       const meter = cpuMeter(proxy.pid);
       let cpu;
-      const run = await runLoad({ url: proxy.url, connections, warmupMs, durationMs, next: () => viaReq, onMeasureStart: () => meter.start(), onMeasureEnd: () => (cpu = meter.stop()) });
+      let t0;
+      let t1;
+      const run = await runLoad({ url: proxy.url, connections, warmupMs, durationMs, next: () => viaReq, onMeasureStart: () => { t0 = procTimes(proxy.pid); meter.start(); }, onMeasureEnd: () => { cpu = meter.stop(); t1 = procTimes(proxy.pid); } });
       check(`${label} via bare proxy (${connections} connections)`, run);
-      return { run, cpuMs: (cpu ?? meter.stop()).serverMs / run.completed };
+      return { run, cpuMs: (cpu ?? meter.stop()).serverMs / run.completed, sysShare: t1 ? (t1.sys - t0.sys) / Math.max(1, t1.sys - t0.sys + t1.user - t0.user) : Number.NaN };
     };
     const one = await cpuAt(1);
     const loaded = await cpuAt(LOADED_CONNECTIONS);
     const d = summarize(direct.latenciesUs);
     const g = summarize(one.run.latenciesUs);
-    rows.push({ upstream: 'floor: bare node:http proxy → keep-alive stand-in', label, directP50: d.p50, gatewayP50: g.p50, addedP50Ms: g.p50 - d.p50, cpuMsPerRequest: one.cpuMs, cpuMsLoaded: loaded.cpuMs, rpsLoaded: loaded.run.rps, requests: one.run.completed });
+    rows.push({ upstream: 'floor: bare node:http proxy → keep-alive stand-in', label, directP50: d.p50, gatewayP50: g.p50, addedP50Ms: g.p50 - d.p50, cpuMsPerRequest: one.cpuMs, cpuMsLoaded: loaded.cpuMs, sysShare: one.sysShare, sysShareLoaded: loaded.sysShare, rpsLoaded: loaded.run.rps, requests: one.run.completed });
     log(`[floor] ${label}: direct p50 ${d.p50.toFixed(2)} ms, bare proxy p50 ${g.p50.toFixed(2)} ms, proxy CPU ${one.cpuMs.toFixed(3)} ms/request (1 connection), ${loaded.cpuMs.toFixed(3)} (${LOADED_CONNECTIONS} connections, ${loaded.run.rps.toFixed(0)} req/s)`);
   }
   await proxy.stop();
@@ -289,6 +301,7 @@ export async function main() {
       }
     }
 
+    const pct = (x) => (Number.isFinite(x) ? `${Math.round(x * 100)} %` : 'n/a');
     const m = describeMachine({ motoBin: moto.bin });
     const lines = [
       `# Gateway bench, ${new Date().toISOString()}`,
@@ -296,9 +309,9 @@ export async function main() {
       `Command: \`npm run bench -- --gateway${process.argv.slice(2).filter((a) => a !== '--gateway').map((a) => ` ${a}`).join('')}\`. Machine: ${m.nproc} × ${m.cpu}, ${m.memory}, node ${m.node}.`,
       `One connection, ${warmupMs} ms warm-up, ${durationMs} ms measured per row; each upstream called direct vs. through the gateway (role session from AssumeRole, policy evaluated per request). Tessera: one process, a fresh one per upstream.`,
       '',
-      `| Upstream | Call | p50 direct (ms) | p50 via gateway (ms) | added p50 (ms, goal ≤ 1) | Tessera CPU per request, 1 connection (ms, goal ≤ 0.25) | same, ${LOADED_CONNECTIONS} connections (req/s) |`,
+      `| Upstream | Call | p50 direct (ms) | p50 via gateway (ms) | added p50 (ms, goal ≤ 1) | Tessera CPU per request, 1 connection (ms, goal ≤ 0.25; kernel share) | same, ${LOADED_CONNECTIONS} connections (req/s; kernel share) |`,
       '|---|---|---|---|---|---|---|',
-      ...rows.map((r) => `| ${r.upstream} | ${r.label} | ${r.directP50.toFixed(2)} | ${r.gatewayP50.toFixed(2)} | ${r.addedP50Ms.toFixed(2)} | ${r.cpuMsPerRequest.toFixed(3)} | ${r.cpuMsLoaded.toFixed(3)} (${r.rpsLoaded.toFixed(0)}) |`),
+      ...rows.map((r) => `| ${r.upstream} | ${r.label} | ${r.directP50.toFixed(2)} | ${r.gatewayP50.toFixed(2)} | ${r.addedP50Ms.toFixed(2)} | ${r.cpuMsPerRequest.toFixed(3)} (${pct(r.sysShare)} kernel) | ${r.cpuMsLoaded.toFixed(3)} (${r.rpsLoaded.toFixed(0)}; ${pct(r.sysShareLoaded)} kernel) |`),
       '',
       'Floor rows: the same calls through a bare node:http reverse proxy (bench/lib/bare-proxy.mjs: no SigV4, no policy, no re-signing, no log line; keep-alive agent) to the keep-alive stand-in; CPU is the proxy process\'s. No gateway on node:http goes below it on this machine.',
       '',
