@@ -337,6 +337,23 @@ describe('postgres watched collections', { skip }, () => {
     assert.deepEqual(await c.get(id), { v: 3 });
   });
 
+  it('answers repeated lists of an unchanged watched collection from memory, and sees a change by Tessera or plain SQL at the next list', async () => {
+    const c = storage.collection<{ v: number }>('iam.role-attachments');
+    await c.create('role-x/a1', { v: 1 });
+    await c.create('role-x/a2', { v: 2 });
+    const ids = async () => (await c.list({ limit: 10, prefix: 'role-x/' })).items.map((i) => `${i.id}=${i.doc.v}`);
+    assert.deepEqual(await ids(), ['role-x/a1=1', 'role-x/a2=2']);
+    const [hits, misses] = [cache.hits, cache.misses];
+    for (let i = 0; i < 3; i++) assert.deepEqual(await ids(), ['role-x/a1=1', 'role-x/a2=2']);
+    assert.deepEqual([cache.hits - hits, cache.misses - misses], [3, 0]);
+    await c.delete('role-x/a1');
+    assert.deepEqual(await ids(), ['role-x/a2=2']);
+    await query(`insert into "${schema}".documents values ('iam.role-attachments', 'role-x/a3', '{"v":3}', 1, now(), now())`);
+    assert.deepEqual(await ids(), ['role-x/a2=2', 'role-x/a3=3']);
+    await query(`update "${schema}".documents set body = '{"v":4}', version = version + 1 where collection = 'iam.role-attachments' and id = 'role-x/a2'`);
+    assert.deepEqual(await ids(), ['role-x/a2=4', 'role-x/a3=3']);
+  });
+
   it('adds one to a watched collection on every create, update and delete, and only to that one', async () => {
     const generation = async (collection: string) =>
       (await query<{ generation: string }>(`select generation from "${schema}".collection_generations where collection = $1`, [collection]))[0]?.generation;
