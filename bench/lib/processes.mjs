@@ -143,3 +143,31 @@ export async function startBare() {
     throw err;
   }
 }
+
+/** The keep-alive stand-in upstream of the gateway bench (bench/lib/keepalive-upstream.mjs). */
+export async function startKeepAliveUpstream() {
+  const child = spawn(process.execPath, [join(repoRoot, 'bench', 'lib', 'keepalive-upstream.mjs')], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+  const handle = track(child, 'keepalive-upstream');
+  try {
+    const m = await waitForLine(child, child.stdout, /listening (http:\/\/[^\s]+)/, 'keep-alive upstream');
+    child.stdout.resume();
+    return { ...handle, url: m[1] };
+  } catch (err) {
+    await handle.stop();
+    throw err;
+  }
+}
+
+/** The bare node:http reverse proxy of the gateway bench (bench/lib/bare-proxy.mjs), in front of `target`. */
+export async function startBareProxy(target) {
+  const child = spawn(process.execPath, [join(repoRoot, 'bench', 'lib', 'bare-proxy.mjs'), target], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+  const handle = track(child, 'bare-proxy');
+  try {
+    const m = await waitForLine(child, child.stdout, /listening (http:\/\/[^\s]+)/, 'bare proxy');
+    child.stdout.resume();
+    return { ...handle, url: m[1] };
+  } catch (err) {
+    await handle.stop();
+    throw err;
+  }
+}

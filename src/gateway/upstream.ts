@@ -45,13 +45,18 @@ export function createUpstream(config: Upstream['config']): Upstream {
   const https = base.protocol === 'https:';
   const agent = https ? new HttpsAgent({ keepAlive: true, maxSockets: 256 }) : new HttpAgent({ keepAlive: true, maxSockets: 256 });
   const keys = new SigningKeyCache(16);
+  // URL getters cost per call; the request options are read once.
+  const host = base.host;
+  const protocol = base.protocol;
+  const hostname = base.hostname.replace(/^\[|\]$/g, '');
+  const port = base.port || (https ? 443 : 80);
 
   return {
     base,
     config,
     open(req, service, now) {
       const path = basePath + req.path;
-      const headers: Record<string, string> = { ...req.headers, host: base.host };
+      const headers: Record<string, string> = { ...req.headers, host };
       if (config.accessKeyId !== undefined && config.secretAccessKey !== undefined) {
         const amzDate = formatAmzDate(now);
         headers['x-amz-date'] = amzDate;
@@ -75,9 +80,9 @@ export function createUpstream(config: Upstream['config']): Upstream {
         headers.authorization = `AWS4-HMAC-SHA256 Credential=${config.accessKeyId}/${scope}, SignedHeaders=${signedHeaders.join(';')}, Signature=${signature}`;
       }
       const options = {
-        protocol: base.protocol,
-        hostname: base.hostname.replace(/^\[|\]$/g, ''),
-        port: base.port || (https ? 443 : 80),
+        protocol,
+        hostname,
+        port,
         method: req.method,
         path: req.query ? `${path}?${req.query}` : path,
         headers,

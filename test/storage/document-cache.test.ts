@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { DocumentCache } from '../../src/storage/sql/document-cache.js';
-import { WATCHED_COLLECTIONS_V2 } from '../../src/storage/migrations/0002-collection-generations.js';
+import { WATCHED_COLLECTIONS_V3 } from '../../src/storage/migrations/0003-watch-iam-policies.js';
 import { isValidWalIndexHeader, openSqlite, SQLITE_FILE_NAME, WAL_INDEX_HEADER_BYTES, WalIndexHeader } from '../../src/storage/sqlite/index.js';
 import { openPostgres } from '../../src/storage/postgres/index.js';
 import type { Storage } from '../../src/storage/index.js';
@@ -78,9 +78,9 @@ describe('sqlite collection generations', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('has a generation row for exactly the collections migration 2 watches', () => {
+  it('has a generation row for exactly the collections migrations 2 and 3 watch', () => {
     const rows = raw.prepare('select collection from collection_generations order by collection').all() as Array<{ collection: string }>;
-    assert.deepEqual(rows.map((r) => r.collection), [...WATCHED_COLLECTIONS_V2].sort());
+    assert.deepEqual(rows.map((r) => r.collection), [...WATCHED_COLLECTIONS_V3].sort());
   });
 
   it('adds one to a watched collection on every create, update and delete, by Tessera or by plain SQL, and only to that one', async () => {
@@ -132,6 +132,52 @@ describe('sqlite collection generations', () => {
     raw.prepare("insert into documents values ('ci.identities', 'i3', '{}', 1, 'x', 'x')").run();
     assert.deepEqual(await c.get('r3'), { v: 2 });
     assert.equal(cache.misses, misses);
+  });
+  it('answers repeated lists of an unchanged watched collection from memory, and sees a change by Tessera or plain SQL at the next list', async () => {
+    const c = storage.collection<{ v: number }>('iam.role-policies');
+    await c.create('role-a/p1', { v: 1 });
+    await c.create('role-a/p2', { v: 2 });
+    await c.create('role-b/p1', { v: 9 });
+    const ids = async () => (await c.list({ limit: 10, prefix: 'role-a/' })).items.map((i) => `${i.id}=${i.doc.v}`);
+    const [hits, misses] = [cache.hits, cache.misses];
+    assert.deepEqual(await ids(), ['role-a/p1=1', 'role-a/p2=2']);
+    for (let i = 0; i < 4; i++) assert.deepEqual(await ids(), ['role-a/p1=1', 'role-a/p2=2']);
+    assert.deepEqual([cache.hits - hits, cache.misses - misses], [4, 1]);
+    // Another prefix, limit or page is its own entry.
+    assert.deepEqual((await c.list({ limit: 10, prefix: 'role-b/' })).items.map((i) => i.id), ['role-b/p1']);
+    const first = await c.list({ limit: 1, prefix: 'role-a/' });
+    assert.deepEqual(first.items.map((i) => i.id), ['role-a/p1']);
+    assert.deepEqual((await c.list({ limit: 1, prefix: 'role-a/', pageToken: first.next! })).items.map((i) => i.id), ['role-a/p2']);
+    // Changes through Tessera: update, create, delete.
+    await c.update('role-a/p1', () => ({ v: 3 }));
+    assert.deepEqual(await ids(), ['role-a/p1=3', 'role-a/p2=2']);
+    await c.create('role-a/p3', { v: 4 });
+    assert.deepEqual(await ids(), ['role-a/p1=3', 'role-a/p2=2', 'role-a/p3=4']);
+    await c.delete('role-a/p2');
+    assert.deepEqual(await ids(), ['role-a/p1=3', 'role-a/p3=4']);
+    // A change written by another process with plain SQL (an older node, a script).
+    const script = `
+      const Database = require('better-sqlite3');
+      const db = new Database(process.argv[1]);
+      db.pragma('busy_timeout = 5000');
+      db.prepare("update documents set body = '{\\"v\\":5}', version = version + 1 where collection = 'iam.role-policies' and id = 'role-a/p3'").run();
+      db.prepare("insert into documents values ('iam.role-policies', 'role-a/p4', '{\\"v\\":6}', 1, 'x', 'x')").run();
+      db.close();`;
+    const child = spawnSync(process.execPath, ['-e', script, join(dir, SQLITE_FILE_NAME)], { cwd: process.cwd(), encoding: 'utf8' });
+    assert.equal(child.status, 0, child.stderr);
+    assert.deepEqual(await ids(), ['role-a/p1=3', 'role-a/p3=5', 'role-a/p4=6']);
+    // Callers get their own copies.
+    const page = await c.list({ limit: 10, prefix: 'role-a/' });
+    page.items[0]!.doc.v = 99;
+    assert.deepEqual(await ids(), ['role-a/p1=3', 'role-a/p3=5', 'role-a/p4=6']);
+  });
+
+  it('lists an unwatched collection from the file every time', async () => {
+    const c = storage.collection<{ v: number }>('ci.identities');
+    await c.create('l1', { v: 1 });
+    const [hits, misses] = [cache.hits, cache.misses];
+    for (let i = 0; i < 3; i++) assert.equal((await c.list({ limit: 10, prefix: 'l' })).items.length, 1);
+    assert.deepEqual([cache.hits - hits, cache.misses - misses], [0, 0]);
   });
 });
 
@@ -291,6 +337,23 @@ describe('postgres watched collections', { skip }, () => {
     assert.deepEqual(await c.get(id), { v: 3 });
   });
 
+  it('answers repeated lists of an unchanged watched collection from memory, and sees a change by Tessera or plain SQL at the next list', async () => {
+    const c = storage.collection<{ v: number }>('iam.role-attachments');
+    await c.create('role-x/a1', { v: 1 });
+    await c.create('role-x/a2', { v: 2 });
+    const ids = async () => (await c.list({ limit: 10, prefix: 'role-x/' })).items.map((i) => `${i.id}=${i.doc.v}`);
+    assert.deepEqual(await ids(), ['role-x/a1=1', 'role-x/a2=2']);
+    const [hits, misses] = [cache.hits, cache.misses];
+    for (let i = 0; i < 3; i++) assert.deepEqual(await ids(), ['role-x/a1=1', 'role-x/a2=2']);
+    assert.deepEqual([cache.hits - hits, cache.misses - misses], [3, 0]);
+    await c.delete('role-x/a1');
+    assert.deepEqual(await ids(), ['role-x/a2=2']);
+    await query(`insert into "${schema}".documents values ('iam.role-attachments', 'role-x/a3', '{"v":3}', 1, now(), now())`);
+    assert.deepEqual(await ids(), ['role-x/a2=2', 'role-x/a3=3']);
+    await query(`update "${schema}".documents set body = '{"v":4}', version = version + 1 where collection = 'iam.role-attachments' and id = 'role-x/a2'`);
+    assert.deepEqual(await ids(), ['role-x/a2=4', 'role-x/a3=3']);
+  });
+
   it('adds one to a watched collection on every create, update and delete, and only to that one', async () => {
     const generation = async (collection: string) =>
       (await query<{ generation: string }>(`select generation from "${schema}".collection_generations where collection = $1`, [collection]))[0]?.generation;
@@ -307,8 +370,8 @@ describe('postgres watched collections', { skip }, () => {
     assert.equal(await generation('ci.identities'), undefined);
   });
 
-  it('has a generation row for exactly the collections migration 2 watches', async () => {
+  it('has a generation row for exactly the collections migrations 2 and 3 watch', async () => {
     const rows = await query<{ collection: string }>(`select collection from "${schema}".collection_generations order by collection`);
-    assert.deepEqual(rows.map((r) => r.collection), [...WATCHED_COLLECTIONS_V2].sort());
+    assert.deepEqual(rows.map((r) => r.collection), [...WATCHED_COLLECTIONS_V3].sort());
   });
 });

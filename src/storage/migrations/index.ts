@@ -9,12 +9,13 @@ import type { Kysely } from 'kysely';
 import type { Dialect } from '../sql/schema.js';
 import { documents } from './0001-documents.js';
 import { collectionGenerations } from './0002-collection-generations.js';
+import { watchIamPolicies } from './0003-watch-iam-policies.js';
 import type { Migration } from './types.js';
 
 export type { Migration, MigrationContext } from './types.js';
 
 /** Append only; never edit or reorder a released migration. */
-export const MIGRATIONS: readonly Migration[] = [documents, collectionGenerations];
+export const MIGRATIONS: readonly Migration[] = [documents, collectionGenerations, watchIamPolicies];
 
 /** Runs `fn` holding the dialect's migration lock, inside one transaction on one connection. */
 export type MigrationLock = (fn: (db: Kysely<any>) => Promise<void>) => Promise<void>;

@@ -241,18 +241,39 @@ export class SqlCollection<T> implements Collection<T> {
       const after =
         options.pageToken === undefined ? undefined : decodePageToken(options.pageToken, this.name, prefix);
 
-      let query = this.withPrefix(
-        this.deps.db.selectFrom('documents').select(['id', 'body']).where('collection', '=', this.name),
-        prefix,
-      );
-      if (after !== undefined) query = query.where('id', '>', after);
-      // One extra row tells whether another page exists, so `next` is only set when it does.
-      const rows = await query.orderBy('id', 'asc').limit(limit + 1).execute();
+      const rows = this.#cached ? await this.cachedRows(prefix, after, limit) : await this.readRows(prefix, after, limit);
       const items = rows.slice(0, limit).map((r) => ({ id: r.id, doc: JSON.parse(r.body) as T }));
       const page: Page<T> = { items };
       if (rows.length > limit) page.next = encodePageToken(this.name, prefix, items[items.length - 1]!.id);
       return page;
     });
+  }
+
+  /** Up to limit + 1 rows after `after` (one extra row tells whether another page exists). */
+  private async readRows(prefix: string, after: string | undefined, limit: number): Promise<Array<{ id: string; body: string }>> {
+    let query = this.withPrefix(this.deps.db.selectFrom('documents').select(['id', 'body']).where('collection', '=', this.name), prefix);
+    if (after !== undefined) query = query.where('id', '>', after);
+    return query.orderBy('id', 'asc').limit(limit + 1).execute();
+  }
+
+  /**
+   * A watched collection's page rows, from the cache when kept at the current generation: the
+   * same rule as cachedBody (rows read after the generation was observed, used only while it is
+   * unchanged, so a change committed anywhere before the list was called is seen). Kept under an
+   * id that starts with U+0000, which no document id can (checkKey), with the page's limit, start
+   * and prefix (none of which contains U+0000 either).
+   */
+  private async cachedRows(prefix: string, after: string | undefined, limit: number): Promise<Array<{ id: string; body: string }>> {
+    const { cache, adapter } = this.deps;
+    const pending = adapter.generations!();
+    const generation = (pending === null ? undefined : pending instanceof Map ? pending : await pending)?.get(this.name);
+    if (generation === undefined) return this.readRows(prefix, after, limit);
+    const key = `\u0000list\u0000${limit}\u0000${after === undefined ? '' : `>${after}`}\u0000${prefix}`;
+    const kept = cache!.lookup(this.name, key, generation);
+    if (kept !== undefined && kept !== null) return JSON.parse(kept) as Array<{ id: string; body: string }>;
+    const rows = await this.readRows(prefix, after, limit);
+    cache!.store(this.name, key, generation, JSON.stringify(rows.map((r) => ({ id: r.id, body: r.body }))));
+    return rows;
   }
 
   count(prefix?: string): Promise<number> {

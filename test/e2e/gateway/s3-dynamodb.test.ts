@@ -33,7 +33,7 @@ import {
   ScanCommand,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
-import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { AttachRolePolicyCommand, CreatePolicyCommand, CreateRoleCommand, DeleteRolePolicyCommand, DetachRolePolicyCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
@@ -623,5 +623,54 @@ describe('SigV4 gateway: S3 and DynamoDB through the unmodified SDKs', () => {
       sts.destroy();
     }
   });
+  it('applies a change of the role\'s policies to the very next gateway request: inline put, replace and delete, managed attach and detach', async () => {
+    const iam = new IAMClient({ endpoint: w.server.url, region: w.region, credentials: w.root });
+    const sts = new STSClient({ endpoint: w.server.url, region: w.region, credentials: w.root });
+    const role = 'changing-role';
+    const allowGet = (key: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/changing/${key}` }] });
+    try {
+      await iam.send(
+        new CreateRoleCommand({
+          RoleName: role,
+          AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${w.accountId}:root` }, Action: 'sts:AssumeRole' }] }),
+        }),
+      );
+      await rootS3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'changing/a.txt', Body: 'a' }));
+      await rootS3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'changing/b.txt', Body: 'b' }));
+      const out = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${w.accountId}:role/${role}`, RoleSessionName: 'changing' }));
+      const c = s3(w, { accessKeyId: out.Credentials!.AccessKeyId!, secretAccessKey: out.Credentials!.SecretAccessKey!, sessionToken: out.Credentials!.SessionToken! });
+      const get = async (key: string) => {
+        try {
+          return await text((await c.send(new GetObjectCommand({ Bucket: BUCKET, Key: `changing/${key}` }))).Body);
+        } catch (err) {
+          return (err as { name?: string }).name;
+        }
+      };
+      const both = async () => [await get('a.txt'), await get('b.txt')];
+      try {
+        // Each state read twice: the second read may come from the cache, and must agree.
+        assert.deepEqual(await both(), ['AccessDenied', 'AccessDenied']);
+        assert.deepEqual(await both(), ['AccessDenied', 'AccessDenied']);
+        await iam.send(new PutRolePolicyCommand({ RoleName: role, PolicyName: 'p', PolicyDocument: allowGet('a.txt') }));
+        assert.deepEqual(await both(), ['a', 'AccessDenied']);
+        assert.deepEqual(await both(), ['a', 'AccessDenied']);
+        await iam.send(new PutRolePolicyCommand({ RoleName: role, PolicyName: 'p', PolicyDocument: allowGet('b.txt') }));
+        assert.deepEqual(await both(), ['AccessDenied', 'b']);
+        assert.deepEqual(await both(), ['AccessDenied', 'b']);
+        await iam.send(new DeleteRolePolicyCommand({ RoleName: role, PolicyName: 'p' }));
+        assert.deepEqual(await both(), ['AccessDenied', 'AccessDenied']);
+        const managed = await iam.send(new CreatePolicyCommand({ PolicyName: 'changing-managed', PolicyDocument: allowGet('*') }));
+        await iam.send(new AttachRolePolicyCommand({ RoleName: role, PolicyArn: managed.Policy!.Arn! }));
+        assert.deepEqual(await both(), ['a', 'b']);
+        assert.deepEqual(await both(), ['a', 'b']);
+        await iam.send(new DetachRolePolicyCommand({ RoleName: role, PolicyArn: managed.Policy!.Arn! }));
+        assert.deepEqual(await both(), ['AccessDenied', 'AccessDenied']);
+      } finally {
+        c.destroy();
+      }
+    } finally {
+      iam.destroy();
+      sts.destroy();
+    }
+  });
 });
-
