@@ -28,7 +28,8 @@ import { renderIndexPage } from './http/index-page.js';
 import { openIdRoutes } from './http/openid-routes.js';
 import { createSigningKeyRing, setSigningOffload } from './keys/signing-keys.js';
 import { createLoginVerifier } from './tokens/logins/index.js';
-import { cognitoIdentityOperations, MAX_OPEN_ID_TOKEN_SECONDS } from './services/cognito-identity/index.js';
+import { cognitoIdentityOperations, createIdentityPoolDoctor, MAX_OPEN_ID_TOKEN_SECONDS, type CognitoIdentityDeps } from './services/cognito-identity/index.js';
+import { doctorRoutes } from './http/doctor-routes.js';
 import { asUserPoolTokenVerifier, cognitoIdpOperations, createUserPools, setPasswordDerivationSlots, type UserPools } from './services/cognito-idp/index.js';
 import { oauth2Routes } from './services/oauth2/index.js';
 import { adminRoutes } from './http/admin-routes.js';
@@ -127,21 +128,22 @@ export async function createTessera(config: Config, options: CreateOptions = {})
     };
     const rootKeyBuffer = Buffer.from(rootCredentials.accessKeyId);
 
+    const identityDeps: CognitoIdentityDeps = {
+      storage,
+      accountId: config.accountId,
+      region: config.region,
+      publicUrl: config.publicUrl,
+      clock,
+      iam,
+      vault,
+      authorizer,
+      logins,
+      openIdKeys,
+    };
     const operations = [
       ...iamOperations({ storage, accountId: config.accountId, secrets: vault }),
       ...stsOperations({ iam, vault, oidc, authorizer, accountId: config.accountId, clock, openIdKeys, publicUrl: config.publicUrl, social, decoder: tokenDecoder }),
-      ...cognitoIdentityOperations({
-        storage,
-        accountId: config.accountId,
-        region: config.region,
-        publicUrl: config.publicUrl,
-        clock,
-        iam,
-        vault,
-        authorizer,
-        logins,
-        openIdKeys,
-      }),
+      ...cognitoIdentityOperations(identityDeps),
       ...cognitoIdpOperations({ userPools, storage, accountId: config.accountId, region: config.region, clock, log }),
     ];
 
@@ -254,6 +256,7 @@ export async function createTessera(config: Config, options: CreateOptions = {})
         openIdRoutes({ publicUrl: config.publicUrl, keys: openIdKeys }),
         oauth2Routes({ userPools, storage, clock, publicUrl: config.publicUrl, log }),
         adminRoutes({ rootCredentials, userPools }),
+        doctorRoutes({ doctor: createIdentityPoolDoctor(identityDeps), authorizer, lookupCredentials, clock, region: config.region, accountId: config.accountId, log }),
         ...(demo ? [demoRoutes({ demo, gatewayUrl: () => gatewayUrl })] : []),
       ],
       health: async () => {

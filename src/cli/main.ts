@@ -11,6 +11,7 @@ import type { DemoInfo, Tessera } from '../app.js';
 import { runPrimary, tellPrimary } from './cluster.js';
 
 const USAGE = `Usage: tessera serve [options]
+       tessera doctor --identity-pool <id> --token <file|-> [--endpoint URL]  (tessera doctor --help)
 
 Options (environment variable in brackets):
   --port <n>            listen port, default 4590                     [TESSERA_PORT]
@@ -42,6 +43,21 @@ export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     console.log(USAGE);
+    return;
+  }
+  if (command === 'doctor') {
+    const { doctorCommand } = await import('./doctor.js');
+    process.exitCode = await doctorCommand(rest, {
+      env: process.env,
+      readStdin: async () => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+        return Buffer.concat(chunks).toString('utf8');
+      },
+      out: (line) => console.log(line),
+      err: (line) => console.error(line),
+      now: () => new Date(),
+    });
     return;
   }
   if (command !== 'serve') {
