@@ -35,9 +35,11 @@ import { oauth2Routes } from './services/oauth2/index.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { createGateway, type Gateway } from './gateway/index.js';
 import type { GatewayConfig } from './config/index.js';
-import { seedDemoTenant, type DemoTenant } from './demo/tenant.js';
+import { rootCaller, seedDemoTenant, type DemoTenant } from './demo/tenant.js';
 import { seedDemoData, startDemoStores, type DemoStores } from './demo/stores.js';
 import { demoRoutes } from './http/demo-routes.js';
+import { PAGE_SECURITY_HEADERS, webPages } from './http/web-pages.js';
+import { fileURLToPath } from 'node:url';
 
 export { loadRootCredentials, type RootCredentials };
 
@@ -234,6 +236,8 @@ export async function createTessera(config: Config, options: CreateOptions = {})
       demo = Object.freeze({ tenant, storesUrl: dataUrl, storesProblem });
     }
     let gatewayUrl: string | undefined;
+    // dist/src/app.js → dist/web (built by scripts/ensure.mjs from web/).
+    const pages = webPages(fileURLToPath(new URL('../web/', import.meta.url)));
     const gateway = gatewayConfig
       ? createGateway({
           config: gatewayConfig,
@@ -251,13 +255,20 @@ export async function createTessera(config: Config, options: CreateOptions = {})
     const http = buildHttpServer({
       awsEndpoint,
       log,
-      indexPage: () => renderIndexPage(config, rootCredentials, demo ? { ...demo, gatewayUrl } : undefined),
+      // Demo mode: the demo page (when built); otherwise the landing page, which links the doctor and the console.
+      indexPage: () => {
+        const html = demo ? pages.page('index.html') : undefined;
+        return html !== undefined ? { html, headers: PAGE_SECURITY_HEADERS } : renderIndexPage(config, rootCredentials, demo ? { ...demo, gatewayUrl } : undefined);
+      },
       routes: [
         openIdRoutes({ publicUrl: config.publicUrl, keys: openIdKeys }),
         oauth2Routes({ userPools, storage, clock, publicUrl: config.publicUrl, log }),
         adminRoutes({ rootCredentials, userPools }),
         doctorRoutes({ doctor: createIdentityPoolDoctor(identityDeps), authorizer, lookupCredentials, clock, region: config.region, accountId: config.accountId, log }),
-        ...(demo ? [demoRoutes({ demo, gatewayUrl: () => gatewayUrl })] : []),
+        pages.routes({ demo: demo !== undefined }),
+        ...(demo
+          ? [demoRoutes({ demo, gatewayUrl: () => gatewayUrl, region: config.region, clock, callAsRoot: rootCaller({ operations, accountId: config.accountId, region: config.region, publicUrl: config.publicUrl, clock, log }) })]
+          : []),
       ],
       health: async () => {
         try {

@@ -57,7 +57,8 @@ export interface SeedDeps {
 
 type Call = (service: Operation['service'], name: string, input: Record<string, unknown>) => Promise<any>;
 
-function caller(deps: SeedDeps): Call {
+/** Calls Tessera's own operations as the account root (the demo's seeding and its developer backend). */
+export function rootCaller(deps: SeedDeps): Call {
   const byName = new Map(deps.operations.map((op) => [`${op.service}:${op.name}`, op]));
   const principal: Principal = {
     kind: 'root',
@@ -194,7 +195,7 @@ async function ensureRole(call: Call, spec: ReturnType<typeof roleSpecs>[number]
 
 /** Creates what is missing of the demo tenant and returns where everything is. */
 export async function seedDemoTenant(deps: SeedDeps): Promise<DemoTenant> {
-  const call = caller(deps);
+  const call = rootCaller(deps);
 
   // ---- user pool, app client, domain, demo user -------------------------------------------------
   const pools = await call('cognito-idp', 'ListUserPools', { MaxResults: 60 });

@@ -63,6 +63,7 @@ table{border-collapse:collapse}td,th{padding:.25rem .75rem;border-bottom:1px sol
 .ok{color:#047857}
 </style></head>
 <body>
+<nav aria-label="Pages"><a href="/">Home</a> · <a href="/doctor">Token doctor</a> · <a href="/console">Console</a></nav>
 <h1>Tessera is running</h1>
 <p>Tessera turns sign-ins from identity providers into short-lived, narrowly scoped AWS-style credentials, and
 speaks the AWS wire protocols, so the unmodified AWS SDKs, the AWS CLI and boto3 work against it with nothing changed but the endpoint.</p>
@@ -81,7 +82,8 @@ ${demo ? demoSection(config, demo) : ''}
 <tr><td class="ok">ready</td><td><b>Cognito Identity</b> — identity pools: guest, authenticated (IAM OIDC providers) and developer identities, enhanced and basic flows, role mapping</td></tr>
 <tr><td class="ok">ready</td><td><b>Cognito user pools</b> — users, groups, SRP and password sign-in, and each pool's hosted OAuth 2.0 / OpenID Connect sign-in (<code>/auth/&lt;domain&gt;/oauth2/authorize</code>) with federation to upstream OpenID Providers</td></tr>
 <tr><td class="ok">ready</td><td><b>Social sign-in</b> — Google, Apple, Facebook, Login with Amazon, Twitter</td></tr>
-<tr><td>coming</td><td>SAML sign-in; the interactive demo page; the token doctor; the console</td></tr>
+<tr><td class="ok">ready</td><td><b>Token doctor</b> at <a href="/doctor"><code>/doctor</code></a> (and <code>tessera doctor</code>) and the <b>console</b> at <a href="/console"><code>/console</code></a>; the interactive demo at <code>/</code> with <code>tessera serve --demo</code> (<code>npm start</code>)</td></tr>
+<tr><td>coming</td><td>SAML sign-in</td></tr>
 </table>
 <h2>Try it with the AWS CLI</h2>
 <pre>${esc(envBlock)}</pre>

@@ -90,10 +90,23 @@ describe('demo mode', () => {
     assert.match(doc.gatewayUrl ?? '', /^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
-  it('shows the demo tenant on the page at /', async () => {
-    const html = await (await fetch(`${server.url}/`)).text();
-    assert.match(html, /Demo mode/);
-    assert.ok(html.includes(doc.identityPoolId));
+  it('serves the demo page at / and at /demo/callback, with a content security policy and no referrer', async () => {
+    for (const path of ['/', '/demo/callback']) {
+      const res = await fetch(`${server.url}${path}`);
+      assert.equal(res.status, 200);
+      assert.match(await res.text(), /Identity pools demo[\s\S]*Development only/);
+      assert.match(res.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+      assert.equal(res.headers.get('referrer-policy'), 'no-referrer');
+    }
+  });
+
+  it('refuses bad input to the demo backend with AWS-shaped 400s', async () => {
+    const dev = await fetch(`${server.url}/_tessera/demo/developer-token`, { method: 'POST', body: '{"userIdentifier":"<script>"}' });
+    assert.equal(dev.status, 400);
+    assert.equal(((await dev.json()) as { __type: string }).__type, 'ValidationException');
+    const data = await fetch(`${server.url}/_tessera/demo/data-step`, { method: 'POST', body: 'not json' });
+    assert.equal(data.status, 400);
+    assert.equal(((await data.json()) as { __type: string }).__type, 'SerializationException');
   });
 
   it('lets a guest list and read public/ through the gateway and refuses it the rest of the bucket', async () => {
@@ -170,7 +183,11 @@ describe('without demo mode', () => {
       assert.equal((await fetch(`${server.url}/_tessera/demo`)).status, 404);
       const root = new CognitoIdentityClient({ endpoint: server.url, region: server.region, credentials: server.rootCredentials });
       assert.deepEqual((await root.send(new ListIdentityPoolsCommand({ MaxResults: 60 }))).IdentityPools, []);
-      assert.doesNotMatch(await (await fetch(`${server.url}/`)).text(), /Demo mode/);
+      const landing = await (await fetch(`${server.url}/`)).text();
+      assert.doesNotMatch(landing, /Demo mode|Identity pools demo/);
+      assert.match(landing, /href="\/doctor"[\s\S]*href="\/console"/);
+      assert.equal((await fetch(`${server.url}/_tessera/demo/developer-token`, { method: 'POST', body: '{}' })).status, 404);
+      assert.equal((await fetch(`${server.url}/demo/callback`)).status, 404);
     } finally {
       await server.close();
     }
