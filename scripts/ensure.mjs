@@ -3,7 +3,7 @@
 // lockfile, then compiles TypeScript (incrementally) into dist/. Used by `npm start`,
 // `npm test` and bin/tessera.mjs so that each works as the first command on a new checkout.
 import { execSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -36,4 +36,28 @@ try {
 } catch {
   console.error('[tessera] TypeScript compilation failed (see above)');
   process.exit(1);
+}
+
+// The browser pages (web/: the demo, the token doctor, the console) are built by Vite into
+// dist/web when that is missing or older than their sources or the lockfile.
+const web = join(root, 'web');
+const builtPage = join(root, 'dist', 'web', 'index.html');
+function newest(dir) {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    latest = Math.max(latest, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return latest;
+}
+if (existsSync(web)) {
+  const sources = Math.max(newest(web), existsSync(lock) ? statSync(lock).mtimeMs : 0);
+  if (!existsSync(builtPage) || statSync(builtPage).mtimeMs < sources) {
+    try {
+      run(`"${process.execPath}" "${join(root, 'node_modules', 'vite', 'bin', 'vite.js')}" build --config "${join(web, 'vite.config.mjs')}"`);
+    } catch {
+      console.error('[tessera] building the web pages (web/) failed (see above)');
+      process.exit(1);
+    }
+  }
 }

@@ -30,11 +30,18 @@ import { renderIndexPage } from './http/index-page.js';
 import { openIdRoutes } from './http/openid-routes.js';
 import { createSigningKeyRing, setSigningOffload } from './keys/signing-keys.js';
 import { createLoginVerifier } from './tokens/logins/index.js';
-import { cognitoIdentityOperations, MAX_OPEN_ID_TOKEN_SECONDS } from './services/cognito-identity/index.js';
+import { cognitoIdentityOperations, createIdentityPoolDoctor, MAX_OPEN_ID_TOKEN_SECONDS, type CognitoIdentityDeps } from './services/cognito-identity/index.js';
+import { doctorRoutes } from './http/doctor-routes.js';
 import { asUserPoolTokenVerifier, cognitoIdpOperations, createUserPools, setPasswordDerivationSlots, type UserPools } from './services/cognito-idp/index.js';
 import { oauth2Routes } from './services/oauth2/index.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { createGateway, type Gateway } from './gateway/index.js';
+import type { GatewayConfig } from './config/index.js';
+import { rootCaller, seedDemoTenant, type DemoTenant } from './demo/tenant.js';
+import { seedDemoData, startDemoStores, type DemoStores } from './demo/stores.js';
+import { demoRoutes } from './http/demo-routes.js';
+import { PAGE_SECURITY_HEADERS, webPages } from './http/web-pages.js';
+import { fileURLToPath } from 'node:url';
 
 export { loadRootCredentials, type RootCredentials };
 
@@ -50,15 +57,26 @@ export interface Tessera {
   readonly tokenDecoder: JwtDecoder;
   /** Every AWS operation this instance serves (what docs/compatibility.md is checked against). */
   readonly operations: readonly Operation[];
-  /** The SigV4 gateway (src/gateway), when a gateway port is configured. */
+  /** The SigV4 gateway (src/gateway), when a gateway port is configured (or demo mode started its stores). */
   readonly gateway: Gateway | undefined;
+  /** Demo mode only: where the demo tenant is, and whether its data stores run. */
+  readonly demo: DemoInfo | undefined;
   /** Starts listening; resolves to the bound address (port 0 → the chosen port), and the gateway's when configured. */
   listen(): Promise<{ host: string; port: number; url: string; gatewayUrl?: string }>;
   /** Stops accepting, drains in-flight requests, closes storage. Idempotent. */
   close(): Promise<void>;
 }
 
+export interface DemoInfo {
+  readonly tenant: DemoTenant;
+  /** The local S3/DynamoDB-compatible store the demo started (undefined: none, see `storesProblem`). */
+  readonly storesUrl: string | undefined;
+  readonly storesProblem: string | undefined;
+}
+
 export interface CreateOptions {
+  /** Demo mode: the command that starts the local S3/DynamoDB-compatible store (default `moto_server`). */
+  demoStoresCommand?: string;
   logger?: Logger;
   /** Fields on every line of the default logger (a worker's `worker` id). */
   logFields?: Record<string, unknown>;
@@ -77,6 +95,7 @@ export async function createTessera(config: Config, options: CreateOptions = {})
   setSigningOffload(config.workers < availableParallelism());
   const opened = await openStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, log });
   const storage = options.wrapStorage ? options.wrapStorage(opened) : opened;
+  let stores: DemoStores | undefined;
   try {
     const rootCredentials = loadRootCredentials(config);
     const vault = createCredentialVault({ storage, clock });
@@ -121,6 +140,19 @@ export async function createTessera(config: Config, options: CreateOptions = {})
     };
     const rootKeyBuffer = Buffer.from(rootCredentials.accessKeyId);
 
+    const identityDeps: CognitoIdentityDeps = {
+      storage,
+      accountId: config.accountId,
+      region: config.region,
+      publicUrl: config.publicUrl,
+      clock,
+      iam,
+      vault,
+      authorizer,
+      logins,
+      openIdKeys,
+      samlAssertions: createSamlAssertionLedger({ storage, collection: 'cognito-identity.saml-assertions', clock, onSweepError: (err) => log.warn({ err }, 'saml assertion sweep failed') }),
+    };
     const operations = [
       ...iamOperations({ storage, accountId: config.accountId, secrets: vault }),
       ...stsOperations({
@@ -136,19 +168,7 @@ export async function createTessera(config: Config, options: CreateOptions = {})
         decoder: tokenDecoder,
         samlAssertions: createSamlAssertionLedger({ storage, collection: 'sts.saml-assertions', clock, onSweepError: (err) => log.warn({ err }, 'saml assertion sweep failed') }),
       }),
-      ...cognitoIdentityOperations({
-        storage,
-        accountId: config.accountId,
-        region: config.region,
-        publicUrl: config.publicUrl,
-        clock,
-        iam,
-        vault,
-        authorizer,
-        logins,
-        openIdKeys,
-        samlAssertions: createSamlAssertionLedger({ storage, collection: 'cognito-identity.saml-assertions', clock, onSweepError: (err) => log.warn({ err }, 'saml assertion sweep failed') }),
-      }),
+      ...cognitoIdentityOperations(identityDeps),
       ...cognitoIdpOperations({ userPools, storage, accountId: config.accountId, region: config.region, clock, log }),
     ];
 
@@ -217,9 +237,33 @@ export async function createTessera(config: Config, options: CreateOptions = {})
         }
       },
     });
-    const gateway = config.gateway
+    // Demo mode: the demo tenant, and (unless a gateway is configured) local data stores behind a gateway.
+    let demo: DemoInfo | undefined;
+    let gatewayConfig: GatewayConfig | undefined = config.gateway;
+    if (config.demo) {
+      const tenant = await seedDemoTenant({ operations, accountId: config.accountId, region: config.region, publicUrl: config.publicUrl, clock, log });
+      let storesProblem: string | undefined;
+      if (!gatewayConfig) {
+        const started = await startDemoStores({ command: options.demoStoresCommand });
+        if ('error' in started) storesProblem = started.error;
+        else {
+          stores = started;
+          const upstream = { url: started.url, region: config.region, accessKeyId: 'AKIADEMOSTORE0000001', secretAccessKey: 'demo-store-secret-not-checked-by-moto' };
+          gatewayConfig = Object.freeze({ port: 0, s3: upstream, dynamodb: upstream, apis: Object.freeze({}) });
+        }
+      }
+      const dataUrl = stores?.url ?? gatewayConfig?.s3?.url;
+      if (stores) await seedDemoData(stores.url, config.region, tenant.bucket, tenant.table);
+      else if (!gatewayConfig) storesProblem ??= 'no gateway';
+      if (storesProblem) log.warn({ problem: storesProblem }, 'demo: the data step is unavailable (no local S3/DynamoDB-compatible store)');
+      demo = Object.freeze({ tenant, storesUrl: dataUrl, storesProblem });
+    }
+    let gatewayUrl: string | undefined;
+    // dist/src/app.js → dist/web (built by scripts/ensure.mjs from web/).
+    const pages = webPages(fileURLToPath(new URL('../web/', import.meta.url)));
+    const gateway = gatewayConfig
       ? createGateway({
-          config: config.gateway,
+          config: gatewayConfig,
           authorizer,
           lookupCredentials,
           clock,
@@ -234,11 +278,20 @@ export async function createTessera(config: Config, options: CreateOptions = {})
     const http = buildHttpServer({
       awsEndpoint,
       log,
-      indexPage: () => renderIndexPage(config, rootCredentials),
+      // Demo mode: the demo page (when built); otherwise the landing page, which links the doctor and the console.
+      indexPage: () => {
+        const html = demo ? pages.page('index.html') : undefined;
+        return html !== undefined ? { html, headers: PAGE_SECURITY_HEADERS } : renderIndexPage(config, rootCredentials, demo ? { ...demo, gatewayUrl } : undefined);
+      },
       routes: [
         openIdRoutes({ publicUrl: config.publicUrl, keys: openIdKeys }),
         oauth2Routes({ userPools, storage, clock, publicUrl: config.publicUrl, log }),
         adminRoutes({ rootCredentials, userPools }),
+        doctorRoutes({ doctor: createIdentityPoolDoctor(identityDeps), authorizer, lookupCredentials, clock, region: config.region, accountId: config.accountId, log }),
+        pages.routes({ demo: demo !== undefined }),
+        ...(demo
+          ? [demoRoutes({ demo, gatewayUrl: () => gatewayUrl, region: config.region, clock, callAsRoot: rootCaller({ operations, accountId: config.accountId, region: config.region, publicUrl: config.publicUrl, clock, log }) })]
+          : []),
       ],
       health: async () => {
         try {
@@ -261,6 +314,7 @@ export async function createTessera(config: Config, options: CreateOptions = {})
       userPools,
       tokenDecoder,
       gateway,
+      demo,
       async listen() {
         await http.listen({ port: config.port, host: config.host });
         const addr = http.server.address();
@@ -268,19 +322,21 @@ export async function createTessera(config: Config, options: CreateOptions = {})
         const host = config.host.includes(':') ? `[${config.host}]` : config.host;
         const listening = { host: config.host, port, url: `http://${host}:${port}` };
         if (!gateway) return listening;
-        const { url: gatewayUrl } = await gateway.listen(config.host);
+        ({ url: gatewayUrl } = await gateway.listen(config.host));
         return { ...listening, gatewayUrl };
       },
       close() {
         closing ??= (async () => {
           await gateway?.close();
           await http.close();
+          await stores?.close();
           await storage.close();
         })();
         return closing;
       },
     };
   } catch (err) {
+    await stores?.close();
     await storage.close();
     throw err;
   }

@@ -1,16 +1,17 @@
 /**
  * `tessera` command line. Thin: parses flags, builds the config, calls createTessera, wires
  * signals. `tessera serve [--port 4590] [--host 127.0.0.1] [--data-dir ./.tessera]
- * [--database-url postgres://…] [--public-url URL] [--no-demo]`.
+ * [--database-url postgres://…] [--public-url URL] [--demo | --no-demo]`.
  */
 import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { configFromEnv, ConfigError, loadConfig, redactUrl, type Config, type ConfigInput } from '../config/index.js';
 import type { RootCredentials } from '../credentials/root.js';
-import type { Tessera } from '../app.js';
+import type { DemoInfo, Tessera } from '../app.js';
 import { runPrimary, tellPrimary } from './cluster.js';
 
 const USAGE = `Usage: tessera serve [options]
+       tessera doctor --identity-pool <id> --token <file|-> [--endpoint URL]  (tessera doctor --help)
 
 Options (environment variable in brackets):
   --port <n>            listen port, default 4590                     [TESSERA_PORT]
@@ -18,7 +19,9 @@ Options (environment variable in brackets):
   --data-dir <dir>      data directory, default ./.tessera            [TESSERA_DATA_DIR]
   --database-url <url>  postgres://… to use PostgreSQL instead of SQLite [TESSERA_DATABASE_URL]
   --public-url <url>    issuer of Tessera's tokens, default http://localhost:<port> [TESSERA_PUBLIC_URL]
-  --no-demo             do not load the demo content (no demo content exists yet)
+  --demo                demo mode: the demo tenant, local data stores (moto_server) behind the
+                        gateway and the demo page at /; loopback --host only [TESSERA_DEMO=true]
+  --no-demo             no demo mode (the default of tessera serve; npm start passes --demo)
   --log-level <level>   fatal|error|warn|info|debug|trace|silent, default info [TESSERA_LOG_LEVEL]
   --workers <n|auto>    processes serving the port (auto = one per CPU), default 1 [TESSERA_WORKERS]
   --provider-endpoint <KEY=URL>  repeatable: where to reach a social provider instead of its
@@ -42,6 +45,21 @@ export async function main(argv: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
+  if (command === 'doctor') {
+    const { doctorCommand } = await import('./doctor.js');
+    process.exitCode = await doctorCommand(rest, {
+      env: process.env,
+      readStdin: async () => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+        return Buffer.concat(chunks).toString('utf8');
+      },
+      out: (line) => console.log(line),
+      err: (line) => console.error(line),
+      now: () => new Date(),
+    });
+    return;
+  }
   if (command !== 'serve') {
     console.error(`tessera: unknown command '${command}'\n\n${USAGE}`);
     process.exitCode = 2;
@@ -57,6 +75,7 @@ export async function main(argv: string[]): Promise<void> {
         'data-dir': { type: 'string' },
         'database-url': { type: 'string' },
         'public-url': { type: 'string' },
+        demo: { type: 'boolean' },
         'no-demo': { type: 'boolean' },
         'log-level': { type: 'string' },
         workers: { type: 'string' },
@@ -83,6 +102,8 @@ export async function main(argv: string[]): Promise<void> {
     if (values['public-url'] !== undefined) flags.publicUrl = values['public-url'];
     if (values['log-level'] !== undefined) flags.logLevel = values['log-level'];
     if (values.workers !== undefined) flags.workers = values.workers;
+    if (values.demo && values['no-demo']) throw new Error('--demo and --no-demo contradict each other');
+    if (values.demo) flags.demo = true;
     if (values['no-demo']) flags.demo = false;
     if (values['provider-endpoint'] !== undefined) flags.providerEndpoints = values['provider-endpoint'];
     if (values['provider-timeout-ms'] !== undefined) flags.providerTimeoutMs = values['provider-timeout-ms'];
@@ -145,10 +166,10 @@ export async function main(argv: string[]): Promise<void> {
   if (worker) process.on('disconnect', () => stop('primary gone'));
   const { url, gatewayUrl } = await tessera.listen();
   if (worker) tellPrimary({ tessera: 'listening', url });
-  else printBanner(config, url, tessera.rootCredentials, gatewayUrl);
+  else printBanner(config, url, tessera.rootCredentials, gatewayUrl, tessera.demo);
 }
 
-function printBanner(config: Config, url: string, root: RootCredentials, gatewayUrl?: string): void {
+function printBanner(config: Config, url: string, root: RootCredentials, gatewayUrl?: string, demo?: DemoInfo): void {
   const lines = [
     '',
     `  Tessera is listening on ${url}  (public URL ${config.publicUrl})`,
@@ -161,6 +182,16 @@ function printBanner(config: Config, url: string, root: RootCredentials, gateway
   if (gw) {
     const routes = [gw.s3 ? `s3 → ${gw.s3.url}` : '', gw.dynamodb ? `dynamodb → ${gw.dynamodb.url}` : '', ...Object.entries(gw.apis).map(([id, u]) => `execute-api ${id} → ${u}`)].filter(Boolean);
     lines.push(`  SigV4 gateway on ${gatewayUrl ?? `port ${gw.port}`}: ${routes.length ? routes.join(', ') : 'no upstream configured'}`);
+  }
+  if (demo) {
+    lines.push(
+      '',
+      '  DEMO MODE (development only): open the demo at ' + config.publicUrl + '/',
+      `    identity pool ${demo.tenant.identityPoolId}, user pool ${demo.tenant.userPoolId}, demo user '${demo.tenant.username}' (password on the page)`,
+      demo.storesProblem
+        ? `    data step unavailable: ${demo.storesProblem}`
+        : `    SigV4 gateway ${gatewayUrl ?? ''} → local S3/DynamoDB-compatible store ${demo.storesUrl ?? ''} (bucket and table '${demo.tenant.bucket}')`,
+    );
   }
   if (root.source === 'generated') {
     lines.push(

@@ -23,6 +23,7 @@ export interface Config {
   readonly accountId: string;
   readonly rootAccessKeyId: string | undefined;
   readonly rootSecretAccessKey: string | undefined;
+  /** Demo mode (`--demo`): the demo tenant, the demo's local data stores and the demo page. Loopback only. */
   readonly demo: boolean;
   readonly logLevel: string;
   /** Processes serving the listener (1 = this process alone; more = a cluster primary and N workers). */
@@ -72,7 +73,8 @@ export interface ConfigInput {
   accountId?: string;
   rootAccessKeyId?: string;
   rootSecretAccessKey?: string;
-  demo?: boolean;
+  /** A boolean from a flag, or `true`/`false`/`1`/`0` from the environment. */
+  demo?: boolean | string;
   logLevel?: string;
   /** A positive integer, or 'auto' (os.availableParallelism()). */
   workers?: string | number;
@@ -114,6 +116,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
   set('accountId', env.TESSERA_ACCOUNT_ID);
   set('rootAccessKeyId', env.TESSERA_ROOT_ACCESS_KEY_ID);
   set('rootSecretAccessKey', env.TESSERA_ROOT_SECRET_ACCESS_KEY);
+  set('demo', env.TESSERA_DEMO);
   set('logLevel', env.TESSERA_LOG_LEVEL);
   set('workers', env.TESSERA_WORKERS);
   set('passwordMemoSeconds', env.TESSERA_PASSWORD_MEMO_SECONDS);
@@ -238,6 +241,17 @@ export function loadConfig(...layers: ConfigInput[]): Config {
   }
   const gateway = loadGateway(input, region, problems);
 
+  let demo = false;
+  if (input.demo !== undefined) {
+    const text = String(input.demo);
+    if (['true', '1'].includes(text)) demo = true;
+    else if (!['false', '0'].includes(text)) problems.push(`demo must be true or false, got '${text}'`);
+  }
+  if (demo && !isLoopbackHost(host)) {
+    problems.push(`demo mode serves a fixed demo password and development-only content, so it listens on loopback only; --host is '${host}' (use 127.0.0.1, ::1 or localhost, or --no-demo)`);
+  }
+  if (demo && workers > 1) problems.push('demo mode runs in one process; use --workers 1 with --demo');
+
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze({
     port,
@@ -249,7 +263,7 @@ export function loadConfig(...layers: ConfigInput[]): Config {
     accountId,
     rootAccessKeyId,
     rootSecretAccessKey,
-    demo: input.demo ?? true,
+    demo,
     logLevel,
     workers,
     passwordMemoSeconds,
@@ -307,6 +321,14 @@ function loadGateway(input: ConfigInput, defaultRegion: string, problems: string
   const port = /^\d+$/.test(text) ? Number(text) : NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`gateway port must be an integer 0..65535, got '${text}'`);
   return Object.freeze({ port, s3, dynamodb, apis: Object.freeze(apis) });
+}
+
+/** 127.0.0.0/8, ::1 (and its IPv4-mapped form) and localhost: where nobody else can connect. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  if (h === 'localhost') return true;
+  if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)) return true;
+  return h === '::1' || h === '0:0:0:0:0:0:0:1' || /^::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
 /** Hides the password of a database URL for messages and logs. */

@@ -4,11 +4,36 @@
  * console when generated, and kept in the data dir).
  */
 import type { Config } from '../config/index.js';
-import type { RootCredentials } from '../app.js';
+import type { DemoInfo, RootCredentials } from '../app.js';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function renderIndexPage(config: Config, root: RootCredentials): string {
+/** Demo mode: what the demo tenant is and how to use it (the interactive demo page is not built yet). */
+function demoSection(config: Config, demo: DemoInfo & { gatewayUrl: string | undefined }): string {
+  const t = demo.tenant;
+  const signIn = `${config.publicUrl}/auth/${t.domain}/login?client_id=${encodeURIComponent(t.clientId)}&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(`${config.publicUrl}/`)}`;
+  const roles = [t.roles.guest, t.roles.authenticated, ...t.roles.patterns];
+  return `<section aria-labelledby="demo-h">
+<h2 id="demo-h">Demo mode <small>(development only)</small></h2>
+<p>This server was started with <code>--demo</code>: the demo tenant below exists on it, with a fixed password meant to be shown.
+Everything here is for trying Tessera on this machine, never for production.</p>
+<table>
+<tr><th>Identity pool</th><td><code>${esc(t.identityPoolId)}</code> — guest access and the basic (classic) flow on; developer provider <code>${esc(t.developerProviderName)}</code></td></tr>
+<tr><th>User pool</th><td><code>${esc(t.userPoolId)}</code>, app client <code>${esc(t.clientId)}</code>, domain <code>${esc(t.domain)}</code></td></tr>
+<tr><th>Demo user</th><td>username <code>${esc(t.username)}</code>, password <code>${esc(t.password)}</code> — <a href="${esc(signIn)}">sign in on the managed login page</a></td></tr>
+<tr><th>Roles</th><td><ul>${roles.map((r) => `<li><code>${esc(r.name)}</code>: ${esc(r.description)}</li>`).join('')}</ul></td></tr>
+<tr><th>Data</th><td>${
+    demo.gatewayUrl && !demo.storesProblem
+      ? `SigV4 gateway <code>${esc(demo.gatewayUrl)}</code> in front of a local S3/DynamoDB-compatible store: bucket <code>${esc(t.bucket)}</code>, table <code>${esc(t.table)}</code>`
+      : `unavailable: ${esc(demo.storesProblem ?? 'no gateway')}`
+  }</td></tr>
+</table>
+<pre>${esc(`aws cognito-identity get-id --identity-pool-id ${t.identityPoolId} --no-sign-request
+aws cognito-identity get-credentials-for-identity --identity-id <IdentityId from get-id> --no-sign-request`)}</pre>
+</section>`;
+}
+
+export function renderIndexPage(config: Config, root: RootCredentials, demo?: DemoInfo & { gatewayUrl: string | undefined }): string {
   const endpoint = config.publicUrl;
   const secretHint =
     root.source === 'env'
@@ -38,9 +63,11 @@ table{border-collapse:collapse}td,th{padding:.25rem .75rem;border-bottom:1px sol
 .ok{color:#047857}
 </style></head>
 <body>
+<nav aria-label="Pages"><a href="/">Home</a> · <a href="/doctor">Token doctor</a> · <a href="/console">Console</a></nav>
 <h1>Tessera is running</h1>
 <p>Tessera turns sign-ins from identity providers into short-lived, narrowly scoped AWS-style credentials, and
 speaks the AWS wire protocols, so the unmodified AWS SDKs, the AWS CLI and boto3 work against it with nothing changed but the endpoint.</p>
+${demo ? demoSection(config, demo) : ''}
 <table>
 <tr><th>AWS endpoint</th><td><code>POST ${esc(endpoint)}/</code> (every service on one listener)</td></tr>
 <tr><th>Health</th><td><a href="/health"><code>/health</code></a></td></tr>
@@ -54,7 +81,9 @@ speaks the AWS wire protocols, so the unmodified AWS SDKs, the AWS CLI and boto3
 <tr><td class="ok">ready</td><td><b>STS</b> — AssumeRoleWithWebIdentity (real JWKS validation), AssumeRole, GetSessionToken, GetCallerIdentity</td></tr>
 <tr><td class="ok">ready</td><td><b>Cognito Identity</b> — identity pools: guest, authenticated (IAM OIDC providers) and developer identities, enhanced and basic flows, role mapping</td></tr>
 <tr><td class="ok">ready</td><td><b>Cognito user pools</b> — users, groups, SRP and password sign-in, and each pool's hosted OAuth 2.0 / OpenID Connect sign-in (<code>/auth/&lt;domain&gt;/oauth2/authorize</code>) with federation to upstream OpenID Providers</td></tr>
-<tr><td>coming</td><td>Social (Google, Facebook, Amazon, Apple) and SAML sign-in; the interactive demo; the token doctor</td></tr>
+<tr><td class="ok">ready</td><td><b>Social sign-in</b> — Google, Apple, Facebook, Login with Amazon, Twitter</td></tr>
+<tr><td class="ok">ready</td><td><b>Token doctor</b> at <a href="/doctor"><code>/doctor</code></a> (and <code>tessera doctor</code>) and the <b>console</b> at <a href="/console"><code>/console</code></a>; the interactive demo at <code>/</code> with <code>tessera serve --demo</code> (<code>npm start</code>)</td></tr>
+<tr><td>coming</td><td>SAML sign-in</td></tr>
 </table>
 <h2>Try it with the AWS CLI</h2>
 <pre>${esc(envBlock)}</pre>

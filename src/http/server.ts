@@ -16,7 +16,8 @@ export const MAX_BODY_BYTES = 11 * 1024 * 1024;
 export interface HttpDeps {
   awsEndpoint: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   health: () => Promise<{ ok: boolean; detail?: string }>;
-  indexPage: () => string;
+  /** The page at `/`: HTML, or HTML with its own headers (the demo page's security headers). */
+  indexPage: () => string | { html: string; headers: Record<string, string> };
   log: Logger;
   /** Extra routes (discovery documents, JWKS …) registered by services. */
   routes?: Array<(app: FastifyInstance) => void>;
@@ -63,7 +64,9 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
   app.get('/', async (request, reply) => {
     // The query protocol also allows GET with Action in the query string.
     if (typeof (request.query as Record<string, unknown>)?.Action === 'string') return deps.awsEndpoint(request, reply);
-    reply.type('text/html; charset=utf-8').send(deps.indexPage());
+    const page = deps.indexPage();
+    if (typeof page === 'string') reply.type('text/html; charset=utf-8').send(page);
+    else reply.headers(page.headers).type('text/html; charset=utf-8').send(page.html);
   });
   app.post('/', deps.awsEndpoint);
 

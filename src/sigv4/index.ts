@@ -26,3 +26,4 @@ export {
   UNSIGNED_PAYLOAD,
   type ChunkDecoderOptions,
 } from './chunked.js';
+export { signRequest, type SignInput } from './sign.js';

@@ -22,6 +22,7 @@ import { getCredentialsForIdentity } from './operations/get-credentials-for-iden
 import { getOpenIdToken } from './operations/get-open-id-token.js';
 import { unlinkIdentity } from './operations/unlink-identity.js';
 import { developerIdentityOperations } from './operations/developer-identities.js';
+import { explainPoolLogin } from './doctor.js';
 
 export type { CognitoIdentityDeps } from './deps.js';
 export { UNAUTHENTICATED_SCOPE_DOWN_POLICY } from './scope-down.js';
@@ -46,3 +47,15 @@ export function cognitoIdentityOperations(deps: CognitoIdentityDeps): Operation[
     ...developerIdentityOperations(c),
   ];
 }
+
+export type { DoctorCheck, DoctorReport, CheckStatus } from './doctor.js';
+
+/** The token doctor for identity pools (doctor.ts), built over the same store and verifier as the operations. */
+export function createIdentityPoolDoctor(deps: CognitoIdentityDeps) {
+  const store = cognitoIdentityStore(deps.storage);
+  const c: CognitoIdentityContext = { ...deps, store, engine: createIdentityEngine({ store, region: deps.region, clock: deps.clock }) };
+  return {
+    explain: (input: Parameters<typeof explainPoolLogin>[1]) => explainPoolLogin(c, input),
+  };
+}
+export type IdentityPoolDoctor = ReturnType<typeof createIdentityPoolDoctor>;

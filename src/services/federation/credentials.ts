@@ -75,8 +75,15 @@ export interface FederatedSessionRequest {
   };
 }
 
-/** Steps 2 and 3: the trust policy, then the minted session. */
-export async function mintFederated(deps: FederationDeps, req: FederatedSessionRequest) {
+/**
+ * Step 2 alone: the role's trust policy evaluated for each action the session needs, in order,
+ * stopping at the first that is not allowed (what mintFederated enforces, and what the token
+ * doctor shows). Throws `refuse.unparseable` (or the parse error) for a trust policy that does not parse.
+ */
+export function federatedTrustChecks(
+  deps: Pick<FederationDeps, 'authorizer' | 'evaluateTrust'>,
+  req: Pick<FederatedSessionRequest, 'role' | 'principal' | 'action' | 'context' | 'tags'> & { refuse: Pick<FederatedSessionRequest['refuse'], 'unparseable'> },
+): Array<{ action: string; result: EvaluationResult }> {
   const tagKeys = Object.keys(req.tags);
   const context: Record<string, string | string[]> = { ...req.context };
   for (const k of tagKeys) context[`aws:RequestTag/${k}`] = req.tags[k]!;
@@ -90,8 +97,18 @@ export async function mintFederated(deps: FederationDeps, req: FederatedSessionR
     throw err;
   }
   const base = req.action ?? 'sts:AssumeRoleWithWebIdentity';
+  const out: Array<{ action: string; result: EvaluationResult }> = [];
   for (const action of [base, ...(tagKeys.length ? ['sts:TagSession'] : [])]) {
     const result = deps.evaluateTrust({ trust, action, roleArn: req.role.arn, principal: { type: 'Federated', ids: [req.principal] }, context });
+    out.push({ action, result });
+    if (result.decision !== 'Allow') break;
+  }
+  return out;
+}
+
+/** Steps 2 and 3: the trust policy, then the minted session. */
+export async function mintFederated(deps: FederationDeps, req: FederatedSessionRequest) {
+  for (const { action, result } of federatedTrustChecks(deps, req)) {
     if (result.decision !== 'Allow') throw req.refuse.denied(result.reason, action, result.decision);
   }
   if (req.admit) await req.admit();

@@ -1,0 +1,208 @@
+/**
+ * The web pages in a real browser (Debian's chromium driven by playwright-core) against a real
+ * `tessera serve --demo` world: every available demo flow to its credentials and data step, the
+ * token doctor on a good token and five bad ones, a console create-edit-delete round trip for an
+ * identity pool, a role and a user, axe-core on every page at 1280 px and 390 px, and a
+ * screenshot of each page in $TMPDIR/tessera-screenshots (os.tmpdir()). Page weights and the
+ * time to interactive are reported as diagnostics, not asserted.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { startTestServer, type TestServer } from '../../helpers/server.js';
+import { ensureChromium, launchChromium, type RunningBrowser } from '../../helpers/chromium.js';
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve('axe-core/axe.min.js');
+export const SCREENSHOTS = join(tmpdir(), 'tessera-screenshots');
+
+const missing = ensureChromium();
+
+interface Demo { identityPoolId: string; clientId: string; username: string; password: string; userPoolProviderName: string; roles: { guest: { arn: string } } }
+
+async function axe(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  // Evaluated in the page (the test's TypeScript has no DOM types).
+  const violations = (await page.evaluate(`axe.run({ resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) })))`)) as Array<{ id: string; impact: string; targets: string[] }>;
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
+}
+
+/** Bytes transferred for the page load (compressed, from Resource Timing) and the time until `ready` is visible. */
+async function weigh(page: Page, url: string, ready: string): Promise<{ kb: number; ms: number }> {
+  // A first load: nothing from the cache of the pages visited before.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.clearBrowserCache');
+  await cdp.detach();
+  const t0 = Date.now();
+  await page.goto(url);
+  await page.locator(ready).first().waitFor();
+  const ms = Date.now() - t0;
+  const bytes = (await page.evaluate(
+    `performance.getEntriesByType('navigation')[0].transferSize + performance.getEntriesByType('resource').reduce((n, r) => n + r.transferSize, 0)`,
+  )) as number;
+  return { kb: Math.round(bytes / 102.4) / 10, ms };
+}
+
+describe('the web pages in chromium', { skip: missing }, () => {
+  let server: TestServer;
+  let chrome: RunningBrowser;
+  let page: Page;
+  let demo: Demo;
+
+  before(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    server = await startTestServer({ demo: true });
+    demo = (await (await fetch(`${server.url}/_tessera/demo`)).json()) as Demo;
+    chrome = await launchChromium();
+    page = await chrome.context.newPage();
+    page.on('dialog', (d) => void d.accept());
+  });
+  after(async () => {
+    await chrome?.close();
+    await server?.close();
+  });
+
+  const ran = async (label: string) => {
+    await page.getByRole('heading', { name: new RegExp(`^${label} — credentials received`) }).waitFor();
+    const data = page.locator('#result table');
+    await data.waitFor();
+    const text = await data.innerText();
+    assert.match(text, /ListObjectsV2[\s\S]*200 OK/);
+    assert.match(text, /PutObject[\s\S]*403 AccessDenied/);
+  };
+
+  it('runs guest access by the enhanced flow to credentials and the data step, and shows the credentials and the API flow', async (t) => {
+    const w = await weigh(page, `${server.url}/`, '#test-guest');
+    t.diagnostic(`demo page: ${w.kb} KB transferred, interactive after ${w.ms} ms`);
+    await page.getByRole('button', { name: 'Test guest access' }).click();
+    await ran('Guest access');
+    await page.getByRole('button', { name: 'View AWS credentials only' }).click();
+    assert.match(await page.locator('#credentials').innerText(), /"AccessKeyId": "ASIA/);
+    await page.getByRole('button', { name: 'View detailed API flow' }).click();
+    const flow = await page.locator('#api-flow').innerText();
+    assert.match(flow, /GetId[\s\S]*GetCredentialsForIdentity[\s\S]*Data step/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'demo.png'), fullPage: true });
+  });
+
+  it('runs guest access by the basic flow with the picked role and session duration', async () => {
+    await page.getByRole('tab', { name: 'Basic flow' }).click();
+    await page.locator('#basic-role').selectOption(demo.roles.guest.arn);
+    await page.getByRole('button', { name: 'Test guest access' }).click();
+    await ran('Guest access');
+    await page.getByRole('button', { name: 'View detailed API flow' }).click();
+    assert.match(await page.locator('#api-flow').innerText(), /GetOpenIdToken[\s\S]*AssumeRoleWithWebIdentity/);
+    await page.getByRole('tab', { name: 'Enhanced flow' }).click();
+  });
+
+  it('signs in a developer identity by its User Identifier', async () => {
+    await page.getByLabel('User Identifier').fill('alice');
+    await page.getByRole('button', { name: 'Sign in as this user' }).click();
+    await ran('Developer provider');
+  });
+
+  it('signs the demo user in through the managed login page with state, PKCE and nonce, and leaves no code in the address bar', async () => {
+    await page.getByRole('button', { name: 'Cognito user pool' }).click();
+    await page.locator('#username').waitFor();
+    const authorize = new URL(page.url());
+    assert.ok(authorize.searchParams.get('state') && authorize.searchParams.get('nonce') && authorize.searchParams.get('code_challenge_method') === 'S256');
+    await page.locator('#username').fill(demo.username);
+    await page.locator('#password').fill(demo.password);
+    await page.locator('#password').press('Enter');
+    await ran('Cognito user pool');
+    assert.equal(new URL(page.url()).search, '');
+  });
+
+  it('the token doctor accepts a good token and explains five bad ones by the right check', async (t) => {
+    const idp = new CognitoIdentityProviderClient({ endpoint: server.url, region: server.region, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    const auth = await idp.send(new InitiateAuthCommand({ ClientId: demo.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: demo.username, PASSWORD: demo.password } }));
+    const good = auth.AuthenticationResult!.IdToken!;
+    const [h, p, s] = good.split('.') as [string, string, string];
+    const edit = (part: string, change: Record<string, unknown>) => Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(part, 'base64url').toString()), ...change })).toString('base64url');
+    const sig = Buffer.from(s, 'base64url');
+    sig[5] = sig[5]! ^ 0xff;
+    const w = await weigh(page, `${server.url}/doctor`, '#access-key-id');
+    t.diagnostic(`doctor page: ${w.kb} KB transferred, interactive after ${w.ms} ms`);
+    await page.getByLabel('Access key id').fill(server.rootCredentials.accessKeyId);
+    await page.getByLabel('Secret access key').fill(server.rootCredentials.secretAccessKey);
+    await page.getByRole('button', { name: 'Use these credentials' }).click();
+    await page.locator(`#identity-pool option[value="${demo.identityPoolId}"]`).waitFor({ state: 'attached' });
+    const explain = async (token: string, loginsKey = '') => {
+      await page.getByLabel('Token (a JWT or a provider access token)').fill(token);
+      await page.getByLabel('Logins key (optional)').fill(loginsKey);
+      await page.getByRole('button', { name: 'Explain' }).click();
+      await page.locator('#verdict').waitFor();
+      const verdict = await page.locator('#verdict').innerText();
+      const failed = await page.locator('tr[data-status=fail]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-check')));
+      await page.evaluate(`document.getElementById('verdict')?.remove()`);
+      return { verdict, failed };
+    };
+    const accepted = await explain(good);
+    assert.match(accepted.verdict, /^Accepted: credentials for arn:aws:iam::000000000000:role\/tessera-demo-authenticated/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'doctor.png'), fullPage: true });
+    const cases: Array<[string, string, string]> = [
+      ['not-a-token', 'token.format', demo.userPoolProviderName],
+      [[h, edit(p, { iss: 'https://idp.elsewhere.test' }), s].join('.'), 'token.issuer', ''],
+      [[h, edit(p, { aud: 'another-client' }), s].join('.'), 'token.audience', ''],
+      [[edit(h, { kid: 'no-such-key' }), p, s].join('.'), 'token.key', ''],
+      [[h, p, sig.toString('base64url')].join('.'), 'token.signature', ''],
+    ];
+    for (const [token, check, key] of cases) {
+      const r = await explain(token, key);
+      assert.match(r.verdict, /^Refused/, check);
+      assert.deepEqual(r.failed, [check]);
+    }
+  });
+
+  it('the console creates, edits and deletes an identity pool, a role and a user', async (t) => {
+    const w = await weigh(page, `${server.url}/console`, '[role=tab]');
+    t.diagnostic(`console page: ${w.kb} KB transferred, interactive after ${w.ms} ms`);
+    // Identity pool
+    await page.locator('#new-pool-name').fill('browser_pool');
+    await page.getByRole('button', { name: 'Create identity pool' }).click();
+    await page.getByRole('button', { name: 'Edit browser_pool' }).click();
+    await page.locator('#edit-pool-name').fill('browser_pool_renamed');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Delete browser_pool_renamed' }).waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'console.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Delete browser_pool_renamed' }).click();
+    await page.getByRole('button', { name: 'Delete browser_pool_renamed' }).waitFor({ state: 'detached' });
+    // Role
+    await page.getByRole('tab', { name: 'IAM roles and providers' }).click();
+    await page.getByLabel('Role name').fill('browser-role');
+    await page.getByRole('button', { name: 'Create role' }).click();
+    await page.getByRole('button', { name: 'Edit browser-role' }).click();
+    await page.locator('#edit-role-description').fill('edited in the browser');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('cell', { name: 'edited in the browser' }).waitFor();
+    await page.getByRole('button', { name: 'Delete browser-role' }).click();
+    await page.getByRole('button', { name: 'Delete browser-role' }).waitFor({ state: 'detached' });
+    // User
+    await page.getByRole('tab', { name: 'User pools' }).click();
+    await page.getByLabel('Username').fill('bob');
+    await page.getByLabel('Email (optional)').fill('bob@example.com');
+    await page.getByRole('button', { name: 'Create user' }).click();
+    await page.getByRole('button', { name: 'Edit bob' }).click();
+    await page.locator('#edit-user-email').fill('robert@example.com');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('cell', { name: 'robert@example.com' }).waitFor();
+    await page.getByRole('button', { name: 'Delete bob' }).click();
+    await page.getByRole('button', { name: 'Delete bob' }).waitFor({ state: 'detached' });
+  });
+
+  it('axe-core finds no serious or critical violation on any page at 1280 px and 390 px', async () => {
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      for (const [path, ready] of [['/', '#test-guest'], ['/doctor', 'main h1'], ['/console', '[role=tab]']] as const) {
+        await page.goto(`${server.url}${path}`);
+        await page.locator(ready).first().waitFor();
+        assert.deepEqual(await axe(page), [], `${path} at ${width} px`);
+        if (width === 390) await page.screenshot({ path: join(SCREENSHOTS, `${path === '/' ? 'demo' : path.slice(1)}-390.png`), fullPage: true });
+      }
+    }
+  });
+});

@@ -1,0 +1,50 @@
+/**
+ * Debian's chromium for the browser tests, driven by playwright-core (never a downloaded browser).
+ * When it is missing and the tests run as root, it is installed with `apt-get install -y chromium`
+ * once; otherwise the browser tests say why they cannot run. Each launch gets a new empty profile
+ * in the temporary directory, removed on close.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Makes sure chromium is there; returns why not when it cannot be. */
+export function ensureChromium(): string | undefined {
+  if (existsSync(CHROMIUM)) return undefined;
+  if (process.getuid?.() !== 0) return `${CHROMIUM} is missing (install it with: apt-get install -y chromium)`;
+  try {
+    execFileSync('apt-get', ['install', '-y', 'chromium'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  } catch (err) {
+    return `apt-get install -y chromium failed: ${(err as Error).message}`;
+  }
+  return existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is still missing after apt-get install`;
+}
+
+export interface RunningBrowser {
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+/** A new empty profile (--user-data-dir, which Playwright passes for a persistent context) per launch. */
+export async function launchChromium(options: { width?: number; height?: number } = {}): Promise<RunningBrowser> {
+  const profile = mkdtempSync(join(tmpdir(), 'tessera-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    // axe-core is injected as a script; the pages' CSP would (rightly) refuse it.
+    bypassCSP: true,
+    viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}

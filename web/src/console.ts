@@ -1,0 +1,50 @@
+// The console: sections load their SDK clients on demand (code-split), all signed with the pasted credentials.
+import './style.css';
+import { h, replace } from './dom';
+import { credentialsForm, load } from './credentials';
+
+const app = document.getElementById('app')!;
+const credsBox = h('section', { class: 'card' });
+const tabs = h('div', { role: 'tablist', 'aria-label': 'Console sections' });
+const panel = h('section', { id: 'console-panel', role: 'tabpanel', 'aria-live': 'polite' });
+app.append(credsBox, tabs, panel);
+
+const SECTIONS = [
+  { id: 'identity-pools', label: 'Identity pools', load: () => import('./console-identity') },
+  { id: 'iam', label: 'IAM roles and providers', load: () => import('./console-iam') },
+  { id: 'user-pools', label: 'User pools', load: () => import('./console-userpools') },
+] as const;
+
+async function open(id: string): Promise<void> {
+  for (const t of tabs.querySelectorAll<HTMLElement>('[role=tab]')) {
+    const on = t.dataset.section === id;
+    t.setAttribute('aria-selected', String(on));
+    t.tabIndex = on ? 0 : -1;
+  }
+  panel.setAttribute('aria-labelledby', `tab-${id}`);
+  const creds = load();
+  if (!creds) {
+    replace(panel, h('p', {}, 'Enter credentials above to use the console.'));
+    return;
+  }
+  replace(panel, h('p', { role: 'status' }, 'Loading…'));
+  const section = SECTIONS.find((s) => s.id === id)!;
+  const mod = await section.load();
+  await mod.render(panel, creds);
+}
+
+SECTIONS.forEach((s, i) => {
+  tabs.append(h('button', { type: 'button', role: 'tab', id: `tab-${s.id}`, 'data-section': s.id, 'aria-controls': 'console-panel', onclick: () => void open(s.id),
+    onkeydown: (e: Event) => {
+      const k = (e as KeyboardEvent).key;
+      if (k !== 'ArrowRight' && k !== 'ArrowLeft') return;
+      const next = SECTIONS[(i + (k === 'ArrowRight' ? 1 : SECTIONS.length - 1)) % SECTIONS.length]!;
+      void open(next.id);
+      document.getElementById(`tab-${next.id}`)!.focus();
+    } }, s.label));
+});
+
+let current: string = SECTIONS[0].id;
+tabs.addEventListener('click', (e) => { const t = (e.target as HTMLElement).closest<HTMLElement>('[role=tab]'); if (t?.dataset.section) current = t.dataset.section; });
+credentialsForm(credsBox, () => void open(current));
+void open(current);
