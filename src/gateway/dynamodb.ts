@@ -14,9 +14,9 @@ import { parseStrictJson } from '../json/strict-json.js';
 import { verifySigV4 } from '../sigv4/index.js';
 import { authorizeAll, decisionFields, deniedMessage, globalContext } from './authorize.js';
 import { dynamoChecks, tablesNeedingSchema, type DynamoDbInput, type KeySchema } from './dynamodb-actions.js';
-import { GatewayError, renderDynamoDbError, toGatewayError } from './errors.js';
+import { GatewayError, noteFailure, renderDynamoDbError, toGatewayError } from './errors.js';
 import { readBody, singleHeader, type GatewayDeps, type GatewayRequest } from './types.js';
-import { responseHeaders, UpstreamUnavailable, type Upstream } from './upstream.js';
+import { relayResponse, UpstreamUnavailable, type Upstream } from './upstream.js';
 
 export const MAX_DYNAMODB_BODY = 16 * 1024 * 1024 + 64 * 1024;
 const TARGET_PREFIX = 'DynamoDB_20120810.';
@@ -128,19 +128,10 @@ export function createDynamoDbHandler(deps: GatewayDeps, upstream: Upstream) {
       request.end(body);
       const upstreamRes = await response;
       g.note.status = upstreamRes.statusCode;
-      res.writeHead(upstreamRes.statusCode ?? 502, responseHeaders(upstreamRes.headers));
-      res.once('close', () => {
-        if (!res.writableFinished) upstreamRes.destroy();
-      });
-      upstreamRes.pipe(res);
-      await new Promise<void>((resolve) => {
-        res.once('close', resolve);
-      });
+      await relayResponse(res, upstreamRes);
     } catch (err) {
       const error = toGatewayError(err, 'dynamodb');
-      g.note.outcome = error.code;
-      if (error.reason && g.note.reason === undefined) g.note.reason = error.reason;
-      if (error.status >= 500 && error.code !== 'ServiceUnavailable') deps.log.error({ err, requestId: g.requestId }, 'gateway internal error');
+      noteFailure(g, deps.log, err, error, 'ServiceUnavailable');
       renderDynamoDbError(res, error, g.requestId);
     }
   };

@@ -8,6 +8,8 @@
  */
 import type { ServerResponse } from 'node:http';
 import { Refusal, type Reason } from '../errors/index.js';
+import type { Logger } from 'pino';
+import type { GatewayRequest } from './types.js';
 import { UpstreamUnavailable } from './upstream.js';
 
 export type GatewayService = 's3' | 'dynamodb' | 'execute-api';
@@ -112,4 +114,14 @@ export function renderError(res: ServerResponse, service: GatewayService, error:
   if (service === 's3') renderS3Error(res, error, requestId, method);
   else if (service === 'dynamodb') renderDynamoDbError(res, error, requestId);
   else renderApiError(res, error, requestId);
+}
+
+/**
+ * Puts a refused or failed request's code and reason on its log line, and logs as an internal
+ * error what is Tessera's fault: a 5xx other than the service's "upstream unavailable" code.
+ */
+export function noteFailure(g: GatewayRequest, log: Logger, err: unknown, error: GatewayError, upstreamDown: string): void {
+  g.note.outcome = error.code;
+  if (error.reason && g.note.reason === undefined) g.note.reason = error.reason;
+  if (error.status >= 500 && error.code !== upstreamDown) log.error({ err, requestId: g.requestId }, 'gateway internal error');
 }

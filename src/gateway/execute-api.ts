@@ -9,9 +9,9 @@
 import type { Principal } from '../credentials/principal.js';
 import { percentDecode, verifySigV4 } from '../sigv4/index.js';
 import { authorizeAll, decisionFields, deniedMessage, globalContext } from './authorize.js';
-import { GatewayError, renderApiError, toGatewayError } from './errors.js';
+import { GatewayError, noteFailure, renderApiError, toGatewayError } from './errors.js';
 import { hasDotSegment, readBody, type GatewayDeps, type GatewayRequest } from './types.js';
-import { createUpstream, responseHeaders, type Upstream } from './upstream.js';
+import { createUpstream, relayResponse, type Upstream } from './upstream.js';
 
 /** API Gateway's payload limit. */
 export const MAX_API_BODY = 10 * 1024 * 1024;
@@ -116,19 +116,10 @@ export function createExecuteApiHandler(deps: GatewayDeps & { apis: Readonly<Rec
       request.end(body);
       const upstreamRes = await response;
       g.note.status = upstreamRes.statusCode;
-      res.writeHead(upstreamRes.statusCode ?? 502, responseHeaders(upstreamRes.headers));
-      res.once('close', () => {
-        if (!res.writableFinished) upstreamRes.destroy();
-      });
-      upstreamRes.pipe(res);
-      await new Promise<void>((resolve) => {
-        res.once('close', resolve);
-      });
+      await relayResponse(res, upstreamRes);
     } catch (err) {
       const error = toGatewayError(err, 'execute-api');
-      g.note.outcome = error.code;
-      if (error.reason && g.note.reason === undefined) g.note.reason = error.reason;
-      if (error.status >= 500 && error.code !== 'BadGatewayException') deps.log.error({ err, requestId: g.requestId }, 'gateway internal error');
+      noteFailure(g, deps.log, err, error, 'BadGatewayException');
       renderApiError(res, error, g.requestId);
     }
   };

@@ -22,10 +22,10 @@ import {
   type VerifiedRequest,
 } from '../sigv4/index.js';
 import { authorizeAll, decisionFields, deniedMessage, globalContext, type Check } from './authorize.js';
-import { GatewayError, renderS3Error, toGatewayError } from './errors.js';
+import { GatewayError, noteFailure, renderS3Error, toGatewayError } from './errors.js';
 import { classifyS3, objectArn, parseS3Path, queryMap } from './s3-actions.js';
 import { hasDotSegment, singleHeader, type GatewayDeps, type GatewayRequest } from './types.js';
-import { responseHeaders, streamBody, type Upstream } from './upstream.js';
+import { relayResponse, responseHeaders, streamBody, type Upstream } from './upstream.js';
 
 /** A DeleteObjects request holds at most 1,000 keys of ≤ 1,024 bytes: 2 MiB is ample. */
 const MAX_DELETE_BODY = 2 * 1024 * 1024;
@@ -298,20 +298,11 @@ export function createS3Handler(deps: GatewayDeps, upstream: Upstream) {
         }
       }
       g.note.status = upstreamRes.statusCode;
-      res.writeHead(upstreamRes.statusCode ?? 502, responseHeaders(upstreamRes.headers));
-      res.once('close', () => {
-        if (!res.writableFinished) upstreamRes.destroy();
-      });
-      upstreamRes.pipe(res);
-      await new Promise<void>((resolve) => {
-        res.once('close', resolve);
-      });
+      await relayResponse(res, upstreamRes);
     } catch (err) {
       const error = toGatewayError(err, 's3', presigned);
-      g.note.outcome = error.code;
-      if (error.reason && g.note.reason === undefined) g.note.reason = error.reason;
-      if (error.status >= 500 && error.code !== 'ServiceUnavailable') deps.log.error({ err, requestId: g.requestId }, 'gateway internal error');
-      renderS3Error(res, error, g.requestId, req.method ?? 'GET', error.code === 'AccessDenied' ? {} : {});
+      noteFailure(g, deps.log, err, error, 'ServiceUnavailable');
+      renderS3Error(res, error, g.requestId, req.method ?? 'GET', {});
     }
   };
 }

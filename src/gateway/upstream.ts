@@ -4,7 +4,7 @@
  * body streamed, never collected. The caller's signature, session token and payload encoding
  * never reach the upstream: it sees the gateway as its one client.
  */
-import { request as httpRequest, Agent as HttpAgent, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { request as httpRequest, Agent as HttpAgent, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
 import type { Readable, Transform } from 'node:stream';
 import { createHmac } from 'node:crypto';
@@ -153,4 +153,19 @@ export function responseHeaders(headers: IncomingHttpHeaders): Record<string, st
     out[name] = value;
   }
   return out;
+}
+
+/**
+ * Streams the upstream's answer to the client (status, end-to-end headers, body) and resolves
+ * once the client's response is closed; a client that goes away ends the upstream read.
+ */
+export async function relayResponse(res: ServerResponse, upstreamRes: IncomingMessage): Promise<void> {
+  res.writeHead(upstreamRes.statusCode ?? 502, responseHeaders(upstreamRes.headers));
+  res.once('close', () => {
+    if (!res.writableFinished) upstreamRes.destroy();
+  });
+  upstreamRes.pipe(res);
+  await new Promise<void>((resolve) => {
+    res.once('close', resolve);
+  });
 }
