@@ -17,6 +17,7 @@ import { withParams } from './redirect.js';
 import { TTL_MS } from './ttl.js';
 import type { UpstreamClient } from './upstream.js';
 import { authnRequestUrl, samlMetadataOf, samlSpEntityId } from './saml.js';
+import { mapAttributes, MappingError } from './attribute-mapping.js';
 import type { IdentityProviderRecord } from '../cognito-idp/records.js';
 
 /** Managed-login buttons link back to authorize with `identity_provider` set (CG:authorization-endpoint). */
@@ -114,6 +115,38 @@ async function startSaml(hosted: Hosted, reply: FastifyReply, request: Authorize
     throw redirectErrorFor(request, { error: 'invalid_request', description: err instanceof Error ? err.message : `${idp.providerName} Error` });
   }
   return sendRedirect(reply, location);
+}
+
+/**
+ * After an upstream IdP (OIDC or SAML) proved who the user is: maps its claims through the
+ * provider's attribute mapping (a mapping the claims cannot satisfy goes back to the client as
+ * invalid_request), creates or updates the federated user (linking as configured), and finishes
+ * the sign-in as for a native user.
+ */
+export async function finishFederatedSignIn(
+  hosted: Hosted,
+  reply: FastifyReply,
+  request: AuthorizeRequest,
+  idp: IdentityProviderRecord,
+  proven: { subject: string; issuer: string; claims: Record<string, unknown> },
+  extraCookies: string[] = [],
+): Promise<FastifyReply> {
+  let attributes: Record<string, string>;
+  try {
+    attributes = mapAttributes(idp.attributeMapping, proven.claims);
+  } catch (err) {
+    if (!(err instanceof MappingError)) throw err;
+    throw redirectErrorFor(request, { error: 'invalid_request', description: err.message });
+  }
+  const user = await hosted.userPools.upsertFederatedUser({
+    userPoolId: request.userPoolId,
+    providerName: idp.providerName,
+    providerType: idp.providerType,
+    subject: proven.subject,
+    issuer: proven.issuer,
+    attributes,
+  });
+  return finishSignIn(hosted, reply, request, user.username, extraCookies);
 }
 
 /** Opens a hosted session for the user and redirects to the client with its code or tokens. */

@@ -13,10 +13,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Hosted } from '../context.js';
 import { COOKIE, clearCookie, parseCookies } from '../cookies.js';
-import { mapAttributes, MappingError } from '../attribute-mapping.js';
 import { redirectErrorFor, RedirectError } from '../authorize-request.js';
 import { isServiceError } from '../../../errors/index.js';
-import { finishSignIn, sendRedirectError } from '../flows.js';
+import { finishFederatedSignIn, sendRedirectError } from '../flows.js';
 import { rawQuery, resolveDomain, sendErrorPage } from '../http.js';
 import { UpstreamError, type UpstreamClient } from '../upstream.js';
 
@@ -55,22 +54,7 @@ async function idpResponse(hosted: Hosted, upstream: UpstreamClient, request: Fa
       hosted.log.warn({ check: 'oauth2.upstream', provider: idp.providerName, ...err.detail }, err.message);
       throw redirectErrorFor(authz, { error: 'invalid_request', description: err.message });
     }
-    let attributes: Record<string, string>;
-    try {
-      attributes = mapAttributes(idp.attributeMapping, identity.claims);
-    } catch (err) {
-      if (!(err instanceof MappingError)) throw err;
-      throw redirectErrorFor(authz, { error: 'invalid_request', description: err.message });
-    }
-    const user = await hosted.userPools.upsertFederatedUser({
-      userPoolId: authz.userPoolId,
-      providerName: idp.providerName,
-      providerType: idp.providerType,
-      subject: identity.subject,
-      issuer: identity.issuer,
-      attributes,
-    });
-    return await finishSignIn(hosted, reply, authz, user.username, [clear]);
+    return await finishFederatedSignIn(hosted, reply, authz, idp, identity, [clear]);
   } catch (err) {
     if (err instanceof RedirectError) return sendRedirectError(reply, err, [clear]);
     // e.g. a required pool attribute the IdP did not send: the user-pool service says why.

@@ -13,12 +13,11 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Hosted } from '../context.js';
-import { mapAttributes, MappingError } from '../attribute-mapping.js';
 import { redirectErrorFor, RedirectError } from '../authorize-request.js';
 import { Refusal, isServiceError } from '../../../errors/index.js';
 import { verifySamlResponse, type VerifiedSaml } from '../../../tokens/saml/index.js';
 import { OAuthError } from '../errors.js';
-import { finishSignIn, sendRedirectError } from '../flows.js';
+import { finishFederatedSignIn, sendRedirectError } from '../flows.js';
 import { formParams } from '../form.js';
 import { resolveDomain, sendErrorPage } from '../http.js';
 import { samlClaims, samlMetadataOf, samlSpEntityId } from '../saml.js';
@@ -71,22 +70,7 @@ async function samlIdpResponse(hosted: Hosted, request: FastifyRequest, reply: F
       hosted.log.warn({ check: err.reason.check, provider: idp.providerName, reason: err.reason }, err.message);
       throw redirectErrorFor(authz, { error: 'invalid_request', description: `${idp.providerName} Error - ${err.message}` });
     }
-    let attributes: Record<string, string>;
-    try {
-      attributes = mapAttributes(idp.attributeMapping, samlClaims(saml.attributes));
-    } catch (err) {
-      if (!(err instanceof MappingError)) throw err;
-      throw redirectErrorFor(authz, { error: 'invalid_request', description: err.message });
-    }
-    const user = await hosted.userPools.upsertFederatedUser({
-      userPoolId: authz.userPoolId,
-      providerName: idp.providerName,
-      providerType: idp.providerType,
-      subject: saml.subject,
-      issuer: saml.issuer,
-      attributes,
-    });
-    return await finishSignIn(hosted, reply, authz, user.username);
+    return await finishFederatedSignIn(hosted, reply, authz, idp, { subject: saml.subject, issuer: saml.issuer, claims: samlClaims(saml.attributes) });
   } catch (err) {
     if (err instanceof RedirectError) return sendRedirectError(reply, err);
     if (isServiceError(err) && err.fault === 'client') {
