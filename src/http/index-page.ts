@@ -78,12 +78,13 @@ ${demo ? demoSection(config, demo) : ''}
 <h2>Services</h2>
 <table>
 <tr><td class="ok">ready</td><td><b>IAM</b> — OIDC and SAML providers, roles, inline and managed policies, users and groups with access keys</td></tr>
-<tr><td class="ok">ready</td><td><b>STS</b> — AssumeRoleWithWebIdentity (real JWKS validation), AssumeRole, GetSessionToken, GetCallerIdentity</td></tr>
+<tr><td class="ok">ready</td><td><b>STS</b> — AssumeRoleWithWebIdentity (real JWKS validation), AssumeRoleWithSAML, AssumeRole, GetSessionToken, GetCallerIdentity</td></tr>
 <tr><td class="ok">ready</td><td><b>Cognito Identity</b> — identity pools: guest, authenticated (IAM OIDC providers) and developer identities, enhanced and basic flows, role mapping</td></tr>
 <tr><td class="ok">ready</td><td><b>Cognito user pools</b> — users, groups, SRP and password sign-in, and each pool's hosted OAuth 2.0 / OpenID Connect sign-in (<code>/auth/&lt;domain&gt;/oauth2/authorize</code>) with federation to upstream OpenID Providers</td></tr>
 <tr><td class="ok">ready</td><td><b>Social sign-in</b> — Google, Apple, Facebook, Login with Amazon, Twitter</td></tr>
 <tr><td class="ok">ready</td><td><b>Token doctor</b> at <a href="/doctor"><code>/doctor</code></a> (and <code>tessera doctor</code>) and the <b>console</b> at <a href="/console"><code>/console</code></a>; the interactive demo at <code>/</code> with <code>tessera serve --demo</code> (<code>npm start</code>)</td></tr>
-<tr><td>coming</td><td>SAML sign-in</td></tr>
+<tr><td class="ok">ready</td><td><b>SAML 2.0</b> — AssumeRoleWithSAML, identity-pool SAML logins, user-pool federation of SAML IdPs</td></tr>
+<tr><td class="ok">ready</td><td><b>SigV4 gateway</b> — S3, DynamoDB and HTTP APIs behind Tessera's credentials and policies (<code>--gateway-port</code>)</td></tr>
 </table>
 <h2>Try it with the AWS CLI</h2>
 <pre>${esc(envBlock)}</pre>
