@@ -90,7 +90,17 @@ export function modPowN(base: bigint, exponent: bigint): bigint {
     modN.generateKeys();
     return BigInt(`0x${modN.getPublicKey('hex')}`);
   }
-  return BigInt(`0x${modN.computeSecret(bytesOf(b)).toString('hex')}`);
+  try {
+    return BigInt(`0x${modN.computeSecret(bytesOf(b)).toString('hex')}`);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_CRYPTO_INVALID_KEYTYPE') throw err;
+    // Some OpenSSL builds (Node 22's 3.5) refuse a peer value outside the subgroup of quadratic
+    // residues mod N ("Unspecified validation error"): honest SRP values are always inside it
+    // (g = 2 is a residue), a client may send anything. N is a safe prime ≡ 3 (mod 4), so −1 is a
+    // non-residue and N − b is a residue: b^e = (N − b)^e · (−1)^e, still by OpenSSL.
+    const r = BigInt(`0x${modN.computeSecret(bytesOf(N - b)).toString('hex')}`);
+    return exponent & 1n ? (N - r) % N : r;
+  }
 }
 
 export const k = big(hexHash(padHex(N) + padHex(g)));

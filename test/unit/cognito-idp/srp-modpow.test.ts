@@ -24,6 +24,13 @@ test('answers the bases OpenSSL refuses as peer values, exponent 0 and bases of 
   assert.throws(() => modPowN(2n, -1n), RangeError);
 });
 
+test('answers bases outside the subgroup of quadratic residues (which some OpenSSL builds refuse as peer values) as arithmetic does', () => {
+  // 5 is a quadratic non-residue mod N, and so is −1 (N ≡ 3 mod 4); Node 22's OpenSSL refused them.
+  for (const base of [5n, N - 2n, N - 5n, 5n * 5n * 5n]) {
+    for (const e of [random(128) % N, random(1) + 1n, 2n, 3n]) assert.equal(modPowN(base, e), modPow(base, e, N), `base ${base.toString(16).slice(0, 8)}`);
+  }
+});
+
 test('keeps no state between calls: interleaved exponents give their own results', () => {
   const pairs = Array.from({ length: 6 }, () => ({ base: random(384) % N, e: random(128) % N }));
   const expected = pairs.map((p) => modPow(p.base, p.e, N));
