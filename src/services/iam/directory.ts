@@ -52,9 +52,13 @@ export interface IamDirectory {
 
 /** How stale a recorded last use may get before a request writes it again. */
 const LAST_USED_GRANULARITY_MS = 60_000;
+/** Bound of the per-instance memo of recorded key uses (cleared when full). */
+const MAX_RECENT_USES = 10_000;
 
 export function createIamDirectory(storage: Storage, accountId: string): IamDirectory {
   const store = iamStore(storage);
+  /** accessKeyId, service and region → epoch ms of the last use recorded or seen recorded (recordAccessKeyUse). */
+  const recentUses = new Map<string, number>();
   return {
     async getRole(name) {
       const role = await findRole(store, name);
@@ -128,6 +132,12 @@ export function createIamDirectory(storage: Storage, accountId: string): IamDire
       return { key, user };
     },
     async recordAccessKeyUse(accessKeyId, serviceName, region, now) {
+      // A use this instance recorded (or found recorded) less than the granularity ago needs no
+      // read: getAccessKey has just read the same records for the request being served.
+      const memoKey = `${accessKeyId}\n${serviceName}\n${region}`;
+      const seen = recentUses.get(memoKey);
+      if (seen !== undefined && now.getTime() - seen < LAST_USED_GRANULARITY_MS) return;
+      if (recentUses.size >= MAX_RECENT_USES) recentUses.clear();
       const where = await store.accessKeyIds.get(accessKeyId);
       if (!where) return;
       const slotId = accessKeySlotId(where.userName, where.slot);
@@ -137,9 +147,14 @@ export function createIamDirectory(storage: Storage, accountId: string): IamDire
         k.lastUsed.serviceName === serviceName &&
         k.lastUsed.region === region &&
         now.getTime() - Date.parse(k.lastUsed.date) < LAST_USED_GRANULARITY_MS;
-      if (!key || key.accessKeyId !== accessKeyId || fresh(key)) return;
+      if (!key || key.accessKeyId !== accessKeyId) return;
+      if (fresh(key)) {
+        recentUses.set(memoKey, Date.parse(key.lastUsed!.date));
+        return;
+      }
       try {
         await store.accessKeys.update(slotId, (k) => (k.accessKeyId !== accessKeyId || fresh(k) ? k : { ...k, lastUsed: { date: now.toISOString(), serviceName, region } }));
+        recentUses.set(memoKey, now.getTime());
       } catch (e) {
         // Deleted meanwhile: nothing to note.
         if (!(e instanceof NotFoundError)) throw e;
