@@ -1,0 +1,114 @@
+// The demo's shared run machinery: the tenant description, the flow tab, one run from Logins to
+// credentials and the data step, and how a run's result is shown. Every sign-in (guest, user pool,
+// developer, the development IdPs) ends in run().
+import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand, GetOpenIdTokenCommand } from '@aws-sdk/client-cognito-identity';
+import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { h, json, masked, replace } from './dom';
+
+export interface Role { name: string; arn: string; description: string }
+export interface Demo {
+  userPoolId: string; clientId: string; domain: string; username: string; password: string;
+  identityPoolId: string; developerProviderName: string; userPoolProviderName: string;
+  roles: { guest: Role; authenticated: Role; patterns: Role[] };
+  bucket: string; table: string; gatewayUrl: string | null; dataStep: { available: boolean; reason?: string };
+}
+export interface Step { call: string; request: unknown; response?: unknown; error?: string; ms: number }
+export interface Creds { AccessKeyId?: string; SecretKey?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date }
+
+const origin = location.origin;
+const dummy = { accessKeyId: 'unused', secretAccessKey: 'unused' };
+const identity = new CognitoIdentityClient({ endpoint: origin, region: 'us-east-1', credentials: dummy });
+const sts = new STSClient({ endpoint: origin, region: 'us-east-1', credentials: dummy });
+/** The demo tenant (GET /_tessera/demo) and the selected flow tab, set by state.demo.ts. */
+export const state: { demo: Demo; flow: 'enhanced' | 'basic' } = { demo: undefined as unknown as Demo, flow: 'enhanced' };
+
+export async function traced<T>(steps: Step[], call: string, request: unknown, run: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  try {
+    const response = await run();
+    steps.push({ call, request: masked(request), response: masked(response), ms: Math.round(performance.now() - t0) });
+    return response;
+  } catch (e) {
+    steps.push({ call, request: masked(request), error: `${(e as Error).name}: ${(e as Error).message}`, ms: Math.round(performance.now() - t0) });
+    throw e;
+  }
+}
+
+export async function post(path: string, body: unknown): Promise<any> {
+  const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const out = await res.json();
+  if (!res.ok) throw Object.assign(new Error(out.message ?? `HTTP ${res.status}`), { name: out.__type ?? 'Error' });
+  return out;
+}
+
+// ---- the flows --------------------------------------------------------------------------------
+export async function run(label: string, logins: Record<string, string> | undefined, steps: Step[], identityId?: string): Promise<void> {
+  const out = document.getElementById('result')!;
+  replace(out, h('p', { role: 'status' }, `${label}: working…`));
+  let creds: Creds | undefined;
+  try {
+    let id = identityId;
+    if (!id) id = (await traced(steps, 'GetId', { IdentityPoolId: state.demo.identityPoolId, Logins: logins }, () => identity.send(new GetIdCommand({ IdentityPoolId: state.demo.identityPoolId, Logins: logins })))).IdentityId!;
+    if (state.flow === 'enhanced') {
+      const got = await traced(steps, 'GetCredentialsForIdentity', { IdentityId: id, Logins: logins }, () => identity.send(new GetCredentialsForIdentityCommand({ IdentityId: id, Logins: logins })));
+      creds = got.Credentials;
+    } else {
+      const roleArn = (document.getElementById('basic-role') as HTMLSelectElement).value;
+      const duration = Number((document.getElementById('basic-duration') as HTMLSelectElement).value);
+      const tokenLogins = logins && 'cognito-identity.amazonaws.com' in logins ? logins : logins;
+      const tok = await traced(steps, 'GetOpenIdToken', { IdentityId: id, Logins: tokenLogins }, () => identity.send(new GetOpenIdTokenCommand({ IdentityId: id, Logins: tokenLogins })));
+      const assumed = await traced(steps, 'AssumeRoleWithWebIdentity', { RoleArn: roleArn, RoleSessionName: 'tessera-demo', WebIdentityToken: tok.Token, DurationSeconds: duration }, () =>
+        sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: roleArn, RoleSessionName: 'tessera-demo', WebIdentityToken: tok.Token!, DurationSeconds: duration })),
+      );
+      creds = assumed.Credentials;
+    }
+  } catch {
+    /* shown in the flow below */
+  }
+  let data: any;
+  if (creds && state.demo.dataStep.available) {
+    try {
+      data = await traced(steps, 'Data step through the gateway', { bucket: state.demo.bucket, table: state.demo.table }, () =>
+        post('/_tessera/demo/data-step', { accessKeyId: creds!.AccessKeyId, secretAccessKey: creds!.SecretKey ?? creds!.SecretAccessKey, sessionToken: creds!.SessionToken }),
+      );
+    } catch {
+      /* shown in the flow */
+    }
+  }
+  showResult(label, creds, steps, data);
+}
+
+export function showResult(label: string, creds: Creds | undefined, steps: Step[], data: any): void {
+  const out = document.getElementById('result')!;
+  const failed = steps.find((s) => s.error);
+  const credsView = h('pre', { id: 'credentials', hidden: true },
+    creds ? json({ AccessKeyId: creds.AccessKeyId, SecretKey: creds.SecretKey ?? creds.SecretAccessKey, SessionToken: creds.SessionToken, Expiration: creds.Expiration }) : 'No credentials: see the detailed API flow.');
+  const flowView = h('div', { id: 'api-flow', hidden: true },
+    h('p', { class: 'muted' }, 'Each call this run made, as the browser sent and received it (tokens decoded, secrets masked).'),
+    h('ol', {}, ...steps.map((s) => h('li', {},
+      h('strong', {}, s.call), ' ', h('span', { class: s.error ? 'fail' : 'pass' }, s.error ? 'failed' : 'ok'), h('span', { class: 'muted' }, ` ${s.ms} ms`),
+      s.error ? h('p', { class: 'error' }, s.error) : null,
+      h('details', {}, h('summary', {}, 'Request'), h('pre', {}, json(s.request))),
+      s.response !== undefined ? h('details', {}, h('summary', {}, 'Response'), h('pre', {}, json(s.response))) : null,
+    ))));
+  const toggle = (id: string, text: string) => {
+    const b = h('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false', 'aria-controls': id }, text);
+    b.addEventListener('click', () => {
+      const el = document.getElementById(id)!;
+      el.hidden = !el.hidden;
+      b.setAttribute('aria-expanded', String(!el.hidden));
+    });
+    return b;
+  };
+  replace(out,
+    h('h3', {}, label, ' — ', creds ? h('span', { class: 'pass' }, 'credentials received') : h('span', { class: 'fail' }, `refused${failed ? ` at ${failed.call}` : ''}`)),
+    failed ? h('p', { class: 'error', role: 'alert' }, failed.error!) : null,
+    h('div', { class: 'row' }, toggle('credentials', 'View AWS credentials only'), toggle('api-flow', 'View detailed API flow')),
+    credsView, flowView,
+    data ? h('section', { 'aria-labelledby': 'data-h' }, h('h3', { id: 'data-h' }, 'Data step (through the SigV4 gateway)'),
+      h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'Call'), h('th', {}, 'Outcome'), h('th', {}, 'Detail'))),
+        h('tbody', {}, ...(data.calls as Array<{ call: string; status: number; outcome: string; detail: string }>).map((c) =>
+          h('tr', {}, h('td', {}, c.call), h('td', { class: c.status < 300 ? 'pass' : 'fail' }, `${c.status} ${c.outcome}`), h('td', {}, h('pre', {}, c.detail))))))) : null,
+  );
+}
+
