@@ -3,6 +3,7 @@
 // developer, the development IdPs) ends in run().
 import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand, GetOpenIdTokenCommand } from '@aws-sdk/client-cognito-identity';
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { BuildMiddleware } from '@smithy/types';
 import { h, json, masked, replace } from './dom';
 
 export interface Role { name: string; arn: string; description: string }
@@ -19,8 +20,34 @@ const origin = location.origin;
 const dummy = { accessKeyId: 'unused', secretAccessKey: 'unused' };
 const identity = new CognitoIdentityClient({ endpoint: origin, region: 'us-east-1', credentials: dummy });
 const sts = new STSClient({ endpoint: origin, region: 'us-east-1', credentials: dummy });
-/** The demo tenant (GET /_tessera/demo) and the selected flow tab, set by state.demo.ts. */
+/** The demo tenant (GET /_tessera/demo) and the selected flow tab, set by demo.ts. */
 export const state: { demo: Demo; flow: 'enhanced' | 'basic' } = { demo: undefined as unknown as Demo, flow: 'enhanced' };
+
+/**
+ * The current run's id. Every request a run makes (AWS calls through the SDK clients, the
+ * development IdPs' token endpoints, the demo backend) carries it as `x-tessera-trace`, so the
+ * server can record the run's real trace. beginRun() starts a new one (at the start of a sign-in's
+ * last leg: the callback or the button press).
+ */
+let runId = '';
+export function beginRun(): string {
+  runId = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+  return runId;
+}
+export function currentRun(): string {
+  return runId;
+}
+/** Headers to add to every fetch a run makes. */
+export function runHeaders(): Record<string, string> {
+  return runId ? { 'x-tessera-trace': runId } : {};
+}
+const addRunHeader: BuildMiddleware<any, any> = (next) => async (args) => {
+  const request = args.request as { headers?: Record<string, string> };
+  if (runId && request.headers) request.headers['x-tessera-trace'] = runId;
+  return next(args);
+};
+identity.middlewareStack.add(addRunHeader, { step: 'build', name: 'tesseraTraceHeader' });
+sts.middlewareStack.add(addRunHeader, { step: 'build', name: 'tesseraTraceHeader' });
 
 export async function traced<T>(steps: Step[], call: string, request: unknown, run: () => Promise<T>): Promise<T> {
   const t0 = performance.now();
@@ -35,7 +62,7 @@ export async function traced<T>(steps: Step[], call: string, request: unknown, r
 }
 
 export async function post(path: string, body: unknown): Promise<any> {
-  const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', ...runHeaders() }, body: JSON.stringify(body) });
   const out = await res.json();
   if (!res.ok) throw Object.assign(new Error(out.message ?? `HTTP ${res.status}`), { name: out.__type ?? 'Error' });
   return out;

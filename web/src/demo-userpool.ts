@@ -1,7 +1,7 @@
 // The demo's user-pool sign-in: the managed login page by the authorization code flow with
 // state, PKCE (S256) and nonce; the code is exchanged at the pool's token endpoint.
 import { h, replace } from './dom';
-import { run, showResult, state, traced, type Step } from './demo-flow';
+import { beginRun, run, runHeaders, showResult, state, traced, type Step } from './demo-flow';
 
 const origin = location.origin;
 
@@ -34,11 +34,12 @@ export async function finishUserPoolSignIn(selectTab: (which: 'enhanced' | 'basi
     replace(out, h('p', { class: 'error', role: 'alert' }, `Sign-in failed: ${params.get('error')} ${params.get('error_description') ?? ''}`));
     return;
   }
+  beginRun();
   const body = new URLSearchParams({ grant_type: 'authorization_code', client_id: state.demo.clientId, code: params.get('code') ?? '', redirect_uri: `${origin}/demo/callback`, code_verifier: saved.verifier });
   let tokens: { id_token?: string };
   try {
     tokens = await traced(steps, `Token endpoint /auth/${state.demo.domain}/oauth2/token`, Object.fromEntries(body), async () => {
-      const res = await fetch(`/auth/${state.demo.domain}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+      const res = await fetch(`/auth/${state.demo.domain}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...runHeaders() }, body });
       const j = await res.json();
       if (!res.ok) throw Object.assign(new Error(j.error_description ?? j.error), { name: j.error ?? 'Error' });
       return j;

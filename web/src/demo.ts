@@ -1,7 +1,7 @@
 // The identity pools demo: the AWS example application's screens and words, against this Tessera.
 import './style.css';
 import { field, h, replace } from './dom';
-import { post, run, showResult, state, traced, type Step } from './demo-flow';
+import { beginRun, post, run, showResult, state, traced, type Step } from './demo-flow';
 import { finishUserPoolSignIn, startUserPoolSignIn } from './demo-userpool';
 
 const app = document.getElementById('app')!;
@@ -36,7 +36,7 @@ function render(): void {
         field('Role', roleSelect), field('Session duration', duration)),
       h('section', { class: 'card', 'aria-labelledby': 'guest-h' }, h('h2', { id: 'guest-h' }, 'Guest access'),
         h('p', {}, 'Get credentials for an unauthenticated (guest) identity.'),
-        h('button', { type: 'button', id: 'test-guest', onclick: () => run('Guest access', undefined, []) }, 'Test guest access')),
+        h('button', { type: 'button', id: 'test-guest', onclick: () => { beginRun(); void run('Guest access', undefined, []); } }, 'Test guest access')),
       h('section', { class: 'card', 'aria-labelledby': 'auth-h' }, h('h2', { id: 'auth-h' }, 'Authenticated access'),
         h('div', { class: 'grid' },
           h('button', { type: 'button', id: 'sign-in-user-pool', onclick: startUserPoolSignIn }, 'Cognito user pool'),
@@ -44,6 +44,7 @@ function render(): void {
         h('p', { id: 'soon-note', class: 'muted' }, 'Not yet available in this build: the development identity providers (Google, Apple, Facebook, Amazon, Twitter and OIDC stand-ins) and SAML 2.0 (being added) are not served yet.'),
         h('form', { id: 'developer-form', onsubmit: async (e: Event) => {
           e.preventDefault();
+          beginRun();
           const steps: Step[] = [];
           try {
             const got = await traced(steps, `GetOpenIdTokenForDeveloperIdentity (by the demo backend, provider ${state.demo.developerProviderName})`, { IdentityPoolId: state.demo.identityPoolId, Logins: { [state.demo.developerProviderName]: devId.value } }, () =>
