@@ -22,6 +22,9 @@ Options (environment variable in brackets):
   --demo                demo mode: the demo tenant, local data stores (moto_server) behind the
                         gateway and the demo page at /; loopback --host only [TESSERA_DEMO=true]
   --no-demo             no demo mode (the default of tessera serve; npm start passes --demo)
+  --dev-idps            the development identity providers (OIDC, SAML, Google, Apple, Facebook,
+                        Amazon, Twitter stand-ins) without the demo; implied by --demo; loopback
+                        --host only [TESSERA_DEV_IDPS=true]
   --log-level <level>   fatal|error|warn|info|debug|trace|silent, default info [TESSERA_LOG_LEVEL]
   --workers <n|auto>    processes serving the port (auto = one per CPU), default 1 [TESSERA_WORKERS]
   --provider-endpoint <KEY=URL>  repeatable: where to reach a social provider instead of its
@@ -77,6 +80,7 @@ export async function main(argv: string[]): Promise<void> {
         'public-url': { type: 'string' },
         demo: { type: 'boolean' },
         'no-demo': { type: 'boolean' },
+        'dev-idps': { type: 'boolean' },
         'log-level': { type: 'string' },
         workers: { type: 'string' },
         'provider-endpoint': { type: 'string', multiple: true },
@@ -105,6 +109,7 @@ export async function main(argv: string[]): Promise<void> {
     if (values.demo && values['no-demo']) throw new Error('--demo and --no-demo contradict each other');
     if (values.demo) flags.demo = true;
     if (values['no-demo']) flags.demo = false;
+    if (values['dev-idps']) flags.devIdps = true;
     if (values['provider-endpoint'] !== undefined) flags.providerEndpoints = values['provider-endpoint'];
     if (values['provider-timeout-ms'] !== undefined) flags.providerTimeoutMs = values['provider-timeout-ms'];
     if (values['gateway-port'] !== undefined) flags.gatewayPort = values['gateway-port'];

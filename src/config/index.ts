@@ -25,6 +25,12 @@ export interface Config {
   readonly rootSecretAccessKey: string | undefined;
   /** Demo mode (`--demo`): the demo tenant, the demo's local data stores and the demo page. Loopback only. */
   readonly demo: boolean;
+  /**
+   * The built-in development identity providers (`--dev-idps`, implied by `--demo`): an OpenID
+   * Provider, a SAML IdP and stand-ins for the social providers, served by Tessera itself, with
+   * the provider-endpoint overrides pointed at them. Loopback only.
+   */
+  readonly devIdps: boolean;
   readonly logLevel: string;
   /** Processes serving the listener (1 = this process alone; more = a cluster primary and N workers). */
   readonly workers: number;
@@ -75,6 +81,7 @@ export interface ConfigInput {
   rootSecretAccessKey?: string;
   /** A boolean from a flag, or `true`/`false`/`1`/`0` from the environment. */
   demo?: boolean | string;
+  devIdps?: boolean | string;
   logLevel?: string;
   /** A positive integer, or 'auto' (os.availableParallelism()). */
   workers?: string | number;
@@ -117,6 +124,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
   set('rootAccessKeyId', env.TESSERA_ROOT_ACCESS_KEY_ID);
   set('rootSecretAccessKey', env.TESSERA_ROOT_SECRET_ACCESS_KEY);
   set('demo', env.TESSERA_DEMO);
+  set('devIdps', env.TESSERA_DEV_IDPS);
   set('logLevel', env.TESSERA_LOG_LEVEL);
   set('workers', env.TESSERA_WORKERS);
   set('passwordMemoSeconds', env.TESSERA_PASSWORD_MEMO_SECONDS);
@@ -251,6 +259,17 @@ export function loadConfig(...layers: ConfigInput[]): Config {
     problems.push(`demo mode serves a fixed demo password and development-only content, so it listens on loopback only; --host is '${host}' (use 127.0.0.1, ::1 or localhost, or --no-demo)`);
   }
   if (demo && workers > 1) problems.push('demo mode runs in one process; use --workers 1 with --demo');
+  let devIdps = demo;
+  if (input.devIdps !== undefined) {
+    const text = String(input.devIdps);
+    if (['true', '1'].includes(text)) devIdps = true;
+    else if (['false', '0'].includes(text)) devIdps = demo;
+    else problems.push(`dev-idps must be true or false, got '${text}'`);
+  }
+  if (devIdps && !demo && !isLoopbackHost(host)) {
+    problems.push(`the development identity providers sign tokens for any user who asks, so they are served on loopback only; --host is '${host}' (use 127.0.0.1, ::1 or localhost)`);
+  }
+  if (devIdps && !demo && workers > 1) problems.push('the development identity providers run in one process; use --workers 1 with --dev-idps');
 
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze({
@@ -264,6 +283,7 @@ export function loadConfig(...layers: ConfigInput[]): Config {
     rootAccessKeyId,
     rootSecretAccessKey,
     demo,
+    devIdps,
     logLevel,
     workers,
     passwordMemoSeconds,
