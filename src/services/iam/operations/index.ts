@@ -74,3 +74,4 @@ export { updateRoleDescriptionOperation } from './update-role-description.js';
 export { updateRoleOperation } from './update-role.js';
 export { updateSAMLProviderOperation } from './update-saml-provider.js';
 export { updateUserOperation } from './update-user.js';
+export { createPolicyVersionOperation, deletePolicyVersionOperation, listPolicyVersionsOperation, setDefaultPolicyVersionOperation } from './policy-versions.js';
