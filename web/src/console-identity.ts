@@ -8,9 +8,8 @@ import {
 } from '@aws-sdk/client-cognito-identity';
 import type { Credentials } from './credentials';
 import {
-  actions, area, attempt, block, button, checkbox, confirmed, field, form, h, input, inspector, lines, replace, select, show, strip, table, view,
+  actions, area, attempt, block, button, checkbox, confirmed, errorLine, field, form, h, input, inspector, lines, replace, select, show, strip, table, view,
 } from './console-kit';
-import { errorLine } from './ui';
 import { explainLogin, renderReport } from './verdict';
 
 type Pool = Omit<DescribeIdentityPoolCommandOutput, '$metadata'>;

@@ -1,9 +1,29 @@
 // Building blocks of the console views: a view (status line, list, detail), forms whose submit runs
 // an AWS call and shows its error (code and message, role=alert), labelled inputs, confirmed deletes.
 import { field, h, replace } from './dom';
-import { attempt, inspector, table } from './ui';
+import { inspector, table } from './ui';
 
-export { field, h, replace, attempt, inspector, table };
+export { field, h, replace, inspector, table };
+
+/** The AWS error code (the wire code: IAM's `NoSuchEntity`, not the SDK class `NoSuchEntityException`), message and HTTP status. */
+export function errorLine(err: unknown): HTMLElement {
+  const e = err as Error & { Code?: string; $metadata?: { httpStatusCode?: number } };
+  const code = e?.Code ?? e?.name ?? 'Error';
+  const status = e?.$metadata?.httpStatusCode;
+  const message = e instanceof TypeError && /fetch/i.test(e.message) ? `${e.message} (is Tessera running at ${location.origin}?)` : (e?.message ?? String(err));
+  return h('p', { class: 'error', role: 'alert' }, h('strong', {}, code), `: ${message}`, status ? ` (HTTP ${status})` : '');
+}
+
+/** Runs `action`, showing "Working…" while it runs and its error in `status` instead of throwing. */
+export async function attempt(status: HTMLElement, action: () => Promise<void>): Promise<void> {
+  replace(status, h('span', { role: 'status' }, 'Working…'));
+  try {
+    await action();
+    replace(status);
+  } catch (err) {
+    replace(status, errorLine(err));
+  }
+}
 
 /** An AWS SDK output without its `$metadata`. */
 export function strip<T extends object>(o: T): Omit<T, '$metadata'> {
