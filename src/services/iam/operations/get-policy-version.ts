@@ -4,7 +4,7 @@ import { defineOperation } from '../../../wire/operation.js';
 import { encodePolicyDocument } from '../encoding.js';
 import type { IamEnv } from '../env.js';
 import { requirePolicy } from '../lookup.js';
-import { findPolicyVersion } from './policy-versions.js';
+import { findPolicyVersion } from '../policy-versions.js';
 
 export const getPolicyVersionOperation = (env: IamEnv) =>
   defineOperation<{ PolicyArn: string; VersionId: string }>({
