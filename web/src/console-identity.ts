@@ -148,7 +148,7 @@ export async function render(panel: HTMLElement, creds: Credentials): Promise<vo
       inspector('Settings', strip(pool)),
       block('Roles and role mappings',
         table(['Provider', 'Type', 'Ambiguous', 'Rules', 'Actions'], mappingRows, `${mappingRows.length} role mappings`), rolesForm, mappingForm),
-      block('Identities', table(['Identity', 'Logins', 'Last modified', 'Actions'], identityRows, `${identityRows.length} identities`), identityDetail),
+      block('Identities', actions(button('Reload identities', 'Reload identities', () => void attempt(status, () => inspect(id)))), table(['Identity', 'Logins', 'Last modified', 'Actions'], identityRows, `${identityRows.length} identities`), identityDetail),
       loginForm);
   }
 

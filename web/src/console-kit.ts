@@ -23,6 +23,8 @@ export async function attempt(status: HTMLElement, action: () => Promise<void>):
   } catch (err) {
     replace(status, errorLine(err));
   }
+  // A button that removed itself (a delete) leaves focus nowhere: put it back on the tab panel.
+  if (!document.activeElement || document.activeElement === document.body) status.closest<HTMLElement>('[role=tabpanel]')?.focus();
 }
 
 /** An AWS SDK output without its `$metadata`. */

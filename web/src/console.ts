@@ -7,7 +7,7 @@ import { credentialsForm, load } from './credentials';
 const app = document.getElementById('app')!;
 const credsBox = h('section', { class: 'card' });
 const tabs = h('div', { role: 'tablist', 'aria-label': 'Console sections' });
-const panel = h('section', { id: 'console-panel', role: 'tabpanel' });
+const panel = h('section', { id: 'console-panel', role: 'tabpanel', tabindex: '-1' });
 app.append(credsBox, tabs, panel);
 
 const SECTIONS = [

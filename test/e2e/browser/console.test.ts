@@ -392,7 +392,7 @@ describe('the console in chromium', { skip: missing }, () => {
 
   it('lists an identity, describes it and deletes it, then deletes the pool', async () => {
     const { IdentityId } = await identity.send(new GetIdCommand({ IdentityPoolId: poolId }));
-    await act('Inspect console_pool');
+    await act('Reload identities');
     await act(`Describe identity ${IdentityId}`);
     await page.locator('summary', { hasText: `Identity ${IdentityId}` }).waitFor();
     await act(`Delete identity ${IdentityId}`);
@@ -400,6 +400,7 @@ describe('the console in chromium', { skip: missing }, () => {
     await assert.rejects(identity.send(new DescribeIdentityCommand({ IdentityId: IdentityId! })), { name: 'ResourceNotFoundException' });
     await act('Delete console_pool');
     await button('Delete console_pool').waitFor({ state: 'detached' });
+    assert.equal(await page.evaluate(`document.activeElement.id`), 'console-panel', 'focus is not lost with the deleted row');
     await assert.rejects(identity.send(new DescribeIdentityPoolCommand({ IdentityPoolId: poolId })), { name: 'ResourceNotFoundException' });
   });
 
