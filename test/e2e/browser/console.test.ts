@@ -211,6 +211,14 @@ describe('the console in chromium', { skip: missing }, () => {
     assert.match(decodeURIComponent((await iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: 'v2' }))).PolicyVersion!.Document!), /s3:ListBucket/);
     await act('Delete version v1');
     assert.deepEqual(((await iam.send(new ListPolicyVersionsCommand({ PolicyArn: arn }))).Versions ?? []).map((v) => v.VersionId), ['v2']);
+    // A version made without becoming the default, then set as the default.
+    await page.locator('#policy-version-document').fill(policy('s3:PutObject'));
+    await page.locator('#policy-version-default').uncheck();
+    await act('Create version');
+    assert.equal((await iam.send(new GetPolicyCommand({ PolicyArn: arn }))).Policy?.DefaultVersionId, 'v2');
+    await act('Set as default version v3');
+    await button('Delete version v2').waitFor();
+    assert.equal((await iam.send(new GetPolicyCommand({ PolicyArn: arn }))).Policy?.DefaultVersionId, 'v3');
 
     await openTab('IAM roles and providers', 'IAM roles');
     await page.getByLabel('Role name').fill('console-role');
@@ -229,10 +237,13 @@ describe('the console in chromium', { skip: missing }, () => {
     assert.deepEqual(await axe(page), [], 'role edit form');
     await page.locator('#edit-role-max-session').fill('7200');
     await page.locator('#edit-role-description').fill('made by the console test');
+    const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: 'cognito-identity.amazonaws.com' }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { 'cognito-identity.amazonaws.com:aud': demo.identityPoolId } } }] };
+    await page.locator('#edit-role-trust').fill(JSON.stringify(trust, null, 2));
     await act('Save');
     await heading('Role console-role');
     const role = (await iam.send(new GetRoleCommand({ RoleName: 'console-role' }))).Role!;
     assert.deepEqual([role.MaxSessionDuration, role.Description], [7200, 'made by the console test']);
+    assert.deepEqual(JSON.parse(decodeURIComponent(role.AssumeRolePolicyDocument!)), trust);
     await act('Detach console-policy');
     await button('Detach console-policy').waitFor({ state: 'detached' });
     assert.deepEqual((await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: 'console-role' }))).AttachedPolicies, []);
@@ -386,6 +397,12 @@ describe('the console in chromium', { skip: missing }, () => {
       { Claim: 'email', MatchType: 'Contains', Value: '@example.com', RoleARN: demo.roles.authenticated.arn },
       { Claim: 'cognito:groups', MatchType: 'Contains', Value: 'admins', RoleARN: demo.roles.guest.arn },
     ] } });
+    // Edit turns it into a token-based mapping.
+    await act(`Edit mapping ${key}`);
+    await page.locator('#mapping-type').selectOption('Token');
+    await page.locator('#mapping-ambiguous').selectOption('AuthenticatedRole');
+    await act('Save role mapping');
+    assert.deepEqual((await identity.send(new GetIdentityPoolRolesCommand({ IdentityPoolId: poolId }))).RoleMappings?.[key], { Type: 'Token', AmbiguousRoleResolution: 'AuthenticatedRole' });
     await act(`Remove mapping ${key}`);
     assert.deepEqual((await identity.send(new GetIdentityPoolRolesCommand({ IdentityPoolId: poolId }))).RoleMappings ?? {}, {});
   });
