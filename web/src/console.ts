@@ -1,21 +1,28 @@
 // The console: sections load their SDK clients on demand (code-split), all signed with the pasted credentials.
 import './style.css';
+import './console.css';
 import { h, replace } from './dom';
 import { credentialsForm, load } from './credentials';
 
 const app = document.getElementById('app')!;
 const credsBox = h('section', { class: 'card' });
 const tabs = h('div', { role: 'tablist', 'aria-label': 'Console sections' });
-const panel = h('section', { id: 'console-panel', role: 'tabpanel', 'aria-live': 'polite' });
+const panel = h('section', { id: 'console-panel', role: 'tabpanel', tabindex: '-1' });
 app.append(credsBox, tabs, panel);
 
 const SECTIONS = [
   { id: 'identity-pools', label: 'Identity pools', load: () => import('./console-identity') },
   { id: 'iam', label: 'IAM roles and providers', load: () => import('./console-iam') },
+  { id: 'iam-policies', label: 'IAM policies', load: () => import('./console-iam-policies') },
+  { id: 'iam-users', label: 'IAM users', load: () => import('./console-iam-users') },
   { id: 'user-pools', label: 'User pools', load: () => import('./console-userpools') },
 ] as const;
 
+let current: string = SECTIONS[0].id;
+let opening = 0;
 async function open(id: string): Promise<void> {
+  current = id;
+  const mine = ++opening;
   for (const t of tabs.querySelectorAll<HTMLElement>('[role=tab]')) {
     const on = t.dataset.section === id;
     t.setAttribute('aria-selected', String(on));
@@ -30,6 +37,7 @@ async function open(id: string): Promise<void> {
   replace(panel, h('p', { role: 'status' }, 'Loading…'));
   const section = SECTIONS.find((s) => s.id === id)!;
   const mod = await section.load();
+  if (mine !== opening) return; // another tab was opened meanwhile
   await mod.render(panel, creds);
 }
 
@@ -37,14 +45,15 @@ SECTIONS.forEach((s, i) => {
   tabs.append(h('button', { type: 'button', role: 'tab', id: `tab-${s.id}`, 'data-section': s.id, 'aria-controls': 'console-panel', onclick: () => void open(s.id),
     onkeydown: (e: Event) => {
       const k = (e as KeyboardEvent).key;
-      if (k !== 'ArrowRight' && k !== 'ArrowLeft') return;
-      const next = SECTIONS[(i + (k === 'ArrowRight' ? 1 : SECTIONS.length - 1)) % SECTIONS.length]!;
+      const n = SECTIONS.length;
+      const to = k === 'ArrowRight' ? (i + 1) % n : k === 'ArrowLeft' ? (i + n - 1) % n : k === 'Home' ? 0 : k === 'End' ? n - 1 : -1;
+      if (to < 0) return;
+      e.preventDefault();
+      const next = SECTIONS[to]!;
       void open(next.id);
       document.getElementById(`tab-${next.id}`)!.focus();
     } }, s.label));
 });
 
-let current: string = SECTIONS[0].id;
-tabs.addEventListener('click', (e) => { const t = (e.target as HTMLElement).closest<HTMLElement>('[role=tab]'); if (t?.dataset.section) current = t.dataset.section; });
 credentialsForm(credsBox, () => void open(current));
 void open(current);

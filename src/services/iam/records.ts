@@ -56,13 +56,26 @@ export interface StoredManagedPolicy {
   arn: string;
   path: string;
   description?: string;
-  /** Text of the only version, `v1` (policy versions other than the first are not supported). */
+  /** Text of the default version (what the policy engine evaluates). */
   document: string;
   defaultVersionId: string;
+  /**
+   * Every version, the default one included, once a second version was created
+   * (CreatePolicyVersion); absent while the policy has only `v1` (then `document` is v1's text).
+   */
+  versions?: StoredPolicyVersion[];
+  /** The number of the next version id (ids are never reused); absent means 2. */
+  nextVersion?: number;
   attachmentCount: number;
   tags: Tag[];
   createDate: string;
   updateDate: string;
+}
+
+export interface StoredPolicyVersion {
+  versionId: string;
+  document: string;
+  createDate: string;
 }
 
 export interface StoredAttachment {

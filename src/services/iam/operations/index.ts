@@ -74,3 +74,7 @@ export { updateRoleDescriptionOperation } from './update-role-description.js';
 export { updateRoleOperation } from './update-role.js';
 export { updateSAMLProviderOperation } from './update-saml-provider.js';
 export { updateUserOperation } from './update-user.js';
+export { createPolicyVersionOperation } from './create-policy-version.js';
+export { deletePolicyVersionOperation } from './delete-policy-version.js';
+export { listPolicyVersionsOperation } from './list-policy-versions.js';
+export { setDefaultPolicyVersionOperation } from './set-default-policy-version.js';

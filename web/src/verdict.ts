@@ -1,0 +1,63 @@
+// "What would this login get?": asks the doctor's admin API (POST /_tessera/doctor/identity-pool,
+// SigV4 for the service `tessera`) and renders its report check by check. Shared by the console;
+// the doctor page renders the same report (to be deduplicated onto this module).
+import { SignatureV4 } from '@smithy/signature-v4';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import type { Credentials } from './credentials';
+import { h, json } from './dom';
+
+export interface DoctorCheck { id: string; label: string; status: 'pass' | 'fail' | 'not-reached' | 'info'; check?: string; expected?: unknown; actual?: unknown; detail?: string }
+export interface DoctorReport {
+  accepted: boolean;
+  identityPoolId: string;
+  loginsKey?: string;
+  providerKind?: string;
+  decoded?: { header: Record<string, unknown>; claims: Record<string, unknown> };
+  checks: DoctorCheck[];
+  error?: { code: string; message: string };
+  role?: { arn: string; source: string };
+}
+export interface ExplainInput { IdentityPoolId: string; Token: string; LoginsKey?: string; CustomRoleArn?: string }
+
+/** Thrown for a 4xx of the admin API itself (not a refused login, which is a report). */
+export class DoctorApiError extends Error {
+  constructor(public code: string, message: string) {
+    super(message);
+    this.name = code;
+  }
+}
+
+export async function explainLogin(creds: Credentials, input: ExplainInput): Promise<DoctorReport> {
+  const body = JSON.stringify(input);
+  const url = new URL('/_tessera/doctor/identity-pool', location.origin);
+  const signer = new SignatureV4({ service: 'tessera', region: 'us-east-1', credentials: creds, sha256: Sha256 });
+  const signed = await signer.sign({ method: 'POST', protocol: url.protocol, hostname: url.hostname, port: Number(url.port) || undefined, path: url.pathname, headers: { host: url.host, 'content-type': 'application/json' }, body });
+  const headers = { ...signed.headers } as Record<string, string>;
+  delete headers.host;
+  const res = await fetch(url, { method: 'POST', headers, body });
+  const answer = (await res.json()) as DoctorReport & { __type?: string; message?: string };
+  if (!res.ok) throw new DoctorApiError(String(answer.__type ?? res.status).replace(/^.*#/, ''), answer.message ?? '');
+  return answer;
+}
+
+const show = (v: unknown) => (typeof v === 'string' ? v : json(v));
+
+/** The verdict (heading with id `headingId`), the Logins key, each check and the decoded token. */
+export function renderReport(report: DoctorReport, headingId = 'verdict'): HTMLElement {
+  return h('div', { class: 'verdict' },
+    h('h4', { id: headingId, tabindex: '-1' }, report.accepted
+      ? h('span', { class: 'pass' }, `Accepted: credentials for ${report.role?.arn ?? '(no role)'}`)
+      : h('span', { class: 'fail' }, `Refused: ${report.error?.code ?? ''} — ${report.error?.message ?? ''}`)),
+    h('p', {}, 'Logins key ', h('code', {}, report.loginsKey ?? '(unknown)'), report.providerKind ? ` (${report.providerKind})` : ''),
+    report.role ? h('p', { 'data-role': report.role.arn }, 'Role: ', h('code', {}, report.role.arn), ` (chosen by ${report.role.source}). GetCredentialsForIdentity would return temporary credentials (ASIA…) of a session of this role.`) : null,
+    h('table', {}, h('caption', { class: 'muted' }, 'Checks, in the order GetCredentialsForIdentity makes them'),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Check'), h('th', { scope: 'col' }, 'Result'), h('th', { scope: 'col' }, 'Expected / found'))),
+      h('tbody', {}, ...report.checks.map((c) => h('tr', { 'data-check': c.id, 'data-status': c.status },
+        h('td', {}, c.label, c.check && c.status === 'fail' ? h('div', {}, h('code', {}, c.check)) : null),
+        h('td', { class: c.status === 'pass' ? 'pass' : c.status === 'fail' ? 'fail' : 'muted' }, c.status),
+        h('td', {}, c.expected !== undefined ? h('div', {}, 'expected: ', h('code', {}, show(c.expected))) : null,
+          c.actual !== undefined ? h('div', {}, c.status === 'fail' ? 'found: ' : '', h('code', {}, show(c.actual))) : null,
+          c.detail ? h('div', { class: 'muted' }, c.detail) : null))))),
+    report.decoded ? h('details', {}, h('summary', {}, 'Decoded token (signature not shown)'), h('pre', {}, json(report.decoded))) : null,
+  );
+}
