@@ -336,12 +336,17 @@ function formBody(request: FastifyRequest): ReturnType<typeof singleParams> {
   return singleParams(new URLSearchParams(text));
 }
 
-/** A browser's form post from the page this server sent: Origin (or, without it, Sec-Fetch-Site) says so. */
+/**
+ * A form post from the page this server sent: Sec-Fetch-Site says so where the browser sends it;
+ * otherwise Origin (a browser sends `null` under Referrer-Policy no-referrer, which this page has).
+ * The transaction cookie is the CSRF defence proper; this refuses cross-site posts early.
+ */
 function sameOrigin(request: FastifyRequest): boolean {
-  const o = request.headers.origin;
-  if (typeof o === 'string') return o === `${request.protocol}://${request.headers.host ?? ''}`;
   const site = request.headers['sec-fetch-site'];
-  return site === undefined || site === 'same-origin';
+  if (site !== undefined) return site === 'same-origin';
+  const o = request.headers.origin;
+  if (typeof o === 'string' && o !== 'null') return o === `${request.protocol}://${request.headers.host ?? ''}`;
+  return true;
 }
 
 // ---- pages ----------------------------------------------------------------------------------
@@ -381,7 +386,7 @@ function signInPage(input: { handle: string; roles: readonly DevSamlRole[]; prov
     : '<p class="muted">No roles are configured for this IdP; name one below.</p>';
   return layout(
     'Sign in to the development SAML IdP',
-    `<p>Signing in to <code>${escapeHtml(input.spIssuer ?? 'the application')}</code>; the response goes to <code>${escapeHtml(input.acsUrl)}</code>.</p>
+    `<p>${input.spIssuer !== undefined ? `Signing in to <code>${escapeHtml(input.spIssuer)}</code>` : 'An IdP-initiated sign-in'}; the response goes to <code>${escapeHtml(input.acsUrl)}</code>.</p>
 <form method="post" action="${DEV_SAML_PATH}/sso">
 <input type="hidden" name="login" value="${escapeHtml(input.handle)}">
 <label for="username">User name (NameID and RoleSessionName)</label>
