@@ -10,8 +10,9 @@
  *   AssertionConsumerServiceURL, which must be on Tessera's own origin, the place to post to) or
  *   IdP-initiated (only `RelayState`: the response goes to the default ACS, the demo's). The page
  *   asks for a user name, an email and the roles to assert; it is a plain form (no script), bound
- *   to the browser by a one-time transaction whose secret is both in the form and in an HttpOnly
- *   SameSite cookie (CSRF).
+ *   to the browser (CSRF): the form names a one-time transaction, which only answers a post
+ *   carrying the browser secret it was made for (an HttpOnly SameSite cookie, shared by the
+ *   browser's open sign-ins), and a cross-site post (Sec-Fetch-Site / Origin) is refused.
  * - `POST /_dev/saml/sso`: signs in whoever was typed (no password: development only) and answers
  *   with the HTTP-POST binding: a form carrying `SAMLResponse` and `RelayState` to the ACS,
  *   submitted by `/_dev/saml/autopost.js` (CSP script-src 'self'), with a visible button as the
@@ -34,7 +35,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SignedXml } from 'xml-crypto';
 import { escapeXml } from '../wire/xml.js';
 import { escapeHtml } from '../services/oauth2/pages.js';
-import { clearCookie, parseCookies, setCookie } from '../services/oauth2/cookies.js';
+import { parseCookies, setCookie } from '../services/oauth2/cookies.js';
 import { isElement, parseXml, SAML_NS, SAMLP_NS, textValue, children } from '../tokens/saml/dom.js';
 import { AWS_SAML_AUDIENCE, ROLE_ATTRIBUTE, ROLE_SESSION_NAME_ATTRIBUTE, SESSION_DURATION_ATTRIBUTE } from '../tokens/saml/index.js';
 import { loadOrCreateDevCertificate, type DevCertificate } from './certificates.js';
@@ -263,7 +264,9 @@ export async function createDevSamlIdp(options: DevSamlIdpOptions): Promise<DevS
           if (!acsAllowed(acsUrl)) throw new PageError(`This development IdP posts responses only to this server (${origin}); the AssertionConsumerServiceURL is elsewhere.`);
           sweep();
           const handle = randomBytes(32).toString('base64url');
-          const csrf = randomBytes(32).toString('base64url');
+          // One browser secret for every sign-in this browser has open (a second tab keeps the first working).
+          const existing = parseCookies(request.headers.cookie).get(COOKIE_NAME);
+          const csrf = existing && /^[A-Za-z0-9_-]{43}$/.test(existing) ? existing : randomBytes(32).toString('base64url');
           pending.set(handle, {
             expiresAt: options.clock().getTime() + LOGIN_TTL_MS,
             csrfHash: sha256(csrf),
@@ -281,7 +284,6 @@ export async function createDevSamlIdp(options: DevSamlIdpOptions): Promise<DevS
       });
 
       app.post(`${DEV_SAML_PATH}/sso`, async (request, reply) => {
-        const clear = clearCookie(COOKIE_NAME, { path: DEV_SAML_PATH, secure });
         try {
           if (!sameOrigin(request)) throw new PageError('The sign-in form must be posted from this server’s own page.');
           const form = formBody(request);
@@ -304,9 +306,9 @@ export async function createDevSamlIdp(options: DevSamlIdpOptions): Promise<DevS
             if (!roleArns.includes(extra)) roleArns.push(extra);
           }
           const saml = response({ userName, email, roleArns, ...(entry.requestId ? { inResponseTo: entry.requestId } : {}) });
-          return sendPage(reply, 200, postPage({ acsUrl: entry.acsUrl, samlResponse: saml, relayState: entry.relayState }), [clear]);
+          return sendPage(reply, 200, postPage({ acsUrl: entry.acsUrl, samlResponse: saml, relayState: entry.relayState }));
         } catch (err) {
-          if (err instanceof PageError) return sendPage(reply, 400, errorPage(err.message), [clear]);
+          if (err instanceof PageError) return sendPage(reply, 400, errorPage(err.message));
           throw err;
         }
       });

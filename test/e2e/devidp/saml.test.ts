@@ -189,6 +189,33 @@ describe('the development SAML IdP in demo mode', () => {
     assert.equal(foreign.samlResponse, undefined);
   });
 
+  it('keeps a first sign-in tab working when a second one opens, and takes each transaction once', async () => {
+    const url = `${server.url}/_dev/saml/sso?RelayState=tab`;
+    const first = await fetch(url);
+    const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const login1 = hidden(await first.text(), 'login')!;
+    const second = await fetch(url, { headers: { cookie } });
+    assert.equal((second.headers.get('set-cookie') ?? '').split(';')[0], cookie, 'the browser secret is reused');
+    const post = () =>
+      fetch(`${server.url}/_dev/saml/sso`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie, 'sec-fetch-site': 'same-origin' },
+        body: new URLSearchParams({ login: login1, username: 'dave', role: doc.roles.guest.arn }),
+      });
+    const ok = await post();
+    assert.equal(ok.status, 200);
+    assert.ok(hidden(await ok.text(), 'SAMLResponse'));
+    const again = await post();
+    assert.equal(again.status, 400);
+    assert.match(await again.text(), /expired or was already used/);
+    const crossSite = await fetch(`${server.url}/_dev/saml/sso`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie, 'sec-fetch-site': 'cross-site' },
+      body: new URLSearchParams({ login: hidden(await second.text(), 'login')!, username: 'dave' }),
+    });
+    assert.equal(crossSite.status, 400);
+  });
+
   it('the demo ACS keeps the response for the browser that received it and hands it over once, for the right RelayState only', async () => {
     const got = await signIn(server, { roles: [doc.roles.authenticated.arn] });
     const post = (relayState: string) =>
