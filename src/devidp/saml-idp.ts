@@ -293,7 +293,6 @@ export async function createDevSamlIdp(options: DevSamlIdpOptions): Promise<DevS
           if (!entry || entry.expiresAt <= options.clock().getTime()) throw new PageError('This sign-in has expired or was already used: start it again from the application.');
           const a = Buffer.from(sha256(csrf)), b = Buffer.from(entry.csrfHash);
           if (!timingSafeEqual(a, b)) throw new PageError('This sign-in form does not belong to this browser (CSRF check failed): start it again.');
-          pending.delete(handle);
           const userName = form.get('username') ?? '';
           if (!USER_NAME.test(userName)) throw new PageError('The user name must be 2 to 64 characters: letters, digits and + = , . @ _ -');
           const email = form.get('email') ?? '';
@@ -305,6 +304,8 @@ export async function createDevSamlIdp(options: DevSamlIdpOptions): Promise<DevS
             if (!ROLE_ARN.test(extra)) throw new PageError('The other role must be an IAM role ARN (arn:aws:iam::<account>:role/<name>).');
             if (!roleArns.includes(extra)) roleArns.push(extra);
           }
+          // Single use, once the form is acceptable (a typing mistake leaves the page usable after Back).
+          pending.delete(handle);
           const saml = response({ userName, email, roleArns, ...(entry.requestId ? { inResponseTo: entry.requestId } : {}) });
           return sendPage(reply, 200, postPage({ acsUrl: entry.acsUrl, samlResponse: saml, relayState: entry.relayState }));
         } catch (err) {
