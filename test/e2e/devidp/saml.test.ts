@@ -265,6 +265,26 @@ describe('the development SAML IdP in demo mode', () => {
     const out = await sts.send(new AssumeRoleWithSAMLCommand({ RoleArn: doc.roles.authenticated.arn, PrincipalArn: saml.providerArn, SAMLAssertion: got.samlResponse! }));
     assert.match(out.Credentials!.AccessKeyId!, /^ASIA/);
   });
+
+  it('a new signing certificate (its file removed) updates the registered provider’s metadata under the same ARN', async () => {
+    const before = await fetch(`${server.url}/_dev/saml/metadata`).then((r) => r.text());
+    const old = await signIn(server, { roles: [doc.roles.guest.arn] });
+    await server.close();
+    rmSync(join(dataDir, 'dev-idps', 'saml-signing.pem'));
+    server = await startTestServer({ demo: true, dataDir, port: Number(new URL(server.url).port), publicUrl: server.url });
+    const after = await fetch(`${server.url}/_dev/saml/metadata`).then((r) => r.text());
+    assert.notEqual(after, before);
+    const provider = await iam.send(new GetSAMLProviderCommand({ SAMLProviderArn: saml.providerArn }));
+    assert.equal(provider.SAMLMetadataDocument, after);
+    await assert.rejects(
+      sts.send(new AssumeRoleWithSAMLCommand({ RoleArn: doc.roles.guest.arn, PrincipalArn: saml.providerArn, SAMLAssertion: old.samlResponse! })),
+      (e: Error) => /^InvalidIdentityToken/.test(e.name) && /signature/.test(e.message),
+      'a response signed with the old key is refused',
+    );
+    const fresh = await signIn(server, { roles: [doc.roles.guest.arn] });
+    const out = await sts.send(new AssumeRoleWithSAMLCommand({ RoleArn: doc.roles.guest.arn, PrincipalArn: saml.providerArn, SAMLAssertion: fresh.samlResponse! }));
+    assert.match(out.Credentials!.AccessKeyId!, /^ASIA/);
+  });
 });
 
 describe('the development SAML IdP outside demo mode', () => {
