@@ -42,6 +42,8 @@ import { seedDemoData, startDemoStores, type DemoStores } from './demo/stores.js
 import { demoRoutes } from './http/demo-routes.js';
 import { PAGE_SECURITY_HEADERS, webPages } from './http/web-pages.js';
 import { fileURLToPath } from 'node:url';
+import { createDevSamlIdp } from './devidp/saml-idp.js';
+import { DEMO_ACS_PATH, devSamlDemoInfo, devSamlDemoRoutes, devSamlSeeder, samlDemoRoles } from './devidp/saml/demo.js';
 
 export { loadRootCredentials, type RootCredentials };
 
@@ -240,8 +242,12 @@ export async function createTessera(config: Config, options: CreateOptions = {})
     // Demo mode: the demo tenant, and (unless a gateway is configured) local data stores behind a gateway.
     let demo: DemoInfo | undefined;
     let gatewayConfig: GatewayConfig | undefined = config.gateway;
+    // The development SAML IdP (src/devidp/saml-idp.ts): --dev-idps, implied by --demo.
+    const devSaml = config.devIdps
+      ? await createDevSamlIdp({ publicUrl: config.publicUrl, dataDir: config.dataDir, accountId: config.accountId, clock, defaultAcsUrl: () => (demo ? DEMO_ACS_PATH : undefined), roles: () => (demo ? samlDemoRoles(demo.tenant) : []) })
+      : undefined;
     if (config.demo) {
-      const tenant = await seedDemoTenant({ operations, accountId: config.accountId, region: config.region, publicUrl: config.publicUrl, clock, log });
+      const tenant = await seedDemoTenant({ operations, accountId: config.accountId, region: config.region, publicUrl: config.publicUrl, clock, log, seeders: devSaml ? [devSamlSeeder(devSaml)] : [] });
       let storesProblem: string | undefined;
       if (!gatewayConfig) {
         const started = await startDemoStores({ command: options.demoStoresCommand });
@@ -290,8 +296,10 @@ export async function createTessera(config: Config, options: CreateOptions = {})
         doctorRoutes({ doctor: createIdentityPoolDoctor(identityDeps), authorizer, lookupCredentials, clock, region: config.region, accountId: config.accountId, log }),
         pages.routes({ demo: demo !== undefined }),
         ...(demo
-          ? [demoRoutes({ demo, gatewayUrl: () => gatewayUrl, region: config.region, clock, callAsRoot: rootCaller({ operations, accountId: config.accountId, region: config.region, publicUrl: config.publicUrl, clock, log }) })]
+          ? [demoRoutes({ demo, gatewayUrl: () => gatewayUrl, region: config.region, clock, callAsRoot: rootCaller({ operations, accountId: config.accountId, region: config.region, publicUrl: config.publicUrl, clock, log }), describe: () => ({ saml: devSaml && demo ? devSamlDemoInfo(devSaml, demo.tenant) : null }) })]
           : []),
+        ...(devSaml ? [devSaml.routes()] : []),
+        ...(devSaml && demo ? [devSamlDemoRoutes({ clock, secure: config.publicUrl.startsWith('https:') })] : []),
       ],
       health: async () => {
         try {

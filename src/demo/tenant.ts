@@ -53,8 +53,11 @@ export interface SeedDeps {
   publicUrl: string;
   clock: () => Date;
   log: Logger;
+  /** Run after the tenant exists, as the account root (the development IdPs' parts: providers, pool trust, role trust). */
+  seeders?: ReadonlyArray<(call: RootCall, tenant: DemoTenant) => Promise<void>>;
 }
 
+export type RootCall = Call;
 type Call = (service: Operation['service'], name: string, input: Record<string, unknown>) => Promise<any>;
 
 /** Calls Tessera's own operations as the account root (the demo's seeding and its developer backend). */
@@ -271,7 +274,7 @@ export async function seedDemoTenant(deps: SeedDeps): Promise<DemoTenant> {
     Roles: { unauthenticated: guest.arn, authenticated: authenticated.arn },
   });
 
-  return Object.freeze({
+  const tenant: DemoTenant = Object.freeze({
     userPoolId,
     clientId,
     domain: DEMO_DOMAIN,
@@ -284,4 +287,6 @@ export async function seedDemoTenant(deps: SeedDeps): Promise<DemoTenant> {
     bucket: DEMO_BUCKET,
     table: DEMO_TABLE,
   });
+  for (const seed of deps.seeders ?? []) await seed(call, tenant);
+  return tenant;
 }

@@ -28,6 +28,8 @@ export interface DemoRouteDeps {
   /** Calls one of Tessera's own operations as the account root (src/demo/tenant.ts). */
   callAsRoot(service: 'cognito-identity', name: string, input: Record<string, unknown>): Promise<any>;
   clock: () => Date;
+  /** More members of GET /_tessera/demo (the development IdPs: `saml`, …). */
+  describe?: () => Record<string, unknown>;
 }
 
 function body(raw: unknown): Record<string, unknown> {
@@ -54,6 +56,7 @@ export function demoRoutes(deps: DemoRouteDeps): (app: FastifyInstance) => void 
       reply.header('cache-control', 'no-store').send({
         developmentOnly: true,
         ...tenant,
+        ...deps.describe?.(),
         gatewayUrl: deps.gatewayUrl() ?? null,
         dataStep: storesProblem ? { available: false, reason: storesProblem } : { available: deps.gatewayUrl() !== undefined },
       });
