@@ -39,6 +39,8 @@ export interface CreateGatewayOptions extends GatewayDeps {
   config: GatewayConfig;
   publicUrl: string;
   identity: IdentitySigner;
+  /** Told of every request once its answer is done (the demo's run traces); must not throw. */
+  observe?: (event: { req: IncomingMessage; requestId: string; method: string; path: string; status: number; ms: number; note: Record<string, unknown> }) => void;
 }
 
 /** The service named by the credential scope (Authorization header or X-Amz-Credential), if any. */
@@ -86,7 +88,9 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
       note: {},
     };
     res.once('close', () => {
-      log.info({ requestId: g.requestId, gateway: true, method: req.method, path: g.path, ms: Number(process.hrtime.bigint() - started) / 1e6, ...g.note }, 'gateway request');
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      log.info({ requestId: g.requestId, gateway: true, method: req.method, path: g.path, ms, ...g.note }, 'gateway request');
+      options.observe?.({ req, requestId: g.requestId, method: req.method ?? 'GET', path: g.path, status: res.statusCode, ms, note: g.note });
     });
     const service = scopeService(req, g.query);
     if (service === 's3' && s3) return s3(g);
