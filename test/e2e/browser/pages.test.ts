@@ -72,8 +72,14 @@ describe('the web pages in chromium', { skip: missing }, () => {
     const data = page.locator('#result table');
     await data.waitFor();
     const text = await data.innerText();
-    assert.match(text, /ListObjectsV2[\s\S]*200 OK/);
-    assert.match(text, /PutObject[\s\S]*403 AccessDenied/);
+    assert.match(text, /ListObjectsV2[\s\S]*200 OK\s+Allowed: statement "\w+" of identity policy demo-data allows s3:ListBucket/);
+    // The denied call names what decided: no Allow statement of the role's policies matches it.
+    assert.match(text, /PutObject[\s\S]*403 AccessDenied\s+Denied \(no Allow applies\): no statement allows s3:PutObject on arn:aws:s3:::tessera-demo\/public\/from-the-demo\.txt; no statement of identity policy demo-data/);
+  };
+  /** The detailed API flow, opened: the server's trace of the run (its text, collapsed details included). */
+  const flow = async () => {
+    await page.getByRole('button', { name: 'View detailed API flow' }).click();
+    return (await page.locator('#api-flow').textContent()) ?? '';
   };
 
   it('runs guest access by the enhanced flow to credentials and the data step, and shows the credentials and the API flow', async (t) => {
@@ -82,10 +88,15 @@ describe('the web pages in chromium', { skip: missing }, () => {
     await page.getByRole('button', { name: 'Test guest access' }).click();
     await ran('Guest access');
     await page.getByRole('button', { name: 'View AWS credentials only' }).click();
-    assert.match(await page.locator('#credentials').innerText(), /"AccessKeyId": "ASIA/);
-    await page.getByRole('button', { name: 'View detailed API flow' }).click();
-    const flow = await page.locator('#api-flow').innerText();
-    assert.match(flow, /GetId[\s\S]*GetCredentialsForIdentity[\s\S]*Data step/);
+    const shown = await page.locator('#credentials').innerText();
+    assert.match(shown, /"AccessKeyId": "ASIA/);
+    const secret = (JSON.parse(shown) as { SecretKey: string }).SecretKey;
+    const text = await flow();
+    assert.match(text, /recorded it/);
+    assert.match(text, /GetId \(cognito-identity\).*ok HTTP 200[\s\S]*GetCredentialsForIdentity \(cognito-identity\).*ok HTTP 200[\s\S]*Demo backend: POST \/_tessera\/demo\/data-step.*ok HTTP 200/);
+    assert.match(text, /gateway s3 ListObjectsV2.*ok HTTP 200[\s\S]*gateway dynamodb Scan.*failed HTTP 400[\s\S]*gateway s3 PutObject.*failed HTTP 403[\s\S]*Reason: check policy\.implicit-deny/);
+    assert.ok(!text.includes(secret), 'the secret key is masked in the flow');
+    assert.match(text, new RegExp(`"SecretKey": "\\*{6} \\(${secret.length} chars\\)"`));
     await page.screenshot({ path: join(SCREENSHOTS, 'demo.png'), fullPage: true });
   });
 
@@ -94,8 +105,8 @@ describe('the web pages in chromium', { skip: missing }, () => {
     await page.locator('#basic-role').selectOption(demo.roles.guest.arn);
     await page.getByRole('button', { name: 'Test guest access' }).click();
     await ran('Guest access');
-    await page.getByRole('button', { name: 'View detailed API flow' }).click();
-    assert.match(await page.locator('#api-flow').innerText(), /GetOpenIdToken[\s\S]*AssumeRoleWithWebIdentity/);
+    assert.match(await page.locator('#basic-why').innerText(), /allows the basic flow and has no role mappings/);
+    assert.match(await flow(), /GetId \(cognito-identity\).*HTTP 200[\s\S]*GetOpenIdToken \(cognito-identity\).*HTTP 200[\s\S]*AssumeRoleWithWebIdentity \(sts\).*HTTP 200/);
     await page.getByRole('tab', { name: 'Enhanced flow' }).click();
   });
 
@@ -103,6 +114,7 @@ describe('the web pages in chromium', { skip: missing }, () => {
     await page.getByLabel('User Identifier').fill('alice');
     await page.getByRole('button', { name: 'Sign in as this user' }).click();
     await ran('Developer provider');
+    assert.match(await flow(), /Demo backend: POST \/_tessera\/demo\/developer-token.*HTTP 200[\s\S]*GetOpenIdTokenForDeveloperIdentity \(the demo backend, as the account root\)[\s\S]*GetCredentialsForIdentity \(cognito-identity\)/);
   });
 
   it('signs the demo user in through the managed login page with state, PKCE and nonce, and leaves no code in the address bar', async () => {
@@ -115,6 +127,10 @@ describe('the web pages in chromium', { skip: missing }, () => {
     await page.locator('#password').press('Enter');
     await ran('Cognito user pool');
     assert.equal(new URL(page.url()).search, '');
+    const text = await flow();
+    assert.match(text, /POST \/auth\/tessera-demo\/oauth2\/token.*ok HTTP 200[\s\S]*GetId \(cognito-identity\)/);
+    assert.match(text, /"code_verifier": "\*{6} \(\d+ chars\)"/);
+    assert.match(text, /"token_use": "id"/);
   });
 
   it('the token doctor accepts a good token and explains five bad ones by the right check', async (t) => {
