@@ -10,7 +10,7 @@
  *   mask (header and claims; the signature never); a SAML response as its key facts (issuer,
  *   subject, audience, conditions, attributes; no signature or certificate values).
  * - Every other string: a JWT found inside it is masked in place, long strings are truncated.
- * - URLs: secret-looking query parameters (access_token, input_token, code, …) masked.
+ * - URLs: secret-looking query parameters (access_token, input_token, code, …) masked whole.
  */
 import { parseXml } from '../tokens/saml/dom.js';
 
@@ -144,7 +144,8 @@ export function maskUrl(url: string): string {
   if (q < 0) return scrubString(url);
   const params = new URLSearchParams(url.slice(q + 1));
   const shown: string[] = [];
-  for (const [k, v] of params) shown.push(`${encodeURIComponent(k)}=${isSecretKey(k) ? maskSecret(v) : isTokenKey(k) ? maskToken(v) : scrubString(v)}`);
+  // Tokens in a URL are masked whole: some are secrets by construction (a Facebook app token is `<app id>|<app secret>`).
+  for (const [k, v] of params) shown.push(`${encodeURIComponent(k)}=${isSecretKey(k) || isTokenKey(k) ? maskSecret(v) : scrubString(v)}`);
   return scrubString(`${url.slice(0, q)}?${shown.join('&')}`);
 }
 
