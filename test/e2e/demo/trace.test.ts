@@ -19,7 +19,7 @@ import {
   SetIdentityPoolRolesCommand,
 } from '@aws-sdk/client-cognito-identity';
 import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { CreateOpenIDConnectProviderCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateOpenIDConnectProviderCommand, DeleteRolePolicyCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import type { BuildMiddleware } from '@smithy/types';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { startIssuer, type TestIssuer } from '../../helpers/issuer.js';
@@ -213,6 +213,31 @@ describe('demo run traces', () => {
     for (const secret of [Token, creds.SecretKey!, creds.SessionToken!]) {
       assert.ok(!text.includes(secret), 'no token or secret in the trace');
       assert.ok(!logText().includes(secret), 'no token or secret in the log');
+    }
+  });
+
+  it('names the explicit Deny statement that refused a data-step call', async () => {
+    const iam = new IAMClient({ endpoint: server.url, region: server.region, credentials: server.rootCredentials });
+    const deny = { Version: '2012-10-17', Statement: [{ Sid: 'NoListing', Effect: 'Deny', Action: 's3:ListBucket', Resource: '*' }] };
+    await iam.send(new PutRolePolicyCommand({ RoleName: 'tessera-demo-guest', PolicyName: 'trace-deny', PolicyDocument: JSON.stringify(deny) }));
+    try {
+      runId = newRun();
+      const guestId = (await identity.send(new GetIdCommand({ IdentityPoolId: demo.identityPoolId }))).IdentityId;
+      const creds = (await identity.send(new GetCredentialsForIdentityCommand({ IdentityId: guestId }))).Credentials!;
+      const data = await fetch(`${server.url}/_tessera/demo/data-step`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-tessera-trace': runId },
+        body: JSON.stringify({ accessKeyId: creds.AccessKeyId, secretAccessKey: creds.SecretKey, sessionToken: creds.SessionToken }),
+      });
+      const { calls } = (await data.json()) as { calls: Array<{ status: number; decidedBy?: string; decision?: { decision: string; policy?: string; statement?: string } }> };
+      assert.equal(calls[0]!.status, 403);
+      assert.deepEqual(calls[0]!.decision && [calls[0]!.decision.decision, calls[0]!.decision.policy, calls[0]!.decision.statement], ['ExplicitDeny', 'identity:trace-deny', 'NoListing']);
+      assert.equal(calls[0]!.decidedBy, 'Denied by an explicit Deny: statement "NoListing" of identity policy trace-deny denies s3:ListBucket on arn:aws:s3:::tessera-demo');
+      const list = (await trace(runId)).steps.find((s) => s.name === 'gateway s3 ListObjectsV2')!;
+      assert.equal(list.decision.statement, 'NoListing');
+      assert.equal(list.error!.reason!.check, 'policy.explicit-deny');
+    } finally {
+      await iam.send(new DeleteRolePolicyCommand({ RoleName: 'tessera-demo-guest', PolicyName: 'trace-deny' }));
     }
   });
 
