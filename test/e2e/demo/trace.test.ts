@@ -125,7 +125,8 @@ describe('demo run traces', () => {
     assert.equal(refused.error!.code, 'NotAuthorizedException');
     assert.match(refused.error!.message ?? '', /Invalid login token/);
     assert.equal(refused.error!.reason!.check, 'jwt.signature');
-    assert.ok('expected' in refused.error!.reason! || 'actual' in refused.error!.reason! || refused.error!.reason!.detail);
+    assert.equal(refused.error!.reason!.expected, 'a valid signature');
+    assert.equal(refused.error!.reason!.actual, 'signature verification failed');
     assert.equal(refused.request.Logins[demo.userPoolProviderName].jwt.claims.token_use, 'id');
     const text = JSON.stringify(run);
     for (const secret of [good, forged, auth.AuthenticationResult!.AccessToken!, auth.AuthenticationResult!.RefreshToken!, demo.password, s]) {
