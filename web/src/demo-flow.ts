@@ -139,9 +139,9 @@ function stepTitle(s: ServerStep): string {
   return s.name;
 }
 
-function reasonText(r: NonNullable<ServerStep['error']>['reason']): string {
+function reasonText(r: NonNullable<ServerStep['error']>['reason'], shownDetail?: string): string {
   if (!r) return '';
-  const parts = [r.check ? `check ${r.check}` : '', r.expected !== undefined ? `expected ${JSON.stringify(r.expected)}` : '', r.actual !== undefined ? `actual ${JSON.stringify(r.actual)}` : '', r.detail ?? ''];
+  const parts = [r.check ? `check ${r.check}` : '', r.expected !== undefined ? `expected ${JSON.stringify(r.expected)}` : '', r.actual !== undefined ? `actual ${JSON.stringify(r.actual)}` : '', r.detail !== shownDetail ? (r.detail ?? '') : ''];
   return parts.filter(Boolean).join('; ');
 }
 
@@ -151,7 +151,7 @@ function serverStepView(s: ServerStep): HTMLElement {
     h('span', { class: s.ok ? 'pass' : 'fail' }, s.ok ? 'ok' : 'failed'),
     h('span', { class: 'muted' }, `${s.status !== undefined ? ` HTTP ${s.status}` : ''}${s.ms !== undefined ? ` · ${Math.round(s.ms)} ms` : ''}`),
     s.error ? h('p', { class: 'error' }, `${s.error.code}${s.error.message ? `: ${s.error.message}` : ''}`) : null,
-    s.error?.reason ? h('p', { class: 'error' }, `Reason: ${reasonText(s.error.reason)}`) : null,
+    s.error?.reason ? h('p', { class: 'error' }, `Reason: ${reasonText(s.error.reason, s.decision?.detail)}`) : null,
     s.decision ? h('p', {}, `Decision: ${s.decision.decision ?? ''}${s.decision.detail ? ` — ${s.decision.detail}` : ''}`) : null,
     s.request !== undefined ? h('details', {}, h('summary', {}, 'Request'), h('pre', {}, json(s.request))) : null,
     s.response !== undefined ? h('details', {}, h('summary', {}, 'Response'), h('pre', {}, json(s.response))) : null,
