@@ -160,13 +160,18 @@ function serverStepView(s: ServerStep): HTMLElement {
   );
 }
 
-function pageStepView(s: Step): HTMLElement {
+function pageStepView(s: Step, note = ''): HTMLElement {
   return h('li', {},
-    h('strong', {}, s.call), ' ', h('span', { class: s.error ? 'fail' : 'pass' }, s.error ? 'failed' : 'ok'), h('span', { class: 'muted' }, ` ${s.ms} ms`),
+    h('strong', {}, s.call), ' ', note ? h('span', { class: 'muted' }, note) : null, h('span', { class: s.error ? 'fail' : 'pass' }, s.error ? 'failed' : 'ok'), h('span', { class: 'muted' }, ` ${s.ms} ms`),
     s.error ? h('p', { class: 'error' }, s.error) : null,
     h('details', {}, h('summary', {}, 'Request'), h('pre', {}, json(s.request))),
     s.response !== undefined ? h('details', {}, h('summary', {}, 'Response'), h('pre', {}, json(s.response))) : null,
   );
+}
+
+/** The page's steps the server cannot have seen: requests that never got an answer (a network error). */
+function pageOnly(steps: Step[]): Step[] {
+  return steps.filter((s) => s.error?.startsWith('TypeError'));
 }
 
 /**
@@ -186,7 +191,7 @@ function render(label: string, creds: Creds | undefined, steps: Step[], data: an
   const flowView = trace
     ? h('div', { id: 'api-flow', hidden: true },
       h('p', { class: 'muted' }, 'Each call Tessera handled for this run, as the server recorded it: requests and responses (tokens decoded, secrets masked), timings, the outbound calls it made, and for a failed step its reason.'),
-      h('ol', {}, ...trace.map(serverStepView)))
+      h('ol', {}, ...trace.map(serverStepView), ...pageOnly(steps).map((st) => pageStepView(st, '[seen only by the page, no answer reached it] '))))
     : h('div', { id: 'api-flow', hidden: true },
       h('p', { class: 'muted' }, 'The server’s trace of this run is not available; these are the calls as the browser made them (tokens decoded, secrets masked).'),
       h('ol', {}, ...steps.map(pageStepView)));
