@@ -194,7 +194,7 @@ function render(label: string, creds: Creds | undefined, steps: Step[], data: an
       h('ol', {}, ...trace.map(serverStepView), ...pageOnly(steps).map((st) => pageStepView(st, '[seen only by the page, no answer reached it] '))))
     : h('div', { id: 'api-flow', hidden: true },
       h('p', { class: 'muted' }, 'The server’s trace of this run is not available; these are the calls as the browser made them (tokens decoded, secrets masked).'),
-      h('ol', {}, ...steps.map(pageStepView)));
+      h('ol', {}, ...steps.map((st) => pageStepView(st))));
   const toggle = (id: string, text: string) => {
     const b = h('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false', 'aria-controls': id }, text);
     b.addEventListener('click', () => {
