@@ -13,7 +13,7 @@ export interface Demo {
   roles: { guest: Role; authenticated: Role; patterns: Role[] };
   bucket: string; table: string; gatewayUrl: string | null; dataStep: { available: boolean; reason?: string };
   /** Whether the pool allows the basic (classic) flow and which providers have role mappings. */
-  basicFlow?: { allowClassicFlow: boolean; roleMappings: string[]; available: boolean };
+  basicFlow?: { allowClassicFlow: boolean; roleMappings: string[]; available: boolean } | null;
 }
 export interface Step { call: string; request: unknown; response?: unknown; error?: string; ms: number }
 export interface Creds { AccessKeyId?: string; SecretKey?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date }
