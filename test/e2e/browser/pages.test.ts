@@ -130,6 +130,8 @@ describe('the web pages in chromium', { skip: missing }, () => {
     const text = await flow();
     assert.match(text, /POST \/auth\/tessera-demo\/oauth2\/token.*ok HTTP 200[\s\S]*GetId \(cognito-identity\)/);
     assert.match(text, /"code_verifier": "\*{6} \(\d+ chars\)"/);
+    assert.match(text, /"code": "\*{6} \(\d+ chars\)"/);
+    assert.match(text, /"refresh_token": "\S{6}…\S{4} \(\d+ chars\)"/);
     assert.match(text, /"token_use": "id"/);
   });
 
