@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoIdentityClient, GetIdentityPoolRolesCommand, SetIdentityPoolRolesCommand } from '@aws-sdk/client-cognito-identity';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { ensureChromium, launchChromium, type RunningBrowser } from '../../helpers/chromium.js';
 
@@ -108,6 +109,21 @@ describe('the web pages in chromium', { skip: missing }, () => {
     assert.match(await page.locator('#basic-why').innerText(), /allows the basic flow and has no role mappings/);
     assert.match(await flow(), /GetId \(cognito-identity\).*HTTP 200[\s\S]*GetOpenIdToken \(cognito-identity\).*HTTP 200[\s\S]*AssumeRoleWithWebIdentity \(sts\).*HTTP 200/);
     await page.getByRole('tab', { name: 'Enhanced flow' }).click();
+  });
+
+  it('says, when the pool has role mappings, that the basic flow ignores them and uses the picked role', async () => {
+    const admin = new CognitoIdentityClient({ endpoint: server.url, region: server.region, credentials: server.rootCredentials });
+    const { Roles } = await admin.send(new GetIdentityPoolRolesCommand({ IdentityPoolId: demo.identityPoolId }));
+    await admin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: demo.identityPoolId, Roles, RoleMappings: { [demo.userPoolProviderName]: { Type: 'Token', AmbiguousRoleResolution: 'AuthenticatedRole' } } }));
+    try {
+      await page.goto(`${server.url}/`);
+      await page.getByRole('tab', { name: 'Basic flow' }).click();
+      assert.match(await page.locator('#basic-why').innerText(), new RegExp(`role mappings for ${demo.userPoolProviderName.replace(/\./g, '\\.')}: the basic flow ignores them .* and uses the role you pick`));
+    } finally {
+      await admin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: demo.identityPoolId, Roles }));
+    }
+    await page.goto(`${server.url}/`);
+    await page.locator('#test-guest').waitFor();
   });
 
   it('signs in a developer identity by its User Identifier', async () => {
