@@ -12,9 +12,10 @@
  *   the error code, message and the refusal's reason (check / expected / actual, the same the
  *   log line carries);
  * - the outbound HTTP(S) calls Tessera made while handling such a request (OpenID discovery,
- *   JWKS, introspection, SAML metadata …), seen on node:diagnostics_channel and attributed to
- *   the request by an AsyncLocalStorage entered around its handler: method, URL (secret query
- *   parameters masked), status, duration or error. A JWKS served from cache makes no call;
+ *   JWKS, introspection, SAML metadata …), seen on node:diagnostics_channel (node:http's
+ *   `http.client.*` and fetch's `undici:request:*`) and attributed to the request by an
+ *   AsyncLocalStorage entered around its handler: method, URL (secret query parameters masked),
+ *   status (for fetch, when the headers arrive), duration or error. A JWKS served from cache makes no call;
  *   the trace says so by showing none;
  * - the demo backend's own calls (`within`): GetOpenIdTokenForDeveloperIdentity as the app's
  *   backend, and each gateway call of the data step, recorded by the gateway's observer hook
@@ -264,10 +265,31 @@ export function createTraceRecorder(options: TraceRecorderOptions) {
     o2.call.error = scrubString(error?.message ?? String(error));
     o2.call.ms = Math.round((performance.now() - o2.t0) * 100) / 100;
   };
+  // fetch() (undici) publishes on its own channels: openid-client and any other fetch user.
+  const onFetchStart = (message: unknown) => {
+    const active = als.getStore();
+    if (!active) return;
+    const { request } = message as { request: { method: string; origin: string; path: string } };
+    const step = active.held.step;
+    if (step.calls.length >= o.maxCallsPerStep) {
+      step.callsDropped = (step.callsDropped ?? 0) + 1;
+      return;
+    }
+    const call: OutboundCall = { method: request.method, url: maskUrl(`${request.origin}${request.path}`) };
+    step.calls.push(call);
+    outbound.set(request, { call, t0: performance.now() });
+  };
+  const onFetchHeaders = (message: unknown) => {
+    const { request, response } = message as { request: object; response: { statusCode?: number } };
+    onFinish({ request, response });
+  };
   const channels: Array<[string, (m: unknown) => void]> = [
     ['http.client.request.start', onStart],
     ['http.client.response.finish', onFinish],
     ['http.client.request.error', onError],
+    ['undici:request:create', onFetchStart],
+    ['undici:request:headers', onFetchHeaders],
+    ['undici:request:error', onError],
   ];
   for (const [name, fn] of channels) diagnostics.subscribe(name, fn);
 

@@ -46,7 +46,7 @@ const newRun = () => randomBytes(16).toString('hex');
 describe('demo run traces', () => {
   let server: TestServer;
   let offsetMs = 0;
-  let demo: { identityPoolId: string; clientId: string; username: string; password: string; userPoolProviderName: string; basicFlow: { allowClassicFlow: boolean; roleMappings: string[]; available: boolean } };
+  let demo: { gatewayUrl: string | null; identityPoolId: string; clientId: string; username: string; password: string; userPoolProviderName: string; basicFlow: { allowClassicFlow: boolean; roleMappings: string[]; available: boolean } };
   let runId = '';
   const anonymous = { accessKeyId: 'unused', secretAccessKey: 'unused' };
   const withRun = <T extends { middlewareStack: { add: (m: BuildMiddleware<any, any>, o: { step: 'build'; name: string }) => void } }>(client: T): T => {
@@ -204,6 +204,8 @@ describe('demo run traces', () => {
     assert.equal(run.steps[0]!.response.Token.jwt.claims.sub, backend.response.IdentityId);
     const dataStep = run.steps[4]!;
     assert.equal(dataStep.request.secretAccessKey, `****** (${creds.SecretKey!.length} chars)`);
+    // The backend's own calls to the gateway, seen from Tessera's side as outbound calls of the step.
+    assert.deepEqual(dataStep.calls.map((c) => [c.method, c.url.startsWith(demo.gatewayUrl!), c.status]), [['GET', true, 200], ['POST', true, 400], ['PUT', true, 403]]);
     const put = run.steps[7]!;
     assert.equal(put.ok, false);
     assert.equal(put.error!.code, 'AccessDenied');

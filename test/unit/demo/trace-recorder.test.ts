@@ -45,6 +45,7 @@ describe('the run-trace recorder', () => {
       for (let i = 0; i < n; i++) statuses.push(await httpGet(`${upstreamUrl}${request.query.path ?? '/ok'}?access_token=secret-token-value-0123456789`));
       return { statuses };
     });
+    app.get('/fetch', async () => ({ status: (await fetch(`${upstreamUrl}/by-fetch?id_token=eyJhbGciOi.eyJzdWIiOi.sig`)).status }));
     app.get('/big', async () => ({ blob: 'x'.repeat(5000) }));
     await app.listen({ port: 0, host: '127.0.0.1' });
     url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -71,6 +72,12 @@ describe('the run-trace recorder', () => {
     assert.equal(ra.steps[0]!.callsDropped, 1);
     assert.deepEqual(rb.steps[0]!.calls.map((c) => c.status), [404]);
     assert.equal(recorder.stats().runs, 2, 'the untraced request made no run');
+  });
+
+  it('records the calls made with fetch() too', async () => {
+    const run = newRun();
+    await get2('/fetch', run);
+    assert.deepEqual(recorder.get(run)!.steps[0]!.calls.map((c) => [c.method, c.url, c.status]), [['GET', `${upstreamUrl}/by-fetch?id_token=****** (25 chars)`, 200]]);
   });
 
   it('keeps no oversized answer, and the character budget evicts the oldest runs', async () => {
