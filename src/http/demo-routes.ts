@@ -69,10 +69,14 @@ function text(input: Record<string, unknown>, name: string, pattern: RegExp, max
 
 /** Whether the demo pool offers the basic flow, and what the page must say about it. */
 export interface BasicFlowInfo {
+  /** AllowClassicFlow (absent counts as on, as GetOpenIdToken treats it). */
   allowClassicFlow: boolean;
   /** Providers with a role mapping (rules or token roles) on the pool. */
   roleMappings: string[];
-  /** Whether the basic flow can be run at all (AllowClassicFlow). */
+  /**
+   * Whether the basic flow can be run: GetOpenIdToken refuses a pool with AllowClassicFlow off
+   * or with any role mappings (src/services/cognito-identity/operations/get-open-id-token.ts).
+   */
   available: boolean;
 }
 
@@ -81,8 +85,9 @@ export function demoRoutes(deps: DemoRouteDeps): (app: FastifyInstance) => void 
   const basicFlow = async (): Promise<BasicFlowInfo> => {
     const pool = await deps.callAsRoot('cognito-identity', 'DescribeIdentityPool', { IdentityPoolId: tenant.identityPoolId });
     const roles = await deps.callAsRoot('cognito-identity', 'GetIdentityPoolRoles', { IdentityPoolId: tenant.identityPoolId });
-    const allowClassicFlow = pool.AllowClassicFlow === true;
-    return { allowClassicFlow, roleMappings: Object.keys((roles.RoleMappings ?? {}) as Record<string, unknown>).sort(), available: allowClassicFlow };
+    const allowClassicFlow = pool.AllowClassicFlow !== false;
+    const roleMappings = Object.keys((roles.RoleMappings ?? {}) as Record<string, unknown>).sort();
+    return { allowClassicFlow, roleMappings, available: allowClassicFlow && roleMappings.length === 0 };
   };
   return (app) => {
     app.get('/_tessera/demo', async (_request, reply) => {

@@ -17,16 +17,19 @@ function selectTab(which: 'enhanced' | 'basic'): void {
   document.getElementById('basic-options')!.hidden = which !== 'basic';
 }
 
-/** Why the basic flow is (or is not) what it seems, from the pool's settings read by the server. */
+/**
+ * Why the basic flow is or is not available, from the pool's settings read by the server: Tessera,
+ * as Cognito, refuses GetOpenIdToken for a pool with AllowClassicFlow off or with role mappings.
+ */
 function basicFlowText(): string {
   const b = state.demo.basicFlow;
   const steps = 'The basic flow: GetId, GetOpenIdToken, then AssumeRoleWithWebIdentity with the role you pick.';
   if (!b) return steps;
-  if (!b.allowClassicFlow) return `The basic flow is unavailable: the identity pool ${state.demo.identityPoolId} has AllowClassicFlow off, so Tessera refuses GetOpenIdToken for it (turn it on in the console to try it). The enhanced flow works.`;
+  if (!b.allowClassicFlow) return `The basic flow is unavailable: the identity pool ${state.demo.identityPoolId} has AllowClassicFlow off, so GetOpenIdToken is refused for it (a run here shows that refusal and its reason; turn the basic flow on in the console to use it). The enhanced flow works.`;
   if (b.roleMappings.length) {
-    return `${steps} The pool has role mappings for ${b.roleMappings.join(', ')}: the basic flow ignores them (role mappings apply only to the enhanced flow's GetCredentialsForIdentity) and uses the role you pick, if its trust policy allows this identity.`;
+    return `The basic flow is unavailable: the identity pool has role mappings (for ${b.roleMappings.join(', ')}), and GetOpenIdToken is refused for a pool with role mappings, because the basic flow would bypass them by letting the caller pick the role. A run here shows that refusal and its reason; the enhanced flow applies the mappings.`;
   }
-  return `${steps} The pool allows the basic flow and has no role mappings, so the only difference from the enhanced flow is who picks the role: you, here, within what the role's trust policy allows.`;
+  return `${steps} Available: the pool allows the basic flow and has no role mappings. You pick the role, within what its trust policy allows.`;
 }
 
 function render(): void {
@@ -44,7 +47,7 @@ function render(): void {
     h('div', { role: 'tablist', 'aria-label': 'Authentication flow' }, tab('enhanced', 'Enhanced flow'), tab('basic', 'Basic flow')),
     h('div', { id: 'flow-panel', role: 'tabpanel', 'aria-labelledby': 'tab-enhanced' },
       h('div', { id: 'basic-options', hidden: true, class: 'card' },
-        h('p', { id: 'basic-why' }, basicFlowText()),
+        h('p', { id: 'basic-why', class: state.demo.basicFlow && !state.demo.basicFlow.available ? 'error' : undefined }, basicFlowText()),
         field('Role', roleSelect), field('Session duration', duration)),
       h('section', { class: 'card', 'aria-labelledby': 'guest-h' }, h('h2', { id: 'guest-h' }, 'Guest access'),
         h('p', {}, 'Get credentials for an unauthenticated (guest) identity.'),

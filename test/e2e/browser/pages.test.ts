@@ -111,14 +111,18 @@ describe('the web pages in chromium', { skip: missing }, () => {
     await page.getByRole('tab', { name: 'Enhanced flow' }).click();
   });
 
-  it('says, when the pool has role mappings, that the basic flow ignores them and uses the picked role', async () => {
+  it('says, when the pool has role mappings, why the basic flow is unavailable, and a basic run shows the refusal', async () => {
     const admin = new CognitoIdentityClient({ endpoint: server.url, region: server.region, credentials: server.rootCredentials });
     const { Roles } = await admin.send(new GetIdentityPoolRolesCommand({ IdentityPoolId: demo.identityPoolId }));
     await admin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: demo.identityPoolId, Roles, RoleMappings: { [demo.userPoolProviderName]: { Type: 'Token', AmbiguousRoleResolution: 'AuthenticatedRole' } } }));
     try {
       await page.goto(`${server.url}/`);
       await page.getByRole('tab', { name: 'Basic flow' }).click();
-      assert.match(await page.locator('#basic-why').innerText(), new RegExp(`role mappings for ${demo.userPoolProviderName.replace(/\./g, '\\.')}: the basic flow ignores them .* and uses the role you pick`));
+      assert.match(await page.locator('#basic-why').innerText(), new RegExp(`^The basic flow is unavailable: the identity pool has role mappings \\(for ${demo.userPoolProviderName.replace(/\./g, '\\.')}\\)`));
+      await page.locator('#basic-role').selectOption(demo.roles.guest.arn);
+      await page.getByRole('button', { name: 'Test guest access' }).click();
+      await page.getByRole('heading', { name: /^Guest access — refused at GetOpenIdToken/ }).waitFor();
+      assert.match(await flow(), /GetOpenIdToken \(cognito-identity\).*failed HTTP 400[\s\S]*InvalidParameterException: Basic \(classic\) flow is not supported with RoleMappings[\s\S]*Reason: check ci\.pool\.classic-flow\.role-mappings/);
     } finally {
       await admin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: demo.identityPoolId, Roles }));
     }

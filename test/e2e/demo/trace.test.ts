@@ -13,10 +13,12 @@ import { randomBytes } from 'node:crypto';
 import {
   CognitoIdentityClient,
   CreateIdentityPoolCommand,
+  DescribeIdentityPoolCommand,
   GetCredentialsForIdentityCommand,
   GetIdCommand,
   GetIdentityPoolRolesCommand,
   SetIdentityPoolRolesCommand,
+  UpdateIdentityPoolCommand,
 } from '@aws-sdk/client-cognito-identity';
 import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { CreateOpenIDConnectProviderCommand, DeleteRolePolicyCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
@@ -259,7 +261,7 @@ describe('demo run traces', () => {
     }
   });
 
-  it('tells the page whether the basic flow is available and which providers have role mappings', async () => {
+  it('tells the page whether the basic flow is available: not with role mappings, not with AllowClassicFlow off', async () => {
     assert.deepEqual(demo.basicFlow, { allowClassicFlow: true, roleMappings: [], available: true });
     const admin = new CognitoIdentityClient({ endpoint: server.url, region: server.region, credentials: server.rootCredentials });
     const roles = await admin.send(new GetIdentityPoolRolesCommand({ IdentityPoolId: demo.identityPoolId }));
@@ -269,7 +271,14 @@ describe('demo run traces', () => {
       RoleMappings: { [demo.userPoolProviderName]: { Type: 'Token', AmbiguousRoleResolution: 'AuthenticatedRole' } },
     }));
     const now = (await (await fetch(`${server.url}/_tessera/demo`)).json()) as typeof demo;
-    assert.deepEqual(now.basicFlow, { allowClassicFlow: true, roleMappings: [demo.userPoolProviderName], available: true });
+    // GetOpenIdToken refuses a pool with role mappings: the basic flow is unavailable, and the page is told why.
+    assert.deepEqual(now.basicFlow, { allowClassicFlow: true, roleMappings: [demo.userPoolProviderName], available: false });
+    await admin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: demo.identityPoolId, Roles: roles.Roles }));
+    const { $metadata: _m, ...pool } = await admin.send(new DescribeIdentityPoolCommand({ IdentityPoolId: demo.identityPoolId }));
+    await admin.send(new UpdateIdentityPoolCommand({ ...pool, AllowClassicFlow: false }));
+    const off = (await (await fetch(`${server.url}/_tessera/demo`)).json()) as typeof demo;
+    assert.deepEqual(off.basicFlow, { allowClassicFlow: false, roleMappings: [], available: false });
+    await admin.send(new UpdateIdentityPoolCommand({ ...pool, AllowClassicFlow: true }));
   });
   it('keeps at most 100 steps per run and 200 runs, and forgets runs 30 minutes after they started', async () => {
     const id = newRun();
