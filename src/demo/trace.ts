@@ -291,7 +291,18 @@ export function createTraceRecorder(options: TraceRecorderOptions) {
     ['undici:request:headers', onFetchHeaders],
     ['undici:request:error', onError],
   ];
-  for (const [name, fn] of channels) diagnostics.subscribe(name, fn);
+  // A subscriber's exception would surface as an uncaught one: recording never fails a call.
+  const guarded = channels.map(([name, fn]): [string, (m: unknown) => void] => [
+    name,
+    (m) => {
+      try {
+        fn(m);
+      } catch {
+        /* not recorded */
+      }
+    },
+  ]);
+  for (const [name, fn] of guarded) diagnostics.subscribe(name, fn);
 
   // ---- the main listener ------------------------------------------------------------------------
   function finishRequest(request: FastifyRequest, status: number, contentType: string, location: string): void {
@@ -466,7 +477,7 @@ export function createTraceRecorder(options: TraceRecorderOptions) {
     close(): void {
       if (closed) return;
       closed = true;
-      for (const [name, fn] of channels) diagnostics.unsubscribe(name, fn);
+      for (const [name, fn] of guarded) diagnostics.unsubscribe(name, fn);
       for (const resolve of waiters.values()) resolve(undefined);
       waiters.clear();
       runs.clear();

@@ -39,7 +39,7 @@ export interface CreateGatewayOptions extends GatewayDeps {
   config: GatewayConfig;
   publicUrl: string;
   identity: IdentitySigner;
-  /** Told of every request once its answer is done (the demo's run traces); must not throw. */
+  /** Told of every request once its answer is done (the demo's run traces); what it throws is logged and ignored. */
   observe?: (event: { req: IncomingMessage; requestId: string; method: string; path: string; status: number; ms: number; note: Record<string, unknown> }) => void;
 }
 
@@ -90,7 +90,11 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
     res.once('close', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       log.info({ requestId: g.requestId, gateway: true, method: req.method, path: g.path, ms, ...g.note }, 'gateway request');
-      options.observe?.({ req, requestId: g.requestId, method: req.method ?? 'GET', path: g.path, status: res.statusCode, ms, note: g.note });
+      try {
+        options.observe?.({ req, requestId: g.requestId, method: req.method ?? 'GET', path: g.path, status: res.statusCode, ms, note: g.note });
+      } catch (err) {
+        log.warn({ err, requestId: g.requestId }, 'gateway observer failed');
+      }
     });
     const service = scopeService(req, g.query);
     if (service === 's3' && s3) return s3(g);
