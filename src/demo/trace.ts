@@ -353,9 +353,13 @@ export function createTraceRecorder(options: TraceRecorderOptions) {
       app.addHook('onRequest', async (request) => {
         const id = runIdOf(request.headers);
         if (!id || request.url.startsWith(RUNS_PATH)) return;
-        const path = request.url.split('?')[0]!;
-        const active = open(id, { kind: 'http', name: `${request.method} ${path}`, method: request.method, path: maskUrl(request.url) });
-        if (active) pending.set(request, active);
+        try {
+          const path = request.url.split('?')[0]!;
+          const active = open(id, { kind: 'http', name: `${request.method} ${path}`, method: request.method, path: maskUrl(request.url) });
+          if (active) pending.set(request, active);
+        } catch {
+          /* recording never fails a request */
+        }
       });
       app.addHook('onSend', async (request, _reply, payload) => {
         const a = pending.get(request);
@@ -363,7 +367,11 @@ export function createTraceRecorder(options: TraceRecorderOptions) {
         return payload;
       });
       app.addHook('onResponse', async (request, reply) => {
-        finishRequest(request, reply.statusCode, headerText(reply.getHeader('content-type')), headerText(reply.getHeader('location')));
+        try {
+          finishRequest(request, reply.statusCode, headerText(reply.getHeader('content-type')), headerText(reply.getHeader('location')));
+        } catch {
+          /* recording never fails a request */
+        }
       });
     },
 
