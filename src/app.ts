@@ -40,6 +40,7 @@ import type { GatewayConfig } from './config/index.js';
 import { rootCaller, seedDemoTenant, type DemoTenant } from './demo/tenant.js';
 import { seedDemoData, startDemoStores, type DemoStores } from './demo/stores.js';
 import { demoRoutes } from './http/demo-routes.js';
+import { createTraceRecorder, type TraceRecorder } from './demo/trace.js';
 import { PAGE_SECURITY_HEADERS, webPages } from './http/web-pages.js';
 import { fileURLToPath } from 'node:url';
 import { createDevSamlIdp } from './devidp/saml-idp.js';
@@ -63,6 +64,8 @@ export interface Tessera {
   readonly gateway: Gateway | undefined;
   /** Demo mode only: where the demo tenant is, and whether its data stores run. */
   readonly demo: DemoInfo | undefined;
+  /** Demo mode only: the demo runs' recorded traces (src/demo/trace.ts). */
+  readonly trace: TraceRecorder | undefined;
   /** Starts listening; resolves to the bound address (port 0 → the chosen port), and the gateway's when configured. */
   listen(): Promise<{ host: string; port: number; url: string; gatewayUrl?: string }>;
   /** Stops accepting, drains in-flight requests, closes storage. Idempotent. */
@@ -98,6 +101,7 @@ export async function createTessera(config: Config, options: CreateOptions = {})
   const opened = await openStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, log });
   const storage = options.wrapStorage ? options.wrapStorage(opened) : opened;
   let stores: DemoStores | undefined;
+  let trace: TraceRecorder | undefined;
   try {
     const rootCredentials = loadRootCredentials(config);
     const vault = createCredentialVault({ storage, clock });
@@ -263,6 +267,7 @@ export async function createTessera(config: Config, options: CreateOptions = {})
       else if (!gatewayConfig) storesProblem ??= 'no gateway';
       if (storesProblem) log.warn({ problem: storesProblem }, 'demo: the data step is unavailable (no local S3/DynamoDB-compatible store)');
       demo = Object.freeze({ tenant, storesUrl: dataUrl, storesProblem });
+      trace = createTraceRecorder({ clock });
     }
     let gatewayUrl: string | undefined;
     // dist/src/app.js → dist/web (built by scripts/ensure.mjs from web/).
@@ -278,12 +283,14 @@ export async function createTessera(config: Config, options: CreateOptions = {})
           log,
           publicUrl: config.publicUrl,
           identity: openIdKeys,
+          ...(trace ? { observe: trace.observeGateway } : {}),
         })
       : undefined;
 
     const http = buildHttpServer({
       awsEndpoint,
       log,
+      ...(trace ? { instrument: trace.instrument } : {}),
       // Demo mode: the demo page (when built); otherwise the landing page, which links the doctor and the console.
       indexPage: () => {
         const html = demo ? pages.page('index.html') : undefined;
@@ -295,8 +302,11 @@ export async function createTessera(config: Config, options: CreateOptions = {})
         adminRoutes({ rootCredentials, userPools }),
         doctorRoutes({ doctor: createIdentityPoolDoctor(identityDeps), authorizer, lookupCredentials, clock, region: config.region, accountId: config.accountId, log }),
         pages.routes({ demo: demo !== undefined }),
-        ...(demo
-          ? [demoRoutes({ demo, gatewayUrl: () => gatewayUrl, region: config.region, clock, callAsRoot: rootCaller({ operations, accountId: config.accountId, region: config.region, publicUrl: config.publicUrl, clock, log }), describe: () => ({ saml: devSaml && demo ? devSamlDemoInfo(devSaml, demo.tenant) : null }) })]
+        ...(demo && trace
+          ? [
+              demoRoutes({ demo, trace, gatewayUrl: () => gatewayUrl, region: config.region, clock, callAsRoot: rootCaller({ operations, accountId: config.accountId, region: config.region, publicUrl: config.publicUrl, clock, log }), describe: () => ({ saml: devSaml && demo ? devSamlDemoInfo(devSaml, demo.tenant) : null }) }),
+              trace.routes,
+            ]
           : []),
         ...(devSaml ? [devSaml.routes()] : []),
         ...(devSaml && demo ? [devSamlDemoRoutes({ clock, secure: config.publicUrl.startsWith('https:') })] : []),
@@ -323,6 +333,7 @@ export async function createTessera(config: Config, options: CreateOptions = {})
       tokenDecoder,
       gateway,
       demo,
+      trace,
       async listen() {
         await http.listen({ port: config.port, host: config.host });
         const addr = http.server.address();
@@ -338,12 +349,14 @@ export async function createTessera(config: Config, options: CreateOptions = {})
           await gateway?.close();
           await http.close();
           await stores?.close();
+          trace?.close();
           await storage.close();
         })();
         return closing;
       },
     };
   } catch (err) {
+    trace?.close();
     await stores?.close();
     await storage.close();
     throw err;

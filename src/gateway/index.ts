@@ -39,6 +39,8 @@ export interface CreateGatewayOptions extends GatewayDeps {
   config: GatewayConfig;
   publicUrl: string;
   identity: IdentitySigner;
+  /** Told of every request once its answer is done (the demo's run traces); what it throws is logged and ignored. */
+  observe?: (event: { req: IncomingMessage; requestId: string; method: string; path: string; status: number; ms: number; note: Record<string, unknown> }) => void;
 }
 
 /** The service named by the credential scope (Authorization header or X-Amz-Credential), if any. */
@@ -86,7 +88,13 @@ export function createGateway(options: CreateGatewayOptions): Gateway {
       note: {},
     };
     res.once('close', () => {
-      log.info({ requestId: g.requestId, gateway: true, method: req.method, path: g.path, ms: Number(process.hrtime.bigint() - started) / 1e6, ...g.note }, 'gateway request');
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      log.info({ requestId: g.requestId, gateway: true, method: req.method, path: g.path, ms, ...g.note }, 'gateway request');
+      try {
+        options.observe?.({ req, requestId: g.requestId, method: req.method ?? 'GET', path: g.path, status: res.statusCode, ms, note: g.note });
+      } catch (err) {
+        log.warn({ err, requestId: g.requestId }, 'gateway observer failed');
+      }
     });
     const service = scopeService(req, g.query);
     if (service === 's3' && s3) return s3(g);

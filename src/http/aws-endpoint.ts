@@ -61,6 +61,10 @@ export interface RequestNote {
   operation?: string;
   outcome?: string;
   reason?: unknown;
+  /** The refusal's message (the demo's run traces show it; the log line does not carry it). */
+  message?: string;
+  /** The handler's output (the demo's run traces show it for XML answers; never logged). */
+  output?: unknown;
 }
 
 export function createAwsEndpoint(deps: EndpointDeps) {
@@ -209,6 +213,7 @@ export function createAwsEndpoint(deps: EndpointDeps) {
       // ---- call + render ------------------------------------------------------------------
       const output = (await op.handler(input, ctx)) ?? {};
       note.outcome = 'ok';
+      note.output = output;
       reply.header('x-amzn-RequestId', requestId);
       if (protocol === 'json') {
         reply.code(200).header('content-type', 'application/x-amz-json-1.1').send(renderJsonResponse(model, name, output));
@@ -218,6 +223,7 @@ export function createAwsEndpoint(deps: EndpointDeps) {
     } catch (err) {
       const error = toServiceError(err, protocol);
       note.outcome = error.code;
+      note.message = error.message;
       if (error.reason) note.reason = error.reason;
       else if (err instanceof Refusal) note.reason = err.reason;
       if (error.fault === 'server') deps.log.error({ err, requestId }, 'internal error');

@@ -3,7 +3,9 @@
  *
  * - `GET /_tessera/demo` describes the demo tenant for the demo page: its user pool, app client,
  *   domain and demo user (the fixed demo password is meant to be shown), its identity pool,
- *   roles, and where the gateway and the demo bucket and table are.
+ *   roles, where the gateway and the demo bucket and table are, and whether the pool allows the
+ *   basic (classic) flow and has role mappings (read now, by DescribeIdentityPool and
+ *   GetIdentityPoolRoles as the account root, so a change made in the console shows).
  * - `POST /_tessera/demo/developer-token` `{ "userIdentifier" }`: the demo's developer backend.
  *   It calls GetOpenIdTokenForDeveloperIdentity for the demo pool's developer provider, as an
  *   app's own backend would with its AWS credentials, and answers `{ IdentityId, Token }`.
@@ -11,18 +13,24 @@
  *   step, with the credentials in the body (never a URL): lists the demo bucket's public/ prefix,
  *   scans the demo table and tries a PutObject every demo role is denied, each through the SigV4
  *   gateway signed with those credentials, and answers each outcome with the gateway's own
- *   answer (an AccessDenied names the action and why no statement allowed it).
+ *   answer and the gateway's decision: allowed or denied, and the policy and statement that
+ *   decided (as src/authz computed it for the gateway, told by the gateway's observer hook).
+ *
+ * A request of a demo run (`x-tessera-trace`) is recorded by src/demo/trace.ts; the backend's
+ * own calls are recorded as steps of it, and the data step's gateway calls carry the run id.
  *
  * Nothing here is registered without demo mode.
  */
 import type { FastifyInstance } from 'fastify';
 import type { DemoInfo } from '../app.js';
+import { DEMO_CALL_HEADER, TRACE_HEADER, runIdOf, type TraceRecorder } from '../demo/trace.js';
 import { ServiceError } from '../errors/index.js';
 import { signRequest } from '../sigv4/index.js';
 import { renderJsonError } from '../wire/index.js';
 
 export interface DemoRouteDeps {
   demo: DemoInfo;
+  trace: TraceRecorder;
   gatewayUrl: () => string | undefined;
   region: string;
   /** Calls one of Tessera's own operations as the account root (src/demo/tenant.ts). */
@@ -42,14 +50,47 @@ function body(raw: unknown): Record<string, unknown> {
   throw new ServiceError('SerializationException', 'The body must be a JSON object');
 }
 
+/**
+ * What decided a gateway call, from the gateway's note (src/gateway/authorize.ts decisionFields:
+ * the authorizer's decision and reason, and the deciding — or for an implicit deny the nearest —
+ * policy and statement).
+ */
+export function decidedBy(note: Record<string, unknown> | undefined): { decision?: Record<string, unknown>; decidedBy?: string } {
+  if (!note || typeof note.decision !== 'string') return {};
+  const detail = (note.reason as { detail?: string } | undefined)?.detail;
+  const decision = { decision: note.decision, action: note.action, resource: note.resource, policy: note.policy, statement: note.statement, detail };
+  const lead = note.decision === 'Allow' ? 'Allowed' : note.decision === 'ExplicitDeny' ? 'Denied by an explicit Deny' : 'Denied (no Allow applies)';
+  return { decision, decidedBy: detail ? `${lead}: ${detail}` : lead };
+}
+
 function text(input: Record<string, unknown>, name: string, pattern: RegExp, max: number): string {
   const v = input[name];
   if (typeof v !== 'string' || v.length === 0 || v.length > max || !pattern.test(v)) throw new ServiceError('ValidationException', `${name} is missing or not valid`);
   return v;
 }
 
+/** Whether the demo pool offers the basic flow, and what the page must say about it. */
+export interface BasicFlowInfo {
+  /** AllowClassicFlow (absent counts as on, as GetOpenIdToken treats it). */
+  allowClassicFlow: boolean;
+  /** Providers with a role mapping (rules or token roles) on the pool. */
+  roleMappings: string[];
+  /**
+   * Whether the basic flow can be run: GetOpenIdToken refuses a pool with AllowClassicFlow off
+   * or with any role mappings (src/services/cognito-identity/operations/get-open-id-token.ts).
+   */
+  available: boolean;
+}
+
 export function demoRoutes(deps: DemoRouteDeps): (app: FastifyInstance) => void {
   const { tenant } = deps.demo;
+  const basicFlow = async (): Promise<BasicFlowInfo> => {
+    const pool = await deps.callAsRoot('cognito-identity', 'DescribeIdentityPool', { IdentityPoolId: tenant.identityPoolId });
+    const roles = await deps.callAsRoot('cognito-identity', 'GetIdentityPoolRoles', { IdentityPoolId: tenant.identityPoolId });
+    const allowClassicFlow = pool.AllowClassicFlow !== false;
+    const roleMappings = Object.keys((roles.RoleMappings ?? {}) as Record<string, unknown>).sort();
+    return { allowClassicFlow, roleMappings, available: allowClassicFlow && roleMappings.length === 0 };
+  };
   return (app) => {
     app.get('/_tessera/demo', async (_request, reply) => {
       const { storesProblem } = deps.demo;
@@ -59,16 +100,18 @@ export function demoRoutes(deps: DemoRouteDeps): (app: FastifyInstance) => void 
         ...deps.describe?.(),
         gatewayUrl: deps.gatewayUrl() ?? null,
         dataStep: storesProblem ? { available: false, reason: storesProblem } : { available: deps.gatewayUrl() !== undefined },
+        // The pool may have been deleted by hand (a restart recreates it): the page then says less.
+        basicFlow: await basicFlow().catch(() => null),
       });
     });
 
     app.post('/_tessera/demo/developer-token', async (request, reply) => {
       try {
         const userIdentifier = text(body(request.body), 'userIdentifier', /^[\w.@+=,-]+$/, 128);
-        const got = await deps.callAsRoot('cognito-identity', 'GetOpenIdTokenForDeveloperIdentity', {
-          IdentityPoolId: tenant.identityPoolId,
-          Logins: { [tenant.developerProviderName]: userIdentifier },
-        });
+        const input = { IdentityPoolId: tenant.identityPoolId, Logins: { [tenant.developerProviderName]: userIdentifier } };
+        const got = await deps.trace.within('GetOpenIdTokenForDeveloperIdentity (the demo backend, as the account root)', input, () =>
+          deps.callAsRoot('cognito-identity', 'GetOpenIdTokenForDeveloperIdentity', input),
+        );
         reply.header('cache-control', 'no-store').send({ IdentityId: got.IdentityId, Token: got.Token });
       } catch (err) {
         if (!(err instanceof ServiceError) || err.fault !== 'client') throw err;
@@ -87,14 +130,18 @@ export function demoRoutes(deps: DemoRouteDeps): (app: FastifyInstance) => void 
         };
         const gateway = deps.gatewayUrl();
         if (!gateway || deps.demo.storesProblem) throw new ServiceError('ValidationException', `The data step is unavailable: ${deps.demo.storesProblem ?? 'no gateway'}`);
+        const runId = runIdOf(request.headers);
         const send = async (call: string, service: 's3' | 'dynamodb', method: string, path: string, payload: string, headers: Record<string, string> = {}) => {
           const url = new URL(path, gateway);
           const signed = signRequest({ method, url, headers, body: payload, service, region: deps.region, credentials, now: deps.clock() });
           delete signed.host;
-          const res = await fetch(url, { method, headers: signed, ...(method === 'GET' ? {} : { body: payload }) });
+          // Unsigned: the run id (the gateway call is a step of the run) and a call id (the gateway's decision comes back by it).
+          const expected = deps.trace.expectGatewayCall();
+          const res = await fetch(url, { method, headers: { ...signed, [DEMO_CALL_HEADER]: expected.id, ...(runId ? { [TRACE_HEADER]: runId } : {}) }, ...(method === 'GET' ? {} : { body: payload }) });
           const detail = (await res.text()).slice(0, 4000);
           const code = /<Code>([^<]+)<\/Code>/.exec(detail)?.[1] ?? (/"__type"\s*:\s*"(?:[^"#]*#)?([^"]+)"/.exec(detail)?.[1]);
-          return { call, status: res.status, outcome: res.ok ? 'OK' : (code ?? 'refused'), detail };
+          const note = await expected.outcome;
+          return { call, status: res.status, outcome: res.ok ? 'OK' : (code ?? 'refused'), ...decidedBy(note), detail };
         };
         const calls = [
           await send(`S3 ListObjectsV2 ${tenant.bucket} prefix public/`, 's3', 'GET', `/${tenant.bucket}?list-type=2&prefix=public%2F`, ''),

@@ -19,6 +19,8 @@ export interface HttpDeps {
   /** The page at `/`: HTML, or HTML with its own headers (the demo page's security headers). */
   indexPage: () => string | { html: string; headers: Record<string, string> };
   log: Logger;
+  /** Called first, before any hook or route is added: per-instance instrumentation (the demo's run traces). */
+  instrument?: (app: FastifyInstance) => void;
   /** Extra routes (discovery documents, JWKS …) registered by services. */
   routes?: Array<(app: FastifyInstance) => void>;
 }
@@ -36,6 +38,7 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
     genReqId: () => randomUUID(),
   });
 
+  deps.instrument?.(app);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 

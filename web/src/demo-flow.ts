@@ -12,6 +12,8 @@ export interface Demo {
   identityPoolId: string; developerProviderName: string; userPoolProviderName: string;
   roles: { guest: Role; authenticated: Role; patterns: Role[] };
   bucket: string; table: string; gatewayUrl: string | null; dataStep: { available: boolean; reason?: string };
+  /** Whether the pool allows the basic (classic) flow and which providers have role mappings. */
+  basicFlow?: { allowClassicFlow: boolean; roleMappings: string[]; available: boolean } | null;
 }
 export interface Step { call: string; request: unknown; response?: unknown; error?: string; ms: number }
 export interface Creds { AccessKeyId?: string; SecretKey?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date }
@@ -105,19 +107,94 @@ export async function run(label: string, logins: Record<string, string> | undefi
   showResult(label, creds, steps, data);
 }
 
+/** One step of the run as the server recorded it (GET /_tessera/demo/runs/<id>, src/demo/trace.ts). */
+export interface ServerStep {
+  seq: number; kind: 'aws' | 'http' | 'backend' | 'gateway'; name: string; ok: boolean; status?: number; ms?: number;
+  service?: string; path?: string; request?: unknown; response?: unknown;
+  error?: { code: string; message?: string; reason?: { check?: string; expected?: unknown; actual?: unknown; detail?: string } };
+  decision?: { decision?: string; action?: string; resource?: string; policy?: string; statement?: string; detail?: string };
+  calls: Array<{ method: string; url: string; status?: number; ms?: number; error?: string }>; callsDropped?: number;
+}
+export interface DataCall { call: string; status: number; outcome: string; decidedBy?: string; detail: string }
+
+/** The server's trace of the current run; undefined when it cannot be had (then the page shows its own steps). */
+async function serverTrace(): Promise<ServerStep[] | undefined> {
+  const id = currentRun();
+  if (!id) return undefined;
+  try {
+    const res = await fetch(`/_tessera/demo/runs/${id}`);
+    if (!res.ok) return undefined;
+    const run = (await res.json()) as { steps: ServerStep[] };
+    return run.steps.length ? run.steps : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const KIND: Record<ServerStep['kind'], string> = { aws: 'AWS API', http: 'HTTP', backend: 'demo backend', gateway: 'SigV4 gateway' };
+
+function stepTitle(s: ServerStep): string {
+  if (s.kind === 'http' && s.path?.startsWith('/_tessera/demo/')) return `Demo backend: ${s.name}`;
+  if (s.kind === 'aws' && s.service) return `${s.name} (${s.service})`;
+  return s.name;
+}
+
+function reasonText(r: NonNullable<ServerStep['error']>['reason'], shownDetail?: string): string {
+  if (!r) return '';
+  const parts = [r.check ? `check ${r.check}` : '', r.expected !== undefined ? `expected ${JSON.stringify(r.expected)}` : '', r.actual !== undefined ? `actual ${JSON.stringify(r.actual)}` : '', r.detail !== shownDetail ? (r.detail ?? '') : ''];
+  return parts.filter(Boolean).join('; ');
+}
+
+function serverStepView(s: ServerStep): HTMLElement {
+  return h('li', { 'data-step': s.kind, 'data-ok': String(s.ok) },
+    h('strong', {}, stepTitle(s)), ' ', h('span', { class: 'muted' }, `[${KIND[s.kind]}] `),
+    h('span', { class: s.ok ? 'pass' : 'fail' }, s.ok ? 'ok' : 'failed'),
+    h('span', { class: 'muted' }, `${s.status !== undefined ? ` HTTP ${s.status}` : ''}${s.ms !== undefined ? ` · ${Math.round(s.ms)} ms` : ''}`),
+    s.error ? h('p', { class: 'error' }, `${s.error.code}${s.error.message ? `: ${s.error.message}` : ''}`) : null,
+    s.error?.reason ? h('p', { class: 'error' }, `Reason: ${reasonText(s.error.reason, s.decision?.detail)}`) : null,
+    s.decision ? h('p', {}, `Decision: ${s.decision.decision ?? ''}${s.decision.detail ? ` — ${s.decision.detail}` : ''}`) : null,
+    s.request !== undefined ? h('details', {}, h('summary', {}, 'Request'), h('pre', {}, json(s.request))) : null,
+    s.response !== undefined ? h('details', {}, h('summary', {}, 'Response'), h('pre', {}, json(s.response))) : null,
+    s.calls.length ? h('details', {}, h('summary', {}, `Outbound calls Tessera made (${s.calls.length}${s.callsDropped ? ` + ${s.callsDropped} not kept` : ''})`),
+      h('ul', {}, ...s.calls.map((c) => h('li', {}, `${c.method} ${c.url} → ${c.status !== undefined ? `HTTP ${c.status}` : (c.error ?? 'no answer')}${c.ms !== undefined ? ` · ${Math.round(c.ms)} ms` : ''}`)))) : null,
+  );
+}
+
+function pageStepView(s: Step, note = ''): HTMLElement {
+  return h('li', {},
+    h('strong', {}, s.call), ' ', note ? h('span', { class: 'muted' }, note) : null, h('span', { class: s.error ? 'fail' : 'pass' }, s.error ? 'failed' : 'ok'), h('span', { class: 'muted' }, ` ${s.ms} ms`),
+    s.error ? h('p', { class: 'error' }, s.error) : null,
+    h('details', {}, h('summary', {}, 'Request'), h('pre', {}, json(s.request))),
+    s.response !== undefined ? h('details', {}, h('summary', {}, 'Response'), h('pre', {}, json(s.response))) : null,
+  );
+}
+
+/** The page's steps the server cannot have seen: requests that never got an answer (a network error). */
+function pageOnly(steps: Step[]): Step[] {
+  return steps.filter((s) => s.error?.startsWith('TypeError'));
+}
+
+/**
+ * Shows a run's outcome: the credentials, the detailed API flow — the trace the server recorded
+ * for this run (fetched now that the run is over), or, when it cannot be had, the page's own
+ * record of its calls — and the data step's table.
+ */
 export function showResult(label: string, creds: Creds | undefined, steps: Step[], data: any): void {
+  void serverTrace().then((trace) => render(label, creds, steps, data, trace));
+}
+
+function render(label: string, creds: Creds | undefined, steps: Step[], data: any, trace: ServerStep[] | undefined): void {
   const out = document.getElementById('result')!;
   const failed = steps.find((s) => s.error);
   const credsView = h('pre', { id: 'credentials', hidden: true },
     creds ? json({ AccessKeyId: creds.AccessKeyId, SecretKey: creds.SecretKey ?? creds.SecretAccessKey, SessionToken: creds.SessionToken, Expiration: creds.Expiration }) : 'No credentials: see the detailed API flow.');
-  const flowView = h('div', { id: 'api-flow', hidden: true },
-    h('p', { class: 'muted' }, 'Each call this run made, as the browser sent and received it (tokens decoded, secrets masked).'),
-    h('ol', {}, ...steps.map((s) => h('li', {},
-      h('strong', {}, s.call), ' ', h('span', { class: s.error ? 'fail' : 'pass' }, s.error ? 'failed' : 'ok'), h('span', { class: 'muted' }, ` ${s.ms} ms`),
-      s.error ? h('p', { class: 'error' }, s.error) : null,
-      h('details', {}, h('summary', {}, 'Request'), h('pre', {}, json(s.request))),
-      s.response !== undefined ? h('details', {}, h('summary', {}, 'Response'), h('pre', {}, json(s.response))) : null,
-    ))));
+  const flowView = trace
+    ? h('div', { id: 'api-flow', hidden: true },
+      h('p', { class: 'muted' }, 'Each call Tessera handled for this run, as the server recorded it: requests and responses (tokens decoded, secrets masked), timings, the outbound calls it made, and for a failed step its reason.'),
+      h('ol', {}, ...trace.map(serverStepView), ...pageOnly(steps).map((st) => pageStepView(st, '[seen only by the page, no answer reached it] '))))
+    : h('div', { id: 'api-flow', hidden: true },
+      h('p', { class: 'muted' }, 'The server’s trace of this run is not available; these are the calls as the browser made them (tokens decoded, secrets masked).'),
+      h('ol', {}, ...steps.map((st) => pageStepView(st))));
   const toggle = (id: string, text: string) => {
     const b = h('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false', 'aria-controls': id }, text);
     b.addEventListener('click', () => {
@@ -127,15 +204,15 @@ export function showResult(label: string, creds: Creds | undefined, steps: Step[
     });
     return b;
   };
+  const calls = (data?.calls ?? []) as DataCall[];
   replace(out,
     h('h3', {}, label, ' — ', creds ? h('span', { class: 'pass' }, 'credentials received') : h('span', { class: 'fail' }, `refused${failed ? ` at ${failed.call}` : ''}`)),
     failed ? h('p', { class: 'error', role: 'alert' }, failed.error!) : null,
     h('div', { class: 'row' }, toggle('credentials', 'View AWS credentials only'), toggle('api-flow', 'View detailed API flow')),
     credsView, flowView,
     data ? h('section', { 'aria-labelledby': 'data-h' }, h('h3', { id: 'data-h' }, 'Data step (through the SigV4 gateway)'),
-      h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'Call'), h('th', {}, 'Outcome'), h('th', {}, 'Detail'))),
-        h('tbody', {}, ...(data.calls as Array<{ call: string; status: number; outcome: string; detail: string }>).map((c) =>
-          h('tr', {}, h('td', {}, c.call), h('td', { class: c.status < 300 ? 'pass' : 'fail' }, `${c.status} ${c.outcome}`), h('td', {}, h('pre', {}, c.detail))))))) : null,
+      h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'Call'), h('th', {}, 'Outcome'), h('th', {}, 'Decided by'), h('th', {}, 'Detail'))),
+        h('tbody', {}, ...calls.map((c) =>
+          h('tr', {}, h('td', {}, c.call), h('td', { class: c.status < 300 ? 'pass' : 'fail' }, `${c.status} ${c.outcome}`), h('td', {}, c.decidedBy ?? '—'), h('td', {}, h('pre', {}, c.detail))))))) : null,
   );
 }
-

@@ -18,6 +18,21 @@ function selectTab(which: 'enhanced' | 'basic'): void {
   document.getElementById('basic-options')!.hidden = which !== 'basic';
 }
 
+/**
+ * Why the basic flow is or is not available, from the pool's settings read by the server: Tessera,
+ * as Cognito, refuses GetOpenIdToken for a pool with AllowClassicFlow off or with role mappings.
+ */
+function basicFlowText(): string {
+  const b = state.demo.basicFlow;
+  const steps = 'The basic flow: GetId, GetOpenIdToken, then AssumeRoleWithWebIdentity with the role you pick.';
+  if (!b) return steps;
+  if (!b.allowClassicFlow) return `The basic flow is unavailable: the identity pool ${state.demo.identityPoolId} has AllowClassicFlow off, so GetOpenIdToken is refused for it (a run here shows that refusal and its reason; turn the basic flow on in the console to use it). The enhanced flow works.`;
+  if (b.roleMappings.length) {
+    return `The basic flow is unavailable: the identity pool has role mappings (for ${b.roleMappings.join(', ')}), and GetOpenIdToken is refused for a pool with role mappings, because the basic flow would bypass them by letting the caller pick the role. A run here shows that refusal and its reason; the enhanced flow applies the mappings.`;
+  }
+  return `${steps} Available: the pool allows the basic flow and has no role mappings. You pick the role, within what its trust policy allows.`;
+}
+
 function render(): void {
   const soon = (name: string) => h('button', { type: 'button', disabled: true, 'aria-describedby': 'soon-note' }, name);
   const tab = (which: 'enhanced' | 'basic', text: string) =>
@@ -33,7 +48,7 @@ function render(): void {
     h('div', { role: 'tablist', 'aria-label': 'Authentication flow' }, tab('enhanced', 'Enhanced flow'), tab('basic', 'Basic flow')),
     h('div', { id: 'flow-panel', role: 'tabpanel', 'aria-labelledby': 'tab-enhanced' },
       h('div', { id: 'basic-options', hidden: true, class: 'card' },
-        h('p', {}, 'The basic flow: GetId, GetOpenIdToken, then AssumeRoleWithWebIdentity with the role you pick (the pool has no role mappings, so the basic flow is available).'),
+        h('p', { id: 'basic-why', class: state.demo.basicFlow && !state.demo.basicFlow.available ? 'error' : undefined }, basicFlowText()),
         field('Role', roleSelect), field('Session duration', duration)),
       h('section', { class: 'card', 'aria-labelledby': 'guest-h' }, h('h2', { id: 'guest-h' }, 'Guest access'),
         h('p', {}, 'Get credentials for an unauthenticated (guest) identity.'),

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoIdentityClient, GetIdentityPoolRolesCommand, SetIdentityPoolRolesCommand } from '@aws-sdk/client-cognito-identity';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { ensureChromium, launchChromium, type RunningBrowser } from '../../helpers/chromium.js';
 
@@ -72,8 +73,14 @@ describe('the web pages in chromium', { skip: missing }, () => {
     const data = page.locator('#result table');
     await data.waitFor();
     const text = await data.innerText();
-    assert.match(text, /ListObjectsV2[\s\S]*200 OK/);
-    assert.match(text, /PutObject[\s\S]*403 AccessDenied/);
+    assert.match(text, /ListObjectsV2[\s\S]*200 OK\s+Allowed: statement "\w+" of identity policy demo-data allows s3:ListBucket/);
+    // The denied call names what decided: no Allow statement of the role's policies matches it.
+    assert.match(text, /PutObject[\s\S]*403 AccessDenied\s+Denied \(no Allow applies\): no statement allows s3:PutObject on arn:aws:s3:::tessera-demo\/public\/from-the-demo\.txt; no statement of identity policy demo-data/);
+  };
+  /** The detailed API flow, opened: the server's trace of the run (its text, collapsed details included). */
+  const flow = async () => {
+    await page.getByRole('button', { name: 'View detailed API flow' }).click();
+    return (await page.locator('#api-flow').textContent()) ?? '';
   };
 
   it('runs guest access by the enhanced flow to credentials and the data step, and shows the credentials and the API flow', async (t) => {
@@ -82,10 +89,15 @@ describe('the web pages in chromium', { skip: missing }, () => {
     await page.getByRole('button', { name: 'Test guest access' }).click();
     await ran('Guest access');
     await page.getByRole('button', { name: 'View AWS credentials only' }).click();
-    assert.match(await page.locator('#credentials').innerText(), /"AccessKeyId": "ASIA/);
-    await page.getByRole('button', { name: 'View detailed API flow' }).click();
-    const flow = await page.locator('#api-flow').innerText();
-    assert.match(flow, /GetId[\s\S]*GetCredentialsForIdentity[\s\S]*Data step/);
+    const shown = await page.locator('#credentials').innerText();
+    assert.match(shown, /"AccessKeyId": "ASIA/);
+    const secret = (JSON.parse(shown) as { SecretKey: string }).SecretKey;
+    const text = await flow();
+    assert.match(text, /recorded it/);
+    assert.match(text, /GetId \(cognito-identity\).*ok HTTP 200[\s\S]*GetCredentialsForIdentity \(cognito-identity\).*ok HTTP 200[\s\S]*Demo backend: POST \/_tessera\/demo\/data-step.*ok HTTP 200/);
+    assert.match(text, /gateway s3 ListObjectsV2.*ok HTTP 200[\s\S]*gateway dynamodb Scan.*failed HTTP 400[\s\S]*gateway s3 PutObject.*failed HTTP 403[\s\S]*Reason: check policy\.implicit-deny/);
+    assert.ok(!text.includes(secret), 'the secret key is masked in the flow');
+    assert.match(text, new RegExp(`"SecretKey": "\\*{6} \\(${secret.length} chars\\)"`));
     await page.screenshot({ path: join(SCREENSHOTS, 'demo.png'), fullPage: true });
   });
 
@@ -94,15 +106,35 @@ describe('the web pages in chromium', { skip: missing }, () => {
     await page.locator('#basic-role').selectOption(demo.roles.guest.arn);
     await page.getByRole('button', { name: 'Test guest access' }).click();
     await ran('Guest access');
-    await page.getByRole('button', { name: 'View detailed API flow' }).click();
-    assert.match(await page.locator('#api-flow').innerText(), /GetOpenIdToken[\s\S]*AssumeRoleWithWebIdentity/);
+    assert.match(await page.locator('#basic-why').innerText(), /allows the basic flow and has no role mappings/);
+    assert.match(await flow(), /GetId \(cognito-identity\).*HTTP 200[\s\S]*GetOpenIdToken \(cognito-identity\).*HTTP 200[\s\S]*AssumeRoleWithWebIdentity \(sts\).*HTTP 200/);
     await page.getByRole('tab', { name: 'Enhanced flow' }).click();
+  });
+
+  it('says, when the pool has role mappings, why the basic flow is unavailable, and a basic run shows the refusal', async () => {
+    const admin = new CognitoIdentityClient({ endpoint: server.url, region: server.region, credentials: server.rootCredentials });
+    const { Roles } = await admin.send(new GetIdentityPoolRolesCommand({ IdentityPoolId: demo.identityPoolId }));
+    await admin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: demo.identityPoolId, Roles, RoleMappings: { [demo.userPoolProviderName]: { Type: 'Token', AmbiguousRoleResolution: 'AuthenticatedRole' } } }));
+    try {
+      await page.goto(`${server.url}/`);
+      await page.getByRole('tab', { name: 'Basic flow' }).click();
+      assert.match(await page.locator('#basic-why').innerText(), new RegExp(`^The basic flow is unavailable: the identity pool has role mappings \\(for ${demo.userPoolProviderName.replace(/\./g, '\\.')}\\)`));
+      await page.locator('#basic-role').selectOption(demo.roles.guest.arn);
+      await page.getByRole('button', { name: 'Test guest access' }).click();
+      await page.getByRole('heading', { name: /^Guest access — refused at GetOpenIdToken/ }).waitFor();
+      assert.match(await flow(), /GetOpenIdToken \(cognito-identity\).*failed HTTP 400[\s\S]*InvalidParameterException: Basic \(classic\) flow is not supported with RoleMappings[\s\S]*Reason: check ci\.pool\.classic-flow\.role-mappings/);
+    } finally {
+      await admin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: demo.identityPoolId, Roles }));
+    }
+    await page.goto(`${server.url}/`);
+    await page.locator('#test-guest').waitFor();
   });
 
   it('signs in a developer identity by its User Identifier', async () => {
     await page.getByLabel('User Identifier').fill('alice');
     await page.getByRole('button', { name: 'Sign in as this user' }).click();
     await ran('Developer provider');
+    assert.match(await flow(), /Demo backend: POST \/_tessera\/demo\/developer-token.*HTTP 200[\s\S]*GetOpenIdTokenForDeveloperIdentity \(the demo backend, as the account root\)[\s\S]*GetCredentialsForIdentity \(cognito-identity\)/);
   });
 
   it('signs the demo user in through the managed login page with state, PKCE and nonce, and leaves no code in the address bar', async () => {
@@ -115,6 +147,12 @@ describe('the web pages in chromium', { skip: missing }, () => {
     await page.locator('#password').press('Enter');
     await ran('Cognito user pool');
     assert.equal(new URL(page.url()).search, '');
+    const text = await flow();
+    assert.match(text, /POST \/auth\/tessera-demo\/oauth2\/token.*ok HTTP 200[\s\S]*GetId \(cognito-identity\)/);
+    assert.match(text, /"code_verifier": "\*{6} \(\d+ chars\)"/);
+    assert.match(text, /"code": "\*{6} \(\d+ chars\)"/);
+    assert.match(text, /"refresh_token": "\S{6}…\S{4} \(\d+ chars\)"/);
+    assert.match(text, /"token_use": "id"/);
   });
 
   it('the token doctor accepts a good token and explains five bad ones by the right check', async (t) => {
