@@ -289,6 +289,12 @@ export function createUserPools(deps: UserPoolsDeps): UserPools {
   }
 
   async function verifyIdToken(userPoolId: string, token: string, options: { clientId?: string; serverSideTokenCheck?: boolean } = {}) {
+    // The issuer first (read unverified, only to name the refusal): a token of another pool is
+    // refused for its iss, not for a key this pool does not hold.
+    const iss = peekClaims(token)?.iss;
+    if (iss !== undefined && iss !== tokens.issuer(userPoolId)) {
+      throw tokenRefusal('Invalid login token. Issuer does not match.', { check: 'jwt.iss', expected: tokens.issuer(userPoolId), actual: iss });
+    }
     let claims: Record<string, unknown>;
     try {
       claims = await tokens.verifySigned(userPoolId, token, 0);
