@@ -1,6 +1,7 @@
 // The token doctor page: pick a target (identity pool, role, user-pool app client), paste a token;
 // asks POST /_tessera/doctor/<target> (SigV4, service tessera) and shows each check.
 import './style.css';
+import './doctor.css';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { CognitoIdentityClient, ListIdentityPoolsCommand } from '@aws-sdk/client-cognito-identity';
@@ -135,7 +136,7 @@ function renderForm(): void {
       replace(slot, fields.box);
       replace(result);
     } });
-    return h('div', { class: 'row' }, input, h('label', { for: `target-${t}` }, labels[t]));
+    return h('div', { class: 'choice' }, input, h('label', { for: `target-${t}` }, labels[t]));
   });
   const token = h('textarea', { id: 'token', required: true, spellcheck: 'false', autocomplete: 'off' });
   replace(formBox, h('form', { onsubmit: (e: Event) => {
