@@ -93,7 +93,17 @@ export function doctorRoutes(deps: DoctorRouteDeps): (app: FastifyInstance) => v
       throw new ServiceError('AccessDeniedException', `User: ${principal.arn} is not authorized to perform: ${DOCTOR_ACTION} on resource: ${resource}`, { reason: result.reason });
     }
   }
-  const requestContext = (request: FastifyRequest) => ({ 'aws:SourceIp': request.ip, 'aws:RequestedRegion': deps.region, 'aws:SecureTransport': request.protocol === 'https' ? 'true' : 'false' });
+  /** The request context the AWS endpoint gives an operation (aws-endpoint.ts), so trust conditions on time or source see what the API would. */
+  const requestContext = (request: FastifyRequest) => {
+    const now = deps.clock();
+    return {
+      'aws:CurrentTime': now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      'aws:EpochTime': String(Math.floor(now.getTime() / 1000)),
+      'aws:SourceIp': request.ip,
+      'aws:SecureTransport': request.protocol === 'https' ? 'true' : 'false',
+      'aws:RequestedRegion': deps.region,
+    };
+  };
 
   /** One doctor route: authenticate, parse, explain; client faults AWS-shaped, never a 5xx for bad input. */
   function route(app: FastifyInstance, path: string, explain: (request: FastifyRequest, principal: Principal, raw: Buffer) => Promise<{ report: { accepted: boolean; checks: Array<{ status: string; check?: string }> }; target: Record<string, string> }>) {

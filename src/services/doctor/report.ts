@@ -41,8 +41,8 @@ export const TOKEN_STEPS: TokenStep[] = [
   },
   { id: 'token.audience', label: 'Audience (aud / azp / client_id, SAML audience and recipient) against the registered client ids', checks: /^(jwt\.(aud|azp|client_id)|provider\.audience|twitter\.consumer|saml\.(audience|recipient|destination))/ },
   { id: 'token.key', label: 'Signing key (kid) against the provider JWKS or metadata', checks: /^(jwt\.(kid|key)|jwks\.)/ },
-  { id: 'token.signature', label: 'Signature', checks: /^(jwt\.signature|twitter\.token|graph\.facebook\.com\.token|www\.amazon\.com\.token|saml\.signature)/ },
-  { id: 'token.time', label: 'Expiry and clock skew (exp, nbf, iat; SAML NotBefore / NotOnOrAfter)', checks: /^(jwt\.(exp|nbf|iat|amr)|saml\.time|saml\.session-not-on-or-after|idp\.access\.exp)/ },
+  { id: 'token.signature', label: 'Signature (for a provider access token: the provider vouching for it)', checks: /^(jwt\.signature|saml\.signature|(twitter|facebook|amazon)\.(?!exp))/ },
+  { id: 'token.time', label: 'Expiry and clock skew (exp, nbf, iat; SAML NotBefore / NotOnOrAfter)', checks: /^(jwt\.(exp|nbf|iat|amr)|saml\.time|saml\.session-not-on-or-after|idp\.access\.exp|amazon\.exp)/ },
   { id: 'token.tls', label: 'TLS trust of the provider endpoint (system CAs or registered thumbprints)', checks: /^fetch\./ },
 ];
 
