@@ -1,6 +1,6 @@
 /**
  * What the request log line of a refused AWS call carries for the token doctor (issue 27): the
- * refusal's check / expected / actual, and the target the caller named — identity pool or
+ * refusal's check / expected / actual, and, for a call that carried a token, the target it named — identity pool or
  * identity, role ARN, SAML provider, the Logins keys (providers), user pool and app client, the
  * issuer of an access token — never a token, an assertion, a password or a secret: those input
  * members are not read, and any string in the reason that looks like a token is replaced.
@@ -49,9 +49,16 @@ export function logSafe(value: unknown, depth = 0): unknown {
   return out;
 }
 
-/** The refusal as the log line carries it: check, expected, actual, detail (made safe), and the target. */
+/** Input members that carry a token: a call with one of them is a token's refusal, whose target the log line names. */
+const TOKEN_MEMBERS = ['Logins', 'WebIdentityToken', 'SAMLAssertion', 'AccessToken', 'IdToken'] as const;
+
+/**
+ * The refusal as the log line carries it: check, expected, actual, detail (made safe), and — when
+ * the call carried a token (Logins, WebIdentityToken, SAMLAssertion, AccessToken) — its target.
+ */
 export function refusalLogReason(reason: unknown, input: unknown): unknown {
-  const target = refusalTarget(input);
+  const carriesToken = !!input && typeof input === 'object' && TOKEN_MEMBERS.some((k) => (input as Record<string, unknown>)[k] !== undefined);
+  const target = carriesToken ? refusalTarget(input) : undefined;
   const safe = logSafe(reason);
   return target && safe && typeof safe === 'object' ? { ...(safe as object), target } : safe;
 }

@@ -146,6 +146,20 @@ export async function explainPoolLogin(
       return report;
     }
   }
+  // ---- 4. single use of a SAML assertion: bound to the first identity it proves (looked up, never claimed) ----
+  const single = verified.find((v) => v.singleUse)?.singleUse;
+  if (single && c.samlAssertions?.used) {
+    const used = await c.samlAssertions.used(single.issuer, single.assertionId, single.expiresAt);
+    report.checks.push({
+      id: 'token.replay',
+      label: 'The SAML assertion is not bound to another identity (single use)',
+      status: 'info',
+      actual: single.assertionId,
+      detail: used
+        ? 'already used: GetId and GetCredentialsForIdentity accept it again only for the identity it first proved'
+        : 'not used yet: the first GetId binds it to the identity it proves',
+    });
+  }
   report.accepted = true;
   return report;
 }

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CreateOpenIDConnectProviderCommand, CreateRoleCommand, CreateSAMLProviderCommand, IAMClient } from '@aws-sdk/client-iam';
 import { AssumeRoleWithSAMLCommand, AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { CognitoIdentityClient, CreateIdentityPoolCommand, GetCredentialsForIdentityCommand, GetIdCommand, SetIdentityPoolRolesCommand } from '@aws-sdk/client-cognito-identity';
+import { CognitoIdentityClient, CreateIdentityPoolCommand, GetCredentialsForIdentityCommand, GetIdCommand, GetOpenIdTokenCommand, SetIdentityPoolRolesCommand } from '@aws-sdk/client-cognito-identity';
 import {
   AdminCreateUserCommand,
   AdminDisableUserCommand,
@@ -435,6 +435,10 @@ describe('the token doctor for roles, user-pool clients and identity pools', () 
         identity.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: logins })).then((got) => identity.send(new GetCredentialsForIdentityCommand({ IdentityId: got.IdentityId!, Logins: logins }))),
       );
       agree(r, api);
+      assert.match(r.checks.find((c) => c.id === 'token.replay')!.detail!, /not used yet/);
+      const after = await explain('identity-pool', { IdentityPoolId: poolId, Token: assertion });
+      assert.equal(after.accepted, true);
+      assert.match(after.checks.find((c) => c.id === 'token.replay')!.detail!, /already used/);
     });
 
     it('names the role-mapping rule that matched', async () => {
@@ -481,6 +485,30 @@ describe('the token doctor for roles, user-pool clients and identity pools', () 
       assert.equal(upReason.actual, issuer.url);
       assert.deepEqual(upReason.target, { issuer: issuer.url });
       assert.ok(!JSON.stringify(getUser).includes(forged.split('.')[2]!), 'the token is not logged');
+    });
+
+    it('carry them for GetId and GetOpenIdToken too, with the pool or identity and the Logins keys as the target', async () => {
+      const ci = new CognitoIdentityClient({ endpoint: server.url, region: server.region, maxAttempts: 1, credentials: server.rootCredentials });
+      clients.push(ci);
+      const host = issuer.url.replace('https://', '');
+      const poolId = (await ci.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'doctor_logs', AllowUnauthenticatedIdentities: false, OpenIdConnectProviderARNs: [providerArn] }))).IdentityPoolId!;
+      const wrongAud = webToken({ aud: 'other-app' });
+      await outcome(ci.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { [host]: wrongAud } })));
+      const getId = server.logs.filter((l) => l.operation === 'GetId' && l.outcome === 'NotAuthorizedException').at(-1)!;
+      const idReason = getId.reason as { check: string; actual: unknown; target: Record<string, unknown> };
+      assert.match(idReason.check, /^(jwt\.aud|provider\.audience)$/);
+      assert.deepEqual(idReason.target, { IdentityPoolId: poolId, Logins: [host] });
+      assert.ok(!JSON.stringify(getId).includes(wrongAud.split('.')[1]!), 'the token is not logged');
+
+      const { IdentityId } = await ci.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { [host]: webToken() } }));
+      const expired = webToken({}, new Date(now - 3 * 3600_000));
+      await outcome(ci.send(new GetOpenIdTokenCommand({ IdentityId: IdentityId!, Logins: { [host]: expired } })));
+      const openId = server.logs.filter((l) => l.operation === 'GetOpenIdToken' && l.outcome === 'NotAuthorizedException').at(-1)!;
+      const openIdReason = openId.reason as { check: string; expected: unknown; actual: unknown; target: Record<string, unknown> };
+      assert.equal(openIdReason.check, 'jwt.exp');
+      assert.ok(openIdReason.expected !== undefined && openIdReason.actual !== undefined);
+      assert.deepEqual(openIdReason.target, { IdentityId, Logins: [host] });
+      assert.ok(!JSON.stringify(openId).includes(expired.split('.')[1]!), 'the token is not logged');
     });
   });
 

@@ -29,5 +29,7 @@ describe('the refusal log reason', () => {
     const reason = refusalLogReason({ check: 'saml.audience', expected: 'urn:amazon:webservices', actual: 'urn:x' }, { RoleArn: 'arn:aws:iam::000000000000:role/r', SAMLAssertion: 'PHNhbWw+' });
     assert.deepEqual(reason, { check: 'saml.audience', expected: 'urn:amazon:webservices', actual: 'urn:x', target: { RoleArn: 'arn:aws:iam::000000000000:role/r' } });
     assert.ok(!JSON.stringify(reason).includes('PHNhbWw+'));
+    // A call that carried no token (a password sign-in, an admin call) keeps its reason as it was.
+    assert.deepEqual(refusalLogReason({ check: 'idp.user.locked-out' }, { ClientId: 'c', AuthParameters: { USERNAME: 'u' } }), { check: 'idp.user.locked-out' });
   });
 });
