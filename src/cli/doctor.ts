@@ -39,6 +39,7 @@ Options:
   --saml                  role: the token is a base64 SAMLResponse (default: told from the token)
   --principal-arn <arn>   role, SAML: the SAML provider (default: from the Role attribute)
   --provider-id <id>      role: graph.facebook.com or www.amazon.com for their access tokens
+  --role-session-name <n> role, web identity: the RoleSessionName (default tessera-doctor)
   --json                  print the report as JSON
 Signed with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (/ AWS_SESSION_TOKEN), region AWS_REGION.
 Exit status: 0 accepted, 1 refused, 2 usage error or no answer.`;
@@ -103,6 +104,7 @@ export async function doctorCommand(args: string[], io: DoctorIo): Promise<numbe
         saml: { type: 'boolean' },
         'principal-arn': { type: 'string' },
         'provider-id': { type: 'string' },
+        'role-session-name': { type: 'string' },
         'user-pool-client': { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -130,7 +132,9 @@ export async function doctorCommand(args: string[], io: DoctorIo): Promise<numbe
   if (targets.length !== 1) return usage('name exactly one target: --identity-pool, --role-arn or --user-pool-client');
   if (!tokenSource) return usage('--token is required');
   if (pool === undefined && (values['login-key'] !== undefined || values['custom-role-arn'] !== undefined)) return usage('--login-key and --custom-role-arn are for --identity-pool');
-  if (roleArn === undefined && (values.saml || values['principal-arn'] !== undefined || values['provider-id'] !== undefined)) return usage('--saml, --principal-arn and --provider-id are for --role-arn');
+  if (roleArn === undefined && (values.saml || values['principal-arn'] !== undefined || values['provider-id'] !== undefined || values['role-session-name'] !== undefined)) {
+    return usage('--saml, --principal-arn, --provider-id and --role-session-name are for --role-arn');
+  }
   if (values['provider-id'] !== undefined && (values.saml || values['principal-arn'] !== undefined)) return usage('--provider-id is for web-identity tokens, not with --saml or --principal-arn');
   let route: string;
   let request: Record<string, unknown>;
@@ -144,6 +148,7 @@ export async function doctorCommand(args: string[], io: DoctorIo): Promise<numbe
       ...(values.saml || values['principal-arn'] !== undefined ? { Kind: 'saml' } : values['provider-id'] !== undefined ? { Kind: 'web-identity' } : {}),
       ...(values['principal-arn'] ? { PrincipalArn: values['principal-arn'] } : {}),
       ...(values['provider-id'] ? { ProviderId: values['provider-id'] } : {}),
+      ...(values['role-session-name'] ? { RoleSessionName: values['role-session-name'] } : {}),
     };
   } else {
     const colon = upClient!.indexOf(':');

@@ -4,7 +4,7 @@
  *  - `POST /_tessera/doctor/identity-pool` `{ "IdentityPoolId", "Token", "LoginsKey"?, "CustomRoleArn"? }`
  *    (GetCredentialsForIdentity; services/cognito-identity/doctor.ts), resource: the pool's ARN;
  *  - `POST /_tessera/doctor/role` `{ "RoleArn", "Token", "Kind"?: "web-identity" | "saml",
- *    "ProviderId"?, "PrincipalArn"? }` (AssumeRoleWithWebIdentity / AssumeRoleWithSAML;
+ *    "ProviderId"?, "PrincipalArn"?, "RoleSessionName"? }` (AssumeRoleWithWebIdentity / AssumeRoleWithSAML;
  *    services/sts/doctor.ts; Kind defaults to saml for a base64 XML token), resource: the role ARN;
  *  - `POST /_tessera/doctor/user-pool-client` `{ "UserPoolId", "ClientId", "Token" }` (an ID or
  *    access token for that app client; services/cognito-idp/doctor.ts), resource: the user pool's ARN.
@@ -146,11 +146,12 @@ export function doctorRoutes(deps: DoctorRouteDeps): (app: FastifyInstance) => v
     route(app, '/_tessera/doctor/role', async (request, principal, raw) => {
       const roleDoctor = deps.roleDoctor;
       if (!roleDoctor) throw new ServiceError('UnknownOperationException', 'The role doctor is not available');
-      const text = textOf(parseBody(raw, '{ "RoleArn", "Token", "Kind"?: "web-identity" | "saml", "ProviderId"?, "PrincipalArn"? }'));
+      const text = textOf(parseBody(raw, '{ "RoleArn", "Token", "Kind"?: "web-identity" | "saml", "ProviderId"?, "PrincipalArn"?, "RoleSessionName"? }'));
       const roleArn = text('RoleArn', true, 2048, /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'arn:aws:iam::<account>:role/<name>')!;
       const token = text('Token', true, MAX_TOKEN_CHARS)!.trim();
       const kind = text('Kind', false, 16, /^(web-identity|saml)$/, 'web-identity or saml') as 'web-identity' | 'saml' | undefined;
       const providerId = text('ProviderId', false, 2048);
+      const sessionName = text('RoleSessionName', false, 64, /^[\w+=,.@-]{2,64}$/, 'a role session name (2-64 of [\\w+=,.@-])');
       const principalArn = text('PrincipalArn', false, 2048, /^arn:aws[\w-]*:iam::\d{12}:saml-provider\/[\w+=,.@-]+$/, 'arn:aws:iam::<account>:saml-provider/<name>');
       if (kind === 'web-identity' && principalArn !== undefined) throw new ServiceError('ValidationException', 'PrincipalArn is for Kind saml only');
       if (kind === 'saml' && providerId !== undefined) throw new ServiceError('ValidationException', 'ProviderId is for Kind web-identity only');
@@ -161,6 +162,7 @@ export function doctorRoutes(deps: DoctorRouteDeps): (app: FastifyInstance) => v
         kind: kind ?? (principalArn !== undefined || looksLikeSaml(token) ? 'saml' : 'web-identity'),
         ...(providerId !== undefined ? { providerId } : {}),
         ...(principalArn !== undefined ? { principalArn } : {}),
+        ...(sessionName !== undefined ? { sessionName } : {}),
         requestContext: requestContext(request),
       });
       return { report, target: { roleArn, ...(report.provider ? { provider: report.provider } : report.target.principalArn ? { provider: report.target.principalArn } : {}) } };

@@ -31,6 +31,8 @@ export interface RoleDoctorInput {
   providerId?: string;
   /** AssumeRoleWithSAML's PrincipalArn; default: the provider paired with roleArn in the response's Role attribute. */
   principalArn?: string;
+  /** AssumeRoleWithWebIdentity's RoleSessionName (trust policies may test sts:RoleSessionName); default tessera-doctor. */
+  sessionName?: string;
   requestContext: Record<string, string | string[]>;
 }
 
@@ -120,7 +122,7 @@ export async function explainRole(deps: StsDeps, input: RoleDoctorInput): Promis
         ? await prepareSaml(deps, { RoleArn: input.roleArn, PrincipalArn: principalArn!, SAMLAssertion: input.token })
         : await prepareWebIdentity(
             deps,
-            { RoleArn: input.roleArn, RoleSessionName: DOCTOR_SESSION_NAME, WebIdentityToken: input.token, ...(input.providerId !== undefined ? { ProviderId: input.providerId } : {}) },
+            { RoleArn: input.roleArn, RoleSessionName: input.sessionName ?? DOCTOR_SESSION_NAME, WebIdentityToken: input.token, ...(input.providerId !== undefined ? { ProviderId: input.providerId } : {}) },
             input.requestContext,
           );
   } catch (err) {

@@ -215,6 +215,14 @@ describe('the token doctor for roles, user-pool clients and identity pools', () 
       assert.match(trust.detail!, /:sub/);
     });
 
+    it('asks with the RoleSessionName given, for trust policies that test sts:RoleSessionName', async () => {
+      const named = (await iam.send(new CreateRoleCommand({ RoleName: 'doctor-named', AssumeRolePolicyDocument: policy({ Effect: 'Allow', Principal: { Federated: providerArn }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { 'sts:RoleSessionName': 'doc' } } }) }))).Role!.Arn!;
+      const token = webToken();
+      agree(await explain('role', { RoleArn: named, Token: token, RoleSessionName: 'doc' }), await assumeWeb(token, named));
+      const other = await explain('role', { RoleArn: named, Token: token });
+      assert.deepEqual(failed(other).map((c) => c.id), ['trust.sts:AssumeRoleWithWebIdentity']);
+    });
+
     it('explains a role that does not exist by the role check', async () => {
       const token = webToken();
       const missing = webRole.replace('doctor-web', 'no-such-role');
