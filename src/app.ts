@@ -16,7 +16,7 @@ import type { CredentialLookupResult } from './sigv4/index.js';
 import type { Operation } from './wire/operation.js';
 import { createIamDirectory } from './services/iam/directory.js';
 import { iamOperations } from './services/iam/index.js';
-import { stsOperations } from './services/sts/index.js';
+import { createRoleDoctor, stsOperations } from './services/sts/index.js';
 import { createSamlAssertionLedger } from './services/sts/saml-assertions.js';
 import { parseSamlMetadata } from './services/iam/saml-metadata.js';
 import { createOidcVerifier } from './tokens/oidc.js';
@@ -32,7 +32,7 @@ import { createSigningKeyRing, setSigningOffload } from './keys/signing-keys.js'
 import { createLoginVerifier } from './tokens/logins/index.js';
 import { cognitoIdentityOperations, createIdentityPoolDoctor, MAX_OPEN_ID_TOKEN_SECONDS, type CognitoIdentityDeps } from './services/cognito-identity/index.js';
 import { doctorRoutes } from './http/doctor-routes.js';
-import { asUserPoolTokenVerifier, cognitoIdpOperations, createUserPools, setPasswordDerivationSlots, type UserPools } from './services/cognito-idp/index.js';
+import { asUserPoolTokenVerifier, cognitoIdpOperations, createUserPoolClientDoctor, createUserPools, setPasswordDerivationSlots, type UserPools } from './services/cognito-idp/index.js';
 import { oauth2Routes } from './services/oauth2/index.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { createGateway, type Gateway } from './gateway/index.js';
@@ -159,21 +159,22 @@ export async function createTessera(config: Config, options: CreateOptions = {})
       openIdKeys,
       samlAssertions: createSamlAssertionLedger({ storage, collection: 'cognito-identity.saml-assertions', clock, onSweepError: (err) => log.warn({ err }, 'saml assertion sweep failed') }),
     };
+    const stsDeps: Parameters<typeof stsOperations>[0] = {
+      iam,
+      vault,
+      oidc,
+      authorizer,
+      accountId: config.accountId,
+      clock,
+      openIdKeys,
+      publicUrl: config.publicUrl,
+      social,
+      decoder: tokenDecoder,
+      samlAssertions: createSamlAssertionLedger({ storage, collection: 'sts.saml-assertions', clock, onSweepError: (err) => log.warn({ err }, 'saml assertion sweep failed') }),
+    };
     const operations = [
       ...iamOperations({ storage, accountId: config.accountId, secrets: vault }),
-      ...stsOperations({
-        iam,
-        vault,
-        oidc,
-        authorizer,
-        accountId: config.accountId,
-        clock,
-        openIdKeys,
-        publicUrl: config.publicUrl,
-        social,
-        decoder: tokenDecoder,
-        samlAssertions: createSamlAssertionLedger({ storage, collection: 'sts.saml-assertions', clock, onSweepError: (err) => log.warn({ err }, 'saml assertion sweep failed') }),
-      }),
+      ...stsOperations(stsDeps),
       ...cognitoIdentityOperations(identityDeps),
       ...cognitoIdpOperations({ userPools, storage, accountId: config.accountId, region: config.region, clock, log }),
     ];
@@ -300,7 +301,7 @@ export async function createTessera(config: Config, options: CreateOptions = {})
         openIdRoutes({ publicUrl: config.publicUrl, keys: openIdKeys }),
         oauth2Routes({ userPools, storage, clock, publicUrl: config.publicUrl, log }),
         adminRoutes({ rootCredentials, userPools }),
-        doctorRoutes({ doctor: createIdentityPoolDoctor(identityDeps), authorizer, lookupCredentials, clock, region: config.region, accountId: config.accountId, log }),
+        doctorRoutes({ doctor: createIdentityPoolDoctor(identityDeps), roleDoctor: createRoleDoctor(stsDeps), userPoolClientDoctor: createUserPoolClientDoctor(userPools), authorizer, lookupCredentials, clock, region: config.region, accountId: config.accountId, log }),
         pages.routes({ demo: demo !== undefined }),
         ...(demo && trace
           ? [

@@ -1,7 +1,9 @@
 /**
- * `tessera doctor --identity-pool <id> --token <file|-> [--endpoint URL] [--login-key KEY]
- * [--custom-role-arn ARN] [--json]`: asks a running Tessera (default http://localhost:4590) whether
- * the token would get credentials from the identity pool, and prints each check. Signed with
+ * `tessera doctor (--identity-pool <id> | --role-arn <arn> [--saml] | --user-pool-client
+ * <poolId>:<clientId>) --token <file|-> [--endpoint URL] [--json] …`: asks a running Tessera
+ * (default http://localhost:4590) whether the token would be accepted by that target
+ * (GetCredentialsForIdentity, AssumeRoleWithWebIdentity / AssumeRoleWithSAML, the app client),
+ * and prints each check. Signed with
  * SigV4 (service `tessera`) with the credentials of the usual AWS environment variables
  * (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN; region AWS_REGION or
  * AWS_DEFAULT_REGION, default us-east-1). Exit status: 0 accepted, 1 refused, 2 usage or the
@@ -12,18 +14,32 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { signRequest } from '../sigv4/index.js';
 import type { DoctorReport } from '../services/cognito-identity/index.js';
+import type { RoleDoctorReport } from '../services/sts/index.js';
+import type { UserPoolClientDoctorReport } from '../services/cognito-idp/index.js';
 
-export const DOCTOR_USAGE = `Usage: tessera doctor --identity-pool <id> --token <file|-> [options]
+type AnyReport = DoctorReport | RoleDoctorReport | UserPoolClientDoctorReport;
 
-Explains, check by check, whether a running Tessera would accept the token as a Logins entry of
-the identity pool (GetCredentialsForIdentity) and which role and trust-policy statement decide.
+export const DOCTOR_USAGE = `Usage: tessera doctor <target> --token <file|-> [options]
+
+Explains, check by check, whether a running Tessera would accept the token, and why not.
+Exactly one target:
+  --identity-pool <id>        as a Logins entry of the identity pool (GetCredentialsForIdentity):
+                              the token, the role mapping rule and the trust-policy statement
+  --role-arn <arn>            for the role (AssumeRoleWithWebIdentity, or AssumeRoleWithSAML with
+                              --saml): the token, the provider and the trust-policy statement
+  --user-pool-client <poolId>:<clientId>
+                              as an ID or access token for that user-pool app client
 
 Options:
-  --identity-pool <id>    identity pool id, e.g. us-east-1:0000…
-  --token <file|->        file holding the token (a JWT or a provider access token); - = stdin
+  --token <file|->        file holding the token (a JWT, a SAML response or a provider access
+                          token); - = stdin
   --endpoint <url>        Tessera to ask, default http://localhost:4590   [TESSERA_ENDPOINT]
-  --login-key <key>       the Logins key (default: told from the token's iss)
-  --custom-role-arn <arn> as GetCredentialsForIdentity's CustomRoleArn
+  --login-key <key>       identity pool: the Logins key (default: told from the token)
+  --custom-role-arn <arn> identity pool: as GetCredentialsForIdentity's CustomRoleArn
+  --saml                  role: the token is a base64 SAMLResponse (default: told from the token)
+  --principal-arn <arn>   role, SAML: the SAML provider (default: from the Role attribute)
+  --provider-id <id>      role: graph.facebook.com or www.amazon.com for their access tokens
+  --role-session-name <n> role, web identity: the RoleSessionName (default tessera-doctor)
   --json                  print the report as JSON
 Signed with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (/ AWS_SESSION_TOKEN), region AWS_REGION.
 Exit status: 0 accepted, 1 refused, 2 usage error or no answer.`;
@@ -39,15 +55,36 @@ export interface DoctorIo {
 const SYMBOL: Record<string, string> = { pass: 'PASS', fail: 'FAIL', 'not-reached': '  - ', info: 'INFO' };
 const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 
-export function formatReport(report: DoctorReport): string[] {
-  const lines = [`identity pool ${report.identityPoolId}${report.loginsKey ? `, Logins key ${report.loginsKey}` : ''}${report.providerKind ? ` (${report.providerKind})` : ''}`];
+function heading(report: AnyReport): string {
+  if ('identityPoolId' in report) return `identity pool ${report.identityPoolId}${report.loginsKey ? `, Logins key ${report.loginsKey}` : ''}${report.providerKind ? ` (${report.providerKind})` : ''}`;
+  if (report.target.kind === 'role') {
+    const t = report.target;
+    return `role ${t.roleArn} (${t.mode === 'saml' ? 'AssumeRoleWithSAML' : 'AssumeRoleWithWebIdentity'})${t.principalArn ? `, SAML provider ${t.principalArn}` : ''}${(report as RoleDoctorReport).provider && t.mode !== 'saml' ? `, provider ${(report as RoleDoctorReport).provider}` : ''}`;
+  }
+  const up = report as UserPoolClientDoctorReport;
+  return `user pool ${up.target.userPoolId}, app client ${up.target.clientId}${up.target.clientName ? ` (${up.target.clientName})` : ''}${up.tokenUse ? `, ${up.tokenUse} token` : ''}`;
+}
+
+function verdict(report: AnyReport): string {
+  if (!report.accepted) return `REFUSED: ${report.error ? `${report.error.code}: ${report.error.message}` : 'see the failed check'}`;
+  if ('identityPoolId' in report) return `ACCEPTED: credentials for ${report.role?.arn}`;
+  if (report.target.kind === 'role') {
+    const session = (report as RoleDoctorReport).session;
+    return `ACCEPTED: a session of ${session?.roleArn} for ${session?.durationSeconds} seconds`;
+  }
+  const user = (report as UserPoolClientDoctorReport).user;
+  return `ACCEPTED: a valid token of user ${user?.username} for this app client`;
+}
+
+export function formatReport(report: AnyReport): string[] {
+  const lines = [heading(report)];
   for (const c of report.checks) {
     lines.push(`  ${SYMBOL[c.status] ?? c.status}  ${c.label}${c.check && c.status === 'fail' ? `  [${c.check}]` : ''}`);
     if (c.status === 'fail' && c.expected !== undefined) lines.push(`          expected: ${show(c.expected)}`);
     if (c.actual !== undefined && c.status !== 'not-reached') lines.push(`          ${c.status === 'fail' ? 'actual:   ' : ''}${show(c.actual)}`);
     if (c.detail && c.status !== 'not-reached') lines.push(`          ${c.detail}`);
   }
-  lines.push(report.accepted ? `ACCEPTED: credentials for ${report.role?.arn}` : `REFUSED: ${report.error ? `${report.error.code}: ${report.error.message}` : 'see the failed check'}`);
+  lines.push(verdict(report));
   return lines;
 }
 
@@ -63,6 +100,12 @@ export async function doctorCommand(args: string[], io: DoctorIo): Promise<numbe
         endpoint: { type: 'string' },
         'login-key': { type: 'string' },
         'custom-role-arn': { type: 'string' },
+        'role-arn': { type: 'string' },
+        saml: { type: 'boolean' },
+        'principal-arn': { type: 'string' },
+        'provider-id': { type: 'string' },
+        'role-session-name': { type: 'string' },
+        'user-pool-client': { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -78,10 +121,40 @@ export async function doctorCommand(args: string[], io: DoctorIo): Promise<numbe
     return 0;
   }
   const pool = values['identity-pool'];
+  const roleArn = values['role-arn'];
+  const upClient = values['user-pool-client'];
   const tokenSource = values.token;
-  if (!pool || !tokenSource) {
-    io.err(`tessera doctor: --identity-pool and --token are required\n\n${DOCTOR_USAGE}`);
+  const targets = [pool, roleArn, upClient].filter((t) => t !== undefined);
+  const usage = (message: string) => {
+    io.err(`tessera doctor: ${message}\n\n${DOCTOR_USAGE}`);
     return 2;
+  };
+  if (targets.length !== 1) return usage('name exactly one target: --identity-pool, --role-arn or --user-pool-client');
+  if (!tokenSource) return usage('--token is required');
+  if (pool === undefined && (values['login-key'] !== undefined || values['custom-role-arn'] !== undefined)) return usage('--login-key and --custom-role-arn are for --identity-pool');
+  if (roleArn === undefined && (values.saml || values['principal-arn'] !== undefined || values['provider-id'] !== undefined || values['role-session-name'] !== undefined)) {
+    return usage('--saml, --principal-arn, --provider-id and --role-session-name are for --role-arn');
+  }
+  if (values['provider-id'] !== undefined && (values.saml || values['principal-arn'] !== undefined)) return usage('--provider-id is for web-identity tokens, not with --saml or --principal-arn');
+  let route: string;
+  let request: Record<string, unknown>;
+  if (pool !== undefined) {
+    route = 'identity-pool';
+    request = { IdentityPoolId: pool, ...(values['login-key'] ? { LoginsKey: values['login-key'] } : {}), ...(values['custom-role-arn'] ? { CustomRoleArn: values['custom-role-arn'] } : {}) };
+  } else if (roleArn !== undefined) {
+    route = 'role';
+    request = {
+      RoleArn: roleArn,
+      ...(values.saml || values['principal-arn'] !== undefined ? { Kind: 'saml' } : values['provider-id'] !== undefined ? { Kind: 'web-identity' } : {}),
+      ...(values['principal-arn'] ? { PrincipalArn: values['principal-arn'] } : {}),
+      ...(values['provider-id'] ? { ProviderId: values['provider-id'] } : {}),
+      ...(values['role-session-name'] ? { RoleSessionName: values['role-session-name'] } : {}),
+    };
+  } else {
+    const colon = upClient!.indexOf(':');
+    if (colon <= 0 || colon === upClient!.length - 1) return usage('--user-pool-client takes <userPoolId>:<clientId>, e.g. us-east-1_AbC123:4example');
+    route = 'user-pool-client';
+    request = { UserPoolId: upClient!.slice(0, colon), ClientId: upClient!.slice(colon + 1) };
   }
   const accessKeyId = io.env.AWS_ACCESS_KEY_ID;
   const secretAccessKey = io.env.AWS_SECRET_ACCESS_KEY;
@@ -91,7 +164,7 @@ export async function doctorCommand(args: string[], io: DoctorIo): Promise<numbe
   }
   let endpoint: URL;
   try {
-    endpoint = new URL('/_tessera/doctor/identity-pool', values.endpoint ?? io.env.TESSERA_ENDPOINT ?? 'http://localhost:4590');
+    endpoint = new URL(`/_tessera/doctor/${route}`, values.endpoint ?? io.env.TESSERA_ENDPOINT ?? 'http://localhost:4590');
     if (endpoint.protocol !== 'http:' && endpoint.protocol !== 'https:') throw new Error('not http(s)');
   } catch {
     io.err(`tessera doctor: --endpoint must be an http(s) URL, got '${values.endpoint ?? io.env.TESSERA_ENDPOINT}'`);
@@ -108,12 +181,7 @@ export async function doctorCommand(args: string[], io: DoctorIo): Promise<numbe
     io.err('tessera doctor: the token is empty');
     return 2;
   }
-  const body = JSON.stringify({
-    IdentityPoolId: pool,
-    Token: token,
-    ...(values['login-key'] ? { LoginsKey: values['login-key'] } : {}),
-    ...(values['custom-role-arn'] ? { CustomRoleArn: values['custom-role-arn'] } : {}),
-  });
+  const body = JSON.stringify({ ...request, Token: token });
   const headers = signRequest({
     method: 'POST',
     url: endpoint,
@@ -144,7 +212,7 @@ export async function doctorCommand(args: string[], io: DoctorIo): Promise<numbe
     io.err(`tessera doctor: ${endpoint.origin} answered ${res.status}: ${message}`);
     return 2;
   }
-  const report = JSON.parse(text) as DoctorReport;
+  const report = JSON.parse(text) as AnyReport;
   if (values.json) io.out(JSON.stringify(report, null, 2));
   else for (const line of formatReport(report)) io.out(line);
   return report.accepted ? 0 : 1;

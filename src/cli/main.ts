@@ -11,7 +11,7 @@ import type { DemoInfo, Tessera } from '../app.js';
 import { runPrimary, tellPrimary } from './cluster.js';
 
 const USAGE = `Usage: tessera serve [options]
-       tessera doctor --identity-pool <id> --token <file|-> [--endpoint URL]  (tessera doctor --help)
+       tessera doctor (--identity-pool <id> | --role-arn <arn> [--saml] | --user-pool-client <poolId>:<clientId>) --token <file|-> [--endpoint URL]  (tessera doctor --help)
 
 Options (environment variable in brackets):
   --port <n>            listen port, default 4590                     [TESSERA_PORT]

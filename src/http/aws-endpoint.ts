@@ -29,6 +29,7 @@ import {
   renderQueryResponse,
 } from '../wire/index.js';
 import type { Authorizer } from '../authz/index.js';
+import { refusalLogReason } from './refusal-log.js';
 
 type Protocol = 'json' | 'query';
 
@@ -83,6 +84,7 @@ export function createAwsEndpoint(deps: EndpointDeps) {
     const target = headerValue(request.headers['x-amz-target']);
     const protocol: Protocol = target !== undefined ? 'json' : 'query';
     let service: ServiceName | undefined;
+    let decoded: unknown; // the operation's input, for the refusal log line (refusal-log.ts)
 
     try {
       // ---- protocol + operation -------------------------------------------------------------
@@ -173,6 +175,7 @@ export function createAwsEndpoint(deps: EndpointDeps) {
       const model = getModel(service);
       const input = protocol === 'json' ? decodeJsonInput(model, name, raw) : decodeQueryInput(model, name, raw as Map<string, string>);
       assertValid(model, name, input, service);
+      decoded = input;
 
       const ctx: OperationContext = {
         requestId,
@@ -224,8 +227,8 @@ export function createAwsEndpoint(deps: EndpointDeps) {
       const error = toServiceError(err, protocol);
       note.outcome = error.code;
       note.message = error.message;
-      if (error.reason) note.reason = error.reason;
-      else if (err instanceof Refusal) note.reason = err.reason;
+      if (error.reason) note.reason = refusalLogReason(error.reason, decoded);
+      else if (err instanceof Refusal) note.reason = refusalLogReason(err.reason, decoded);
       if (error.fault === 'server') deps.log.error({ err, requestId }, 'internal error');
       reply.header('x-amzn-RequestId', requestId);
       if (protocol === 'json') {

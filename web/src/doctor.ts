@@ -1,10 +1,16 @@
-// The token doctor page: asks POST /_tessera/doctor/identity-pool (SigV4, service tessera) and shows each check.
+// The token doctor page: pick a target (identity pool, role, user-pool app client), paste a token;
+// asks POST /_tessera/doctor/<target> (SigV4, service tessera) and shows each check.
 import './style.css';
+import './doctor.css';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { CognitoIdentityClient, ListIdentityPoolsCommand } from '@aws-sdk/client-cognito-identity';
+import { CognitoIdentityProviderClient, ListUserPoolClientsCommand, ListUserPoolsCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { field, h, json, replace } from './dom';
-import { credentialsForm, load } from './credentials';
+import { credentialsForm, load, type Credentials } from './credentials';
+
+type Target = 'identity-pool' | 'role' | 'user-pool-client';
 
 const app = document.getElementById('app')!;
 const credsBox = h('section', { class: 'card' });
@@ -12,26 +18,48 @@ const formBox = h('section', { class: 'card' });
 const result = h('section', { id: 'doctor-result', 'aria-live': 'polite' });
 app.append(credsBox, formBox, result);
 
-async function explain(poolId: string, token: string, loginsKey: string): Promise<void> {
+const alert = (text: string) => h('p', { class: 'error', role: 'alert' }, text);
+
+async function ask(route: Target, body: Record<string, unknown>): Promise<void> {
   const creds = load()!;
-  const body = JSON.stringify({ IdentityPoolId: poolId, Token: token, ...(loginsKey ? { LoginsKey: loginsKey } : {}) });
-  const url = new URL('/_tessera/doctor/identity-pool', location.origin);
+  const text = JSON.stringify(body);
+  const url = new URL(`/_tessera/doctor/${route}`, location.origin);
   const signer = new SignatureV4({ service: 'tessera', region: 'us-east-1', credentials: creds, sha256: Sha256 });
-  const signed = await signer.sign({ method: 'POST', protocol: url.protocol, hostname: url.hostname, port: Number(url.port) || undefined, path: url.pathname, headers: { host: url.host, 'content-type': 'application/json' }, body });
+  const signed = await signer.sign({ method: 'POST', protocol: url.protocol, hostname: url.hostname, port: Number(url.port) || undefined, path: url.pathname, headers: { host: url.host, 'content-type': 'application/json' }, body: text });
   const headers = { ...signed.headers } as Record<string, string>;
   delete headers.host;
   replace(result, h('p', { role: 'status' }, 'Asking Tessera…'));
-  const res = await fetch(url, { method: 'POST', headers, body });
+  const res = await fetch(url, { method: 'POST', headers, body: text });
   const report = await res.json();
   if (!res.ok) {
-    replace(result, h('p', { class: 'error', role: 'alert' }, `${report.__type ?? res.status}: ${report.message ?? ''}`));
+    replace(result, alert(`${report.__type ?? res.status}: ${report.message ?? ''}`));
     return;
   }
+  render(route, report);
+}
+
+function acceptedText(route: Target, report: any): string {
+  if (route === 'identity-pool') return `Accepted: credentials for ${report.role?.arn}`;
+  if (route === 'role') return `Accepted: a session of ${report.session?.roleArn} for ${report.session?.durationSeconds} seconds`;
+  return `Accepted: a valid ${report.tokenUse ?? ''} token of user ${report.user?.username} for this app client`;
+}
+
+function summary(route: Target, report: any): HTMLElement {
+  if (route === 'identity-pool') return h('p', {}, 'Logins key ', h('code', {}, report.loginsKey ?? '(unknown)'), report.providerKind ? ` (${report.providerKind})` : '');
+  if (route === 'role') {
+    const t = report.target;
+    return h('p', {}, t.mode === 'saml' ? 'AssumeRoleWithSAML' : 'AssumeRoleWithWebIdentity', ' for ', h('code', {}, t.roleArn),
+      t.principalArn ? h('span', {}, ', SAML provider ', h('code', {}, t.principalArn)) : null, report.provider && t.mode !== 'saml' ? h('span', {}, ', provider ', h('code', {}, report.provider)) : null);
+  }
+  return h('p', {}, 'App client ', h('code', {}, report.target.clientId), report.target.clientName ? ` (${report.target.clientName})` : '', ' of user pool ', h('code', {}, report.target.userPoolId), report.tokenUse ? `, ${report.tokenUse} token` : '');
+}
+
+function render(route: Target, report: any): void {
   const show = (v: unknown) => (typeof v === 'string' ? v : json(v));
   replace(result,
-    h('h2', { id: 'verdict' }, report.accepted ? h('span', { class: 'pass' }, `Accepted: credentials for ${report.role.arn}`) : h('span', { class: 'fail' }, `Refused: ${report.error?.code ?? ''} — ${report.error?.message ?? ''}`)),
-    h('p', {}, 'Logins key ', h('code', {}, report.loginsKey ?? '(unknown)'), report.providerKind ? ` (${report.providerKind})` : ''),
-    h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'Check'), h('th', {}, 'Result'), h('th', {}, 'Expected / found'))),
+    h('h2', { id: 'verdict', tabindex: '-1' }, report.accepted ? h('span', { class: 'pass' }, acceptedText(route, report)) : h('span', { class: 'fail' }, `Refused: ${report.error?.code ?? ''} — ${report.error?.message ?? ''}`)),
+    summary(route, report),
+    h('table', {}, h('caption', { class: 'muted' }, 'Each check, in the order the API runs them'), h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Check'), h('th', { scope: 'col' }, 'Result'), h('th', { scope: 'col' }, 'Expected / found'))),
       h('tbody', {}, ...(report.checks as any[]).map((c) => h('tr', { 'data-check': c.id, 'data-status': c.status },
         h('td', {}, c.label, c.check && c.status === 'fail' ? h('div', {}, h('code', {}, c.check)) : null),
         h('td', { class: c.status === 'pass' ? 'pass' : c.status === 'fail' ? 'fail' : 'muted' }, c.status),
@@ -40,25 +68,88 @@ async function explain(poolId: string, token: string, loginsKey: string): Promis
   );
 }
 
-async function renderForm(): Promise<void> {
+/** Fills a select from a listing call; a failure is shown as an alert in the form. */
+async function fill(select: HTMLSelectElement, what: string, list: () => Promise<Array<{ value: string; text: string }>>): Promise<void> {
+  try {
+    const items = await list();
+    replace(select, ...items.map((i) => h('option', { value: i.value }, i.text)));
+    if (!items.length) replace(select, h('option', { value: '' }, `(no ${what})`));
+  } catch (err) {
+    formBox.prepend(alert(`Could not list ${what}: ${(err as Error).message}`));
+  }
+}
+
+function targetFields(target: Target, creds: Credentials): { box: HTMLElement; body: () => Record<string, unknown> } {
+  const common = { endpoint: location.origin, region: 'us-east-1', credentials: creds };
+  if (target === 'identity-pool') {
+    const pool = h('select', { id: 'identity-pool', required: true });
+    const key = h('input', { id: 'logins-key', autocomplete: 'off', placeholder: 'told from the token when empty' });
+    void fill(pool, 'identity pools', async () => {
+      const out = await new CognitoIdentityClient(common).send(new ListIdentityPoolsCommand({ MaxResults: 60 }));
+      return (out.IdentityPools ?? []).map((p) => ({ value: p.IdentityPoolId!, text: `${p.IdentityPoolName} (${p.IdentityPoolId})` }));
+    });
+    return { box: h('div', {}, field('Identity pool', pool), field('Logins key (optional)', key)), body: () => ({ IdentityPoolId: pool.value, ...(key.value.trim() ? { LoginsKey: key.value.trim() } : {}) }) };
+  }
+  if (target === 'role') {
+    const role = h('select', { id: 'role', required: true });
+    const kind = h('select', { id: 'role-kind' }, h('option', { value: '' }, 'Told from the token'), h('option', { value: 'web-identity' }, 'AssumeRoleWithWebIdentity (a JWT)'), h('option', { value: 'saml' }, 'AssumeRoleWithSAML (a SAML response)'));
+    const principal = h('input', { id: 'principal-arn', autocomplete: 'off', placeholder: "SAML: from the response's Role attribute when empty" });
+    void fill(role, 'roles', async () => {
+      const out = await new IAMClient(common).send(new ListRolesCommand({}));
+      return (out.Roles ?? []).map((r) => ({ value: r.Arn!, text: `${r.RoleName} (${r.Arn})` }));
+    });
+    return {
+      box: h('div', {}, field('Role', role), field('Token kind', kind), field('SAML provider ARN (optional)', principal)),
+      body: () => ({ RoleArn: role.value, ...(kind.value ? { Kind: kind.value } : {}), ...(principal.value.trim() ? { PrincipalArn: principal.value.trim(), Kind: 'saml' } : {}) }),
+    };
+  }
+  const idp = new CognitoIdentityProviderClient(common);
+  const pool = h('select', { id: 'user-pool', required: true });
+  const client = h('select', { id: 'user-pool-client', required: true });
+  const clients = () => fill(client, 'app clients', async () => {
+    if (!pool.value) return [];
+    const out = await idp.send(new ListUserPoolClientsCommand({ UserPoolId: pool.value, MaxResults: 60 }));
+    return (out.UserPoolClients ?? []).map((c) => ({ value: c.ClientId!, text: `${c.ClientName} (${c.ClientId})` }));
+  });
+  pool.addEventListener('change', () => void clients());
+  void fill(pool, 'user pools', async () => {
+    const out = await idp.send(new ListUserPoolsCommand({ MaxResults: 60 }));
+    return (out.UserPools ?? []).map((p) => ({ value: p.Id!, text: `${p.Name} (${p.Id})` }));
+  }).then(clients);
+  return { box: h('div', {}, field('User pool', pool), field('App client', client)), body: () => ({ UserPoolId: pool.value, ClientId: client.value }) };
+}
+
+function renderForm(): void {
   const creds = load();
   if (!creds) {
     replace(formBox, h('p', {}, 'Enter credentials above to use the doctor.'));
     return;
   }
-  const pool = h('select', { id: 'identity-pool', required: true });
+  const labels: Record<Target, string> = { 'identity-pool': 'Identity pool (GetCredentialsForIdentity)', role: 'Role (STS AssumeRoleWithWebIdentity / AssumeRoleWithSAML)', 'user-pool-client': 'User-pool app client (ID or access token)' };
+  let target: Target = 'identity-pool';
+  let fields = targetFields(target, creds);
+  const slot = h('div', { id: 'target-fields' }, fields.box);
+  const radios = (Object.keys(labels) as Target[]).map((t) => {
+    const input = h('input', { type: 'radio', name: 'target', id: `target-${t}`, value: t, checked: t === target, onchange: () => {
+      target = t;
+      fields = targetFields(t, creds);
+      replace(slot, fields.box);
+      replace(result);
+    } });
+    return h('div', { class: 'choice' }, input, h('label', { for: `target-${t}` }, labels[t]));
+  });
   const token = h('textarea', { id: 'token', required: true, spellcheck: 'false', autocomplete: 'off' });
-  const key = h('input', { id: 'logins-key', autocomplete: 'off', placeholder: 'told from the token iss when empty' });
-  replace(formBox, h('form', { onsubmit: (e: Event) => { e.preventDefault(); explain(pool.value, token.value.trim(), key.value.trim()).catch((err) => replace(result, h('p', { class: 'error', role: 'alert' }, String(err)))); } },
-    field('Identity pool', pool), field('Token (a JWT or a provider access token)', token), field('Logins key (optional)', key), h('p', {}, h('button', { type: 'submit' }, 'Explain'))));
-  try {
-    const client = new CognitoIdentityClient({ endpoint: location.origin, region: 'us-east-1', credentials: creds });
-    const pools = await client.send(new ListIdentityPoolsCommand({ MaxResults: 60 }));
-    replace(pool, ...(pools.IdentityPools ?? []).map((p) => h('option', { value: p.IdentityPoolId! }, `${p.IdentityPoolName} (${p.IdentityPoolId})`)));
-  } catch (err) {
-    formBox.prepend(h('p', { class: 'error', role: 'alert' }, `Could not list identity pools: ${(err as Error).message}`));
-  }
+  replace(formBox, h('form', { onsubmit: (e: Event) => {
+    e.preventDefault();
+    ask(target, { ...fields.body(), Token: token.value.trim() })
+      .then(() => document.getElementById('verdict')?.focus())
+      .catch((err) => replace(result, alert(String(err))));
+  } },
+    h('fieldset', {}, h('legend', {}, 'Target'), ...radios),
+    slot,
+    field('Token (a JWT, a SAML response or a provider access token)', token),
+    h('p', {}, h('button', { type: 'submit' }, 'Explain'))));
 }
 
-credentialsForm(credsBox, () => void renderForm());
-void renderForm();
+credentialsForm(credsBox, renderForm);
+renderForm();

@@ -7,7 +7,7 @@
  * enforces) — and reports each step instead of stopping at the first refusal's wire message. It
  * mints nothing and creates no identity.
  */
-import { ServiceError, Refusal, type Reason } from '../../errors/index.js';
+import { looksLikeSaml, TOKEN_STEPS, decodeJwt, failedTokenChecks, observedOf, reasonFields, refusalOf, type DoctorCheck } from '../doctor/report.js';
 import { evaluateTrust } from '../../authz/index.js';
 import { resolveRole } from '../../policy/role-mapping.js';
 import { federatedTrustChecks } from '../federation/credentials.js';
@@ -17,19 +17,7 @@ import { verifyLogins, COGNITO_IDENTITY_PROVIDER } from './logins.js';
 import { getPool } from './pools.js';
 import type { PoolRecord } from './store.js';
 
-export type CheckStatus = 'pass' | 'fail' | 'not-reached' | 'info';
-
-export interface DoctorCheck {
-  /** Stable id: token.format, token.issuer, token.audience, token.key, token.signature, token.time, token.tls, role.mapping, role.exists, trust.<action>. */
-  id: string;
-  label: string;
-  status: CheckStatus;
-  /** The refusal's own check id (e.g. `jwt.iss`) when this step failed, or what decided. */
-  check?: string;
-  expected?: unknown;
-  actual?: unknown;
-  detail?: string;
-}
+export type { CheckStatus, DoctorCheck } from '../doctor/report.js';
 
 export interface DoctorReport {
   accepted: boolean;
@@ -45,32 +33,8 @@ export interface DoctorReport {
   role?: { arn: string; source: string };
 }
 
-const TOKEN_STEPS: Array<{ id: string; label: string; checks: RegExp }> = [
-  { id: 'token.format', label: 'Token format (a JWT of acceptable size, structure and algorithm)', checks: /^(jwt\.(format|size|duplicate-member|crit|alg|sub)|login\.token|logins\.)/ },
-  { id: 'token.issuer', label: 'Issuer (iss) against the providers this identity pool trusts', checks: /^(jwt\.iss|provider\.issuer|login\.(provider|user-pool|social|developer-provider|saml)|ci\.logins|ci\.pool)/ },
-  { id: 'token.audience', label: 'Audience (aud / azp) against the client ids registered for that provider', checks: /^(jwt\.(aud|azp)|provider\.audience|twitter\.consumer)/ },
-  { id: 'token.key', label: 'Signing key (kid) against the provider JWKS', checks: /^(jwt\.(kid|key)|jwks\.)/ },
-  { id: 'token.signature', label: 'Signature', checks: /^(jwt\.signature|twitter\.token)/ },
-  { id: 'token.time', label: 'Expiry and clock skew (exp, nbf, iat)', checks: /^jwt\.(exp|nbf|iat|amr)/ },
-  { id: 'token.tls', label: 'TLS trust of the provider endpoint (system CAs or registered thumbprints)', checks: /^fetch\./ },
-];
-
-function decodeJwt(token: string): DoctorReport['decoded'] {
-  const parts = token.split('.');
-  if (parts.length !== 3) return undefined;
-  try {
-    const part = (s: string) => JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
-    const header = part(parts[0]!);
-    const claims = part(parts[1]!);
-    if (!header || typeof header !== 'object' || !claims || typeof claims !== 'object') return undefined;
-    return { header: header as Record<string, unknown>, claims: claims as Record<string, unknown> };
-  } catch {
-    return undefined;
-  }
-}
-
 /** The Logins key a token belongs under in this pool, from its `iss` (JWTs) or the pool's only opaque-token provider. */
-export function inferLoginsKey(pool: PoolRecord, decoded: DoctorReport['decoded'], publicUrl: string): string | undefined {
+export function inferLoginsKey(pool: PoolRecord, decoded: DoctorReport['decoded'], publicUrl: string, token = ''): string | undefined {
   const iss = typeof decoded?.claims.iss === 'string' ? decoded.claims.iss : undefined;
   if (iss !== undefined) {
     if (iss === publicUrl) return COGNITO_IDENTITY_PROVIDER;
@@ -82,19 +46,9 @@ export function inferLoginsKey(pool: PoolRecord, decoded: DoctorReport['decoded'
     if (iss === 'https://appleid.apple.com') return 'appleid.apple.com';
     return iss.replace(/^https:\/\//, '');
   }
+  if (looksLikeSaml(token) && pool.samlProviderArns.length === 1) return pool.samlProviderArns[0];
   const opaque = Object.keys(pool.supportedLoginProviders ?? {}).filter((k) => ['graph.facebook.com', 'www.amazon.com', 'api.twitter.com'].includes(k));
   return opaque.length === 1 ? opaque[0] : undefined;
-}
-
-function stepOf(check: string): number {
-  const i = TOKEN_STEPS.findIndex((s) => s.checks.test(check));
-  return i;
-}
-
-function refusalOf(err: unknown): { reason: Reason; code: string; message: string } | undefined {
-  if (err instanceof ServiceError) return { reason: err.reason ?? { check: 'unknown' }, code: err.code, message: err.message };
-  if (err instanceof Refusal) return { reason: err.reason, code: err.kind, message: err.message };
-  return undefined;
 }
 
 export async function explainPoolLogin(
@@ -103,16 +57,10 @@ export async function explainPoolLogin(
 ): Promise<DoctorReport> {
   const pool = await getPool(c.store, input.identityPoolId);
   const decoded = decodeJwt(input.token);
-  const loginsKey = input.loginsKey ?? inferLoginsKey(pool, decoded, c.publicUrl);
+  const loginsKey = input.loginsKey ?? inferLoginsKey(pool, decoded, c.publicUrl, input.token);
   const report: DoctorReport = { accepted: false, identityPoolId: pool.poolId, ...(loginsKey ? { loginsKey } : {}), ...(decoded ? { decoded } : {}), checks: [] };
   const claim = (name: string) => decoded?.claims[name];
-  const observed: Record<string, unknown> = {
-    'token.format': decoded ? { alg: decoded.header.alg, typ: decoded.header.typ } : 'not a JWT (an opaque provider access token)',
-    'token.issuer': claim('iss'),
-    'token.audience': { aud: claim('aud'), azp: claim('azp') },
-    'token.key': decoded?.header.kid,
-    'token.time': { exp: claim('exp'), nbf: claim('nbf'), iat: claim('iat'), now: Math.floor(c.clock().getTime() / 1000) },
-  };
+  const observed: Record<string, unknown> = { ...observedOf(decoded, c.clock()), 'token.format': decoded ? observedOf(decoded, c.clock())['token.format'] : 'not a JWT (an opaque provider access token or a SAML response)' };
 
   if (!loginsKey) {
     report.checks.push({
@@ -134,22 +82,7 @@ export async function explainPoolLogin(
   } catch (err) {
     const refused = refusalOf(err);
     if (!refused) throw err;
-    const failed = stepOf(refused.reason.check);
-    TOKEN_STEPS.forEach((step, i) => {
-      report.checks.push(
-        i === failed || (failed < 0 && i === 0)
-          ? {
-              id: step.id,
-              label: step.label,
-              status: 'fail',
-              check: refused.reason.check,
-              ...(refused.reason.expected !== undefined ? { expected: refused.reason.expected } : {}),
-              actual: refused.reason.actual ?? observed[step.id],
-              detail: refused.reason.detail ?? refused.message,
-            }
-          : { id: step.id, label: step.label, status: 'not-reached', ...(observed[step.id] !== undefined ? { actual: observed[step.id] } : {}), detail: 'verification stops at the first failed check' },
-      );
-    });
+    report.checks.push(...failedTokenChecks(refused, observed));
     report.error = { code: refused.code, message: refused.message };
     return report;
   }
@@ -162,7 +95,7 @@ export async function explainPoolLogin(
       continue;
     }
     if (!decoded && step.id !== 'token.format') {
-      report.checks.push({ id: step.id, label: step.label, status: 'pass', detail: `the provider (${login.providerKind}) accepted the access token` });
+      report.checks.push({ id: step.id, label: step.label, status: 'pass', detail: login.providerKind === 'saml' ? 'the SAML response verified against the IAM SAML provider metadata' : `the provider (${login.providerKind}) accepted the access token` });
       continue;
     }
     report.checks.push({ id: step.id, label: step.label, status: 'pass', ...(observed[step.id] !== undefined ? { actual: observed[step.id] } : {}) });
@@ -213,14 +146,20 @@ export async function explainPoolLogin(
       return report;
     }
   }
+  // ---- 4. single use of a SAML assertion: bound to the first identity it proves (looked up, never claimed) ----
+  const single = verified.find((v) => v.singleUse)?.singleUse;
+  if (single && c.samlAssertions?.used) {
+    const used = await c.samlAssertions.used(single.issuer, single.assertionId, single.expiresAt);
+    report.checks.push({
+      id: 'token.replay',
+      label: 'The SAML assertion is not bound to another identity (single use)',
+      status: 'info',
+      actual: single.assertionId,
+      detail: used
+        ? 'already used: GetId and GetCredentialsForIdentity accept it again only for the identity it first proved'
+        : 'not used yet: the first GetId binds it to the identity it proves',
+    });
+  }
   report.accepted = true;
   return report;
-}
-
-function reasonFields(reason: Reason): Pick<DoctorCheck, 'expected' | 'actual' | 'detail'> {
-  return {
-    ...(reason.expected !== undefined ? { expected: reason.expected } : {}),
-    ...(reason.actual !== undefined ? { actual: reason.actual } : {}),
-    ...(reason.detail !== undefined ? { detail: reason.detail } : {}),
-  };
 }

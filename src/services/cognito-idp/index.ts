@@ -11,6 +11,7 @@ import type { Storage } from '../../storage/contract.js';
 import type { Operation } from '../../wire/operation.js';
 import { allOperations } from './operations/index.js';
 import type { UserPools } from './user-pools.js';
+import { explainUserPoolClientToken, type UserPoolClientDoctorInput } from './doctor.js';
 
 export { createUserPools, asUserPoolTokenVerifier, NewPasswordRequiredError, type UserPools, type UserPoolsDeps, type ClientRecord } from './user-pools.js';
 export type * from './records.js';
@@ -30,3 +31,11 @@ export interface CognitoIdpDeps {
 export function cognitoIdpOperations(deps: CognitoIdpDeps): Operation[] {
   return allOperations({ userPools: deps.userPools, accountId: deps.accountId, region: deps.region });
 }
+
+export type { UserPoolClientDoctorInput, UserPoolClientDoctorReport } from './doctor.js';
+
+/** The token doctor for user-pool app clients (doctor.ts), over the user pools the operations use. */
+export function createUserPoolClientDoctor(userPools: UserPools) {
+  return { explain: (input: UserPoolClientDoctorInput) => explainUserPoolClientToken(userPools, input) };
+}
+export type UserPoolClientDoctor = ReturnType<typeof createUserPoolClientDoctor>;

@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import type { Storage } from '../../storage/contract.js';
 import type { SigningKeyRing } from '../../keys/signing-keys.js';
 import { createSealingKeyRing, type SealingKeyRing } from '../../keys/index.js';
-import { Refusal } from '../../errors/index.js';
+import { Refusal, type Reason } from '../../errors/index.js';
 import { createChallenges, type Challenges } from './challenges.js';
 import { createDirectory, type Directory } from './directory.js';
 import type { FetchDocument } from '../../tokens/fetch.js';
@@ -108,7 +108,7 @@ export interface UserPools {
    */
   refreshTokens(clientId: string, refreshToken: string): Promise<{ idToken?: string; accessToken: string; refreshToken?: string; expiresIn: number }>;
   revokeRefreshToken(clientId: string, refreshToken: string): Promise<void>;
-  verifyAccessToken(token: string): Promise<{ userPoolId: string; username: string; clientId: string; scopes: string[]; claims: Record<string, unknown> }>;
+  verifyAccessToken(token: string, expect?: { userPoolId?: string; clientId?: string }): Promise<{ userPoolId: string; username: string; clientId: string; scopes: string[]; claims: Record<string, unknown> }>;
   verifyIdToken(userPoolId: string, token: string, options?: { clientId?: string; serverSideTokenCheck?: boolean }): Promise<Record<string, unknown>>;
   upsertFederatedUser(input: { userPoolId: string; providerName: string; providerType: string; subject: string; issuer?: string; attributes: Record<string, string> }): Promise<UserRecord>;
   jwks(userPoolId: string): Promise<{ keys: unknown[] }>;
@@ -250,31 +250,51 @@ export function createUserPools(deps: UserPoolsDeps): UserPools {
     await tokens.revoke(event.originJti);
   }
 
-  async function verifyAccessToken(token: string) {
-    const invalid = (check: string, cause?: unknown) => idpError('NotAuthorizedException', MSG.invalidAccess, { check }, cause);
-    const userPoolId = tokens.poolOfIssuer(peekClaims(token)?.iss);
-    if (!userPoolId) throw invalid('idp.access.iss');
+  /**
+   * An access token, as every API that takes one checks it (GetUser …, userInfo): iss names one of
+   * our pools, signature and exp (no skew), token_use, the user, revocation, enabled. `expect`
+   * (the token doctor's user-pool-client target) also requires this pool's issuer and this app
+   * client's client_id.
+   */
+  async function verifyAccessToken(token: string, expect: { userPoolId?: string; clientId?: string } = {}) {
+    const invalid = (reason: Reason, cause?: unknown) => idpError('NotAuthorizedException', MSG.invalidAccess, reason, cause);
+    const iss = peekClaims(token)?.iss;
+    const userPoolId = tokens.poolOfIssuer(iss);
+    if (!userPoolId || (expect.userPoolId !== undefined && userPoolId !== expect.userPoolId)) {
+      throw invalid({ check: 'idp.access.iss', expected: expect.userPoolId !== undefined ? tokens.issuer(expect.userPoolId) : 'the issuer of a user pool of this Tessera', actual: iss ?? 'absent' });
+    }
     let claims: Record<string, unknown>;
     try {
       claims = await tokens.verifySigned(userPoolId, token, 0);
     } catch (err) {
-      if (err instanceof Refusal && err.kind === 'ExpiredToken') throw idpError('NotAuthorizedException', 'Access Token has expired', { check: 'idp.access.exp' }, err);
-      throw invalid(err instanceof Refusal ? err.reason.check : 'idp.access.verify', err);
+      if (err instanceof Refusal && err.kind === 'ExpiredToken') throw idpError('NotAuthorizedException', 'Access Token has expired', { ...err.reason, check: 'idp.access.exp' }, err);
+      throw invalid(err instanceof Refusal ? err.reason : { check: 'idp.access.verify' }, err);
     }
     if (claims.token_use !== 'access' || typeof claims.username !== 'string' || typeof claims.client_id !== 'string' || typeof claims.origin_jti !== 'string') {
-      throw invalid('idp.access.token_use');
+      throw invalid({ check: 'idp.access.token_use', expected: { token_use: 'access', username: 'a string', client_id: 'a string', origin_jti: 'a string' }, actual: { token_use: claims.token_use, username: typeof claims.username, client_id: typeof claims.client_id, origin_jti: typeof claims.origin_jti } });
+    }
+    if (expect.clientId !== undefined && claims.client_id !== expect.clientId) {
+      throw invalid({ check: 'jwt.client_id', expected: expect.clientId, actual: claims.client_id });
     }
     const pool = await stores.pools.get(userPoolId);
     const user = pool ? await stores.users.get(users.key(pool, claims.username)) : undefined;
-    if (!pool || !user || user.sub !== claims.sub) throw idpError('NotAuthorizedException', 'User does not exist.', { check: 'idp.access.user' });
+    if (!pool || !user || user.sub !== claims.sub) throw idpError('NotAuthorizedException', 'User does not exist.', { check: 'idp.access.user', expected: 'an existing user with this sub', actual: claims.username });
     const event = await stores.authEvents.get(claims.origin_jti);
-    if (tokens.isRevoked(event, user)) throw idpError('NotAuthorizedException', MSG.accessRevoked, { check: 'idp.access.revoked' });
-    if (!user.enabled) throw notAuthorized(MSG.userDisabled, 'idp.user.disabled');
+    if (tokens.isRevoked(event, user)) {
+      throw idpError('NotAuthorizedException', MSG.accessRevoked, { check: 'idp.access.revoked', expected: 'a token not revoked and issued after the last GlobalSignOut', actual: event?.revoked ? 'revoked (RevokeToken)' : 'issued before a GlobalSignOut' });
+    }
+    if (!user.enabled) throw idpError('NotAuthorizedException', MSG.userDisabled, { check: 'idp.user.disabled', expected: 'an enabled user', actual: 'disabled' });
     const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [];
     return { userPoolId, username: user.username, clientId: claims.client_id, scopes, claims };
   }
 
   async function verifyIdToken(userPoolId: string, token: string, options: { clientId?: string; serverSideTokenCheck?: boolean } = {}) {
+    // The issuer first (read unverified, only to name the refusal): a token of another pool is
+    // refused for its iss, not for a key this pool does not hold.
+    const iss = peekClaims(token)?.iss;
+    if (iss !== undefined && iss !== tokens.issuer(userPoolId)) {
+      throw tokenRefusal('Invalid login token. Issuer does not match.', { check: 'jwt.iss', expected: tokens.issuer(userPoolId), actual: iss });
+    }
     let claims: Record<string, unknown>;
     try {
       claims = await tokens.verifySigned(userPoolId, token, 0);
@@ -294,7 +314,8 @@ export function createUserPools(deps: UserPoolsDeps): UserPools {
       const user = pool && typeof claims['cognito:username'] === 'string' ? await stores.users.get(users.key(pool, claims['cognito:username'])) : undefined;
       const event = typeof claims.origin_jti === 'string' ? await stores.authEvents.get(claims.origin_jti) : undefined;
       if (!user || user.sub !== claims.sub || !user.enabled || tokens.isRevoked(event, user)) {
-        throw tokenRefusal('Invalid login token. Token is revoked or the user is disabled.', { check: 'idp.server-side-token-check', actual: claims.sub });
+        const detail = !user || user.sub !== claims.sub ? 'the user does not exist' : !user.enabled ? 'the user is disabled' : event?.revoked ? 'the token was revoked (RevokeToken)' : 'the user signed out (GlobalSignOut) after the token was issued';
+        throw tokenRefusal('Invalid login token. Token is revoked or the user is disabled.', { check: 'idp.server-side-token-check', expected: 'an existing, enabled user and a token not revoked', actual: claims.sub, detail });
       }
     }
     return claims;

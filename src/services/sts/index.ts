@@ -17,6 +17,7 @@ import type { SamlAssertionLedger } from './saml-assertions.js';
 import { assumeRole } from './operations/assume-role.js';
 import { getCallerIdentity } from './operations/get-caller-identity.js';
 import { getSessionToken } from './operations/get-session-token.js';
+import { explainRole, type RoleDoctorInput } from './doctor.js';
 
 export interface OidcVerifier {
   verify(
@@ -49,3 +50,12 @@ export function stsOperations(deps: Omit<StsDeps, 'evaluateTrust'>): Operation[]
   const full: StsDeps = { ...deps, evaluateTrust };
   return [assumeRoleWithWebIdentity(full), assumeRoleWithSaml(full), assumeRole(full), getCallerIdentity(), getSessionToken(full)];
 }
+
+export type { RoleDoctorInput, RoleDoctorReport } from './doctor.js';
+
+/** The token doctor for roles (doctor.ts), over the same dependencies as the operations. */
+export function createRoleDoctor(deps: Omit<StsDeps, 'evaluateTrust'>) {
+  const full: StsDeps = { ...deps, evaluateTrust };
+  return { explain: (input: RoleDoctorInput) => explainRole(full, input) };
+}
+export type RoleDoctor = ReturnType<typeof createRoleDoctor>;

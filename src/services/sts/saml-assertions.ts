@@ -21,6 +21,8 @@ interface StoredClaim {
 export interface SamlAssertionLedger {
   /** Claims the assertion for `owner` (undefined: exclusive). True when this claim may use it. */
   claim(issuer: string, assertionId: string, expiresAt: Date, owner?: string): Promise<boolean>;
+  /** Whether the assertion was claimed already (the token doctor asks; it never claims). */
+  used?(issuer: string, assertionId: string, expiresAt: Date): Promise<boolean>;
 }
 
 /** Records kept this long after their assertion expired (covers the verifier's clock skew). */
@@ -38,10 +40,15 @@ export function createSamlAssertionLedger(options: { storage: Storage; collectio
     }
   }
 
+  const idOf = (issuer: string, assertionId: string, expiresAt: Date) =>
+    `${String(expiresAt.getTime()).padStart(13, '0')}.${createHash('sha256').update(`${issuer}\u0000${assertionId}`).digest('hex')}`;
+
   return {
+    async used(issuer, assertionId, expiresAt) {
+      return (await col.get(idOf(issuer, assertionId, expiresAt))) !== undefined;
+    },
     async claim(issuer, assertionId, expiresAt, owner) {
-      const hash = createHash('sha256').update(`${issuer}\u0000${assertionId}`).digest('hex');
-      const id = `${String(expiresAt.getTime()).padStart(13, '0')}.${hash}`;
+      const id = idOf(issuer, assertionId, expiresAt);
       const doc: StoredClaim = owner === undefined ? { expiresAt: expiresAt.getTime() } : { expiresAt: expiresAt.getTime(), owner };
       const result = await col.createIfAbsent(id, doc);
       void sweep(25).catch((err) => options.onSweepError?.(err));

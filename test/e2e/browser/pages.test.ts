@@ -170,7 +170,7 @@ describe('the web pages in chromium', { skip: missing }, () => {
     await page.getByRole('button', { name: 'Use these credentials' }).click();
     await page.locator(`#identity-pool option[value="${demo.identityPoolId}"]`).waitFor({ state: 'attached' });
     const explain = async (token: string, loginsKey = '') => {
-      await page.getByLabel('Token (a JWT or a provider access token)').fill(token);
+      await page.getByLabel('Token (a JWT, a SAML response or a provider access token)').fill(token);
       await page.getByLabel('Logins key (optional)').fill(loginsKey);
       await page.getByRole('button', { name: 'Explain' }).click();
       await page.locator('#verdict').waitFor();

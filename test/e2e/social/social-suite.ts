@@ -28,6 +28,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from '../../helpers/paths.js';
+import { signRequest } from '../../../src/sigv4/index.js';
 
 const GOOGLE_CLIENT = '1234567890-web.apps.googleusercontent.com';
 const GOOGLE_ANDROID_CLIENT = '1234567890-android.apps.googleusercontent.com';
@@ -333,6 +334,35 @@ describe('social identity providers (HTTPS stand-ins, SDK v3)', () => {
       p.facebook.issue('EAAfb-sts-other', '10150000000000124', '444455556666');
       await assert.rejects(sts().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: facebookRole, RoleSessionName: 'facebook-session', WebIdentityToken: 'EAAfb-sts-other', ProviderId: 'graph.facebook.com' })), awsError('AccessDenied'));
       await assert.rejects(sts().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: facebookRole, RoleSessionName: 'facebook-session', WebIdentityToken: 'EAAfb-never-issued', ProviderId: 'graph.facebook.com' })), awsError('IDPRejectedClaimException'));
+    });
+
+    it('the token doctor explains Facebook access tokens for the identity pool and for the role as the APIs judge them', async () => {
+      const doctor = async (route: string, body: Record<string, unknown>) => {
+        const url = new URL(`/_tessera/doctor/${route}`, server.url);
+        const text = JSON.stringify(body);
+        const headers = signRequest({ method: 'POST', url, headers: { 'content-type': 'application/json' }, body: text, service: 'tessera', region: 'us-east-1', credentials: server.rootCredentials, now: new Date() });
+        delete headers.host;
+        const res = await fetch(url, { method: 'POST', headers, body: text });
+        assert.equal(res.status, 200);
+        return (await res.json()) as { accepted: boolean; checks: Array<{ id: string; status: string; check?: string }>; error?: { code: string } };
+      };
+      const failed = (r: { checks: Array<{ id: string; status: string; check?: string }> }) => r.checks.filter((c) => c.status === 'fail').map((c) => [c.id, c.check]);
+      p.facebook.issue('EAAfb-doctor', '10150000000000321', FB_APP);
+      const pool = await doctor('identity-pool', { IdentityPoolId: poolId, Token: 'EAAfb-doctor', LoginsKey: 'graph.facebook.com' });
+      assert.equal(pool.accepted, true, JSON.stringify(pool.checks));
+      await enhanced({ 'graph.facebook.com': 'EAAfb-doctor' });
+      const unknown = await doctor('identity-pool', { IdentityPoolId: poolId, Token: 'EAAfb-doctor-unknown', LoginsKey: 'graph.facebook.com' });
+      assert.deepEqual(failed(unknown), [['token.signature', 'facebook.token']]);
+      await assert.rejects(pub().send(new GetIdCommand({ IdentityPoolId: poolId, Logins: { 'graph.facebook.com': 'EAAfb-doctor-unknown' } })), awsError('NotAuthorizedException'));
+      const role = await doctor('role', { RoleArn: facebookRole, Token: 'EAAfb-doctor', ProviderId: 'graph.facebook.com' });
+      assert.equal(role.accepted, true, JSON.stringify(role.checks));
+      p.facebook.issue('EAAfb-doctor-other', '10150000000000322', '444455556666');
+      const other = await doctor('role', { RoleArn: facebookRole, Token: 'EAAfb-doctor-other', ProviderId: 'graph.facebook.com' });
+      assert.deepEqual(failed(other), [['trust.sts:AssumeRoleWithWebIdentity', 'policy.implicit-deny']]);
+      await assert.rejects(sts().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: facebookRole, RoleSessionName: 'doctor', WebIdentityToken: 'EAAfb-doctor-other', ProviderId: 'graph.facebook.com' })), awsError('AccessDenied'));
+      const rejected = await doctor('role', { RoleArn: facebookRole, Token: 'EAAfb-doctor-never', ProviderId: 'graph.facebook.com' });
+      assert.deepEqual(failed(rejected), [['token.signature', 'facebook.token']]);
+      assert.equal(rejected.error?.code, 'IDPRejectedClaim');
     });
 
     it('accepts a Login with Amazon access token with ProviderId www.amazon.com (www.amazon.com:app_id, :user_id)', async () => {

@@ -53,74 +53,7 @@ export function assumeRoleWithSaml(deps: StsDeps) {
     auth: 'none',
     authorize: false,
     async handler(input) {
-      const now = deps.clock();
-      // 1. The SAML provider PrincipalArn names, and its metadata (the only trust anchor).
-      const provider = await deps.iam.getSamlProviderByArn(input.PrincipalArn);
-      if (!provider) {
-        throw new ServiceError('InvalidIdentityToken', `No SAML provider found in your account for ${input.PrincipalArn}`, {
-          reason: { check: 'saml.provider', expected: 'the ARN of an IAM SAML provider of this account', actual: input.PrincipalArn },
-        });
-      }
-      if (provider.validUntil.getTime() <= now.getTime()) {
-        throw new ServiceError('InvalidIdentityToken', 'The SAML provider metadata has expired (ValidUntil).', {
-          reason: { check: 'saml.provider.valid-until', expected: `> ${now.toISOString()}`, actual: provider.validUntil.toISOString() },
-        });
-      }
-      const metadata = parseSamlMetadata(provider.metadataDocument, now);
-
-      // 2. The assertion: structure, signature, issuer, audience, recipient, time.
-      let saml: VerifiedSaml;
-      try {
-        saml = verifySamlResponse(input.SAMLAssertion, { entityId: metadata.entityId, certificates: metadata.signingCertificates }, { ...samlEndpoints(deps.publicUrl), now });
-      } catch (err) {
-        throw samlRefusalToSts(err);
-      }
-      let sessionName: string | undefined;
-      let roles;
-      try {
-        roles = samlRoles(saml);
-        sessionName = samlRoleSessionName(saml);
-      } catch (err) {
-        throw samlRefusalToSts(err);
-      }
-      if (sessionName === undefined) {
-        throw new ServiceError('InvalidIdentityToken', 'The SAML assertion has no https://aws.amazon.com/SAML/Attributes/RoleSessionName attribute.', {
-          reason: { check: 'saml.role-session-name', expected: 'a RoleSessionName attribute', actual: 'absent' },
-        });
-      }
-
-      // 3. The role must be offered by the assertion, paired with this provider.
-      const pair = roles.find((r) => r.roleArn === input.RoleArn);
-      if (!pair || pair.providerArn !== input.PrincipalArn) {
-        throw new ServiceError('AccessDenied', NOT_AUTHORIZED, {
-          reason: {
-            check: pair ? 'saml.role.provider' : 'saml.role',
-            expected: `${input.RoleArn},${input.PrincipalArn}`,
-            actual: roles.map((r) => `${r.roleArn},${r.providerArn}`),
-          },
-        });
-      }
-      // 4. Role, duration, session policy; then the one credentials path (services/federation/credentials.ts):
-      //    the trust policy with the SAML condition keys, single use of the assertion, minting.
-      const federation = { accountId: deps.accountId, iam: deps.iam, authorizer: deps.authorizer, evaluateTrust: deps.evaluateTrust, vault: deps.vault };
-      const role = await chooseRole(federation, { roleArn: input.RoleArn }, (reason) => new ServiceError('AccessDenied', NOT_AUTHORIZED, { reason: { ...reason, check: 'sts.role' } }));
-      let duration = sessionDuration(input.DurationSeconds, role);
-      if (saml.sessionNotOnOrAfter) {
-        const left = Math.floor((saml.sessionNotOnOrAfter.getTime() - now.getTime()) / 1000);
-        if (left < duration) duration = left;
-        if (duration < 1) {
-          throw new ServiceError('ExpiredTokenException', 'The SAML session (SessionNotOnOrAfter) has ended.', {
-            reason: { check: 'saml.session-not-on-or-after', expected: `> ${now.toISOString()}`, actual: saml.sessionNotOnOrAfter.toISOString() },
-          });
-        }
-      }
-      sessionPolicy(input.Policy, deps.authorizer.cache);
-      const policyArns = (input.PolicyArns ?? []).map((p) => p.arn).filter((a): a is string => !!a);
-      const packed = packedPolicySize(input.Policy, policyArns, {});
-
-      const keys = samlConditionKeys(saml, deps.accountId, provider.name);
-      const context: Record<string, string | string[]> = {};
-      for (const [k, v] of Object.entries(keys)) context[`SAML:${k}`] = v;
+      const { provider, saml, sessionName, role, duration, policyArns, packed, keys, context, federation } = await prepareSaml(deps, input);
       const minted = await mintFederated(federation, {
         role,
         principal: provider.arn,
@@ -157,6 +90,83 @@ export function assumeRoleWithSaml(deps: StsDeps) {
       };
     },
   });
+}
+
+/**
+ * Steps 1-4 of AssumeRoleWithSAML (the provider, the assertion, the offered role, the session):
+ * throws the API's refusal at the first failed check, or returns the trust-policy request that
+ * mintFederated (the API) or federatedTrustChecks (the token doctor) evaluates.
+ */
+export async function prepareSaml(deps: StsDeps, input: Pick<Input, 'RoleArn' | 'PrincipalArn' | 'SAMLAssertion' | 'Policy' | 'PolicyArns' | 'DurationSeconds'>) {
+  const now = deps.clock();
+  // 1. The SAML provider PrincipalArn names, and its metadata (the only trust anchor).
+  const provider = await deps.iam.getSamlProviderByArn(input.PrincipalArn);
+  if (!provider) {
+    throw new ServiceError('InvalidIdentityToken', `No SAML provider found in your account for ${input.PrincipalArn}`, {
+      reason: { check: 'saml.provider', expected: 'the ARN of an IAM SAML provider of this account', actual: input.PrincipalArn },
+    });
+  }
+  if (provider.validUntil.getTime() <= now.getTime()) {
+    throw new ServiceError('InvalidIdentityToken', 'The SAML provider metadata has expired (ValidUntil).', {
+      reason: { check: 'saml.provider.valid-until', expected: `> ${now.toISOString()}`, actual: provider.validUntil.toISOString() },
+    });
+  }
+  const metadata = parseSamlMetadata(provider.metadataDocument, now);
+
+  // 2. The assertion: structure, signature, issuer, audience, recipient, time.
+  let saml: VerifiedSaml;
+  try {
+    saml = verifySamlResponse(input.SAMLAssertion, { entityId: metadata.entityId, certificates: metadata.signingCertificates }, { ...samlEndpoints(deps.publicUrl), now });
+  } catch (err) {
+    throw samlRefusalToSts(err);
+  }
+  let sessionName: string | undefined;
+  let roles;
+  try {
+    roles = samlRoles(saml);
+    sessionName = samlRoleSessionName(saml);
+  } catch (err) {
+    throw samlRefusalToSts(err);
+  }
+  if (sessionName === undefined) {
+    throw new ServiceError('InvalidIdentityToken', 'The SAML assertion has no https://aws.amazon.com/SAML/Attributes/RoleSessionName attribute.', {
+      reason: { check: 'saml.role-session-name', expected: 'a RoleSessionName attribute', actual: 'absent' },
+    });
+  }
+
+  // 3. The role must be offered by the assertion, paired with this provider.
+  const pair = roles.find((r) => r.roleArn === input.RoleArn);
+  if (!pair || pair.providerArn !== input.PrincipalArn) {
+    throw new ServiceError('AccessDenied', NOT_AUTHORIZED, {
+      reason: {
+        check: pair ? 'saml.role.provider' : 'saml.role',
+        expected: `${input.RoleArn},${input.PrincipalArn}`,
+        actual: roles.map((r) => `${r.roleArn},${r.providerArn}`),
+      },
+    });
+  }
+  // 4. Role, duration, session policy; then the one credentials path (services/federation/credentials.ts):
+  //    the trust policy with the SAML condition keys, single use of the assertion, minting.
+  const federation = { accountId: deps.accountId, iam: deps.iam, authorizer: deps.authorizer, evaluateTrust: deps.evaluateTrust, vault: deps.vault };
+  const role = await chooseRole(federation, { roleArn: input.RoleArn }, (reason) => new ServiceError('AccessDenied', NOT_AUTHORIZED, { reason: { ...reason, check: 'sts.role' } }));
+  let duration = sessionDuration(input.DurationSeconds, role);
+  if (saml.sessionNotOnOrAfter) {
+    const left = Math.floor((saml.sessionNotOnOrAfter.getTime() - now.getTime()) / 1000);
+    if (left < duration) duration = left;
+    if (duration < 1) {
+      throw new ServiceError('ExpiredTokenException', 'The SAML session (SessionNotOnOrAfter) has ended.', {
+        reason: { check: 'saml.session-not-on-or-after', expected: `> ${now.toISOString()}`, actual: saml.sessionNotOnOrAfter.toISOString() },
+      });
+    }
+  }
+  sessionPolicy(input.Policy, deps.authorizer.cache);
+  const policyArns = (input.PolicyArns ?? []).map((p) => p.arn).filter((a): a is string => !!a);
+  const packed = packedPolicySize(input.Policy, policyArns, {});
+
+  const keys = samlConditionKeys(saml, deps.accountId, provider.name);
+  const context: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(keys)) context[`SAML:${k}`] = v;
+  return { now, provider, saml, sessionName, role, duration, policyArns, packed, keys, context, federation };
 }
 
 /** Maps a SAML verifier refusal to STS: expired → ExpiredTokenException, anything else → InvalidIdentityToken. */
