@@ -42,6 +42,8 @@ import { seedDemoData, startDemoStores, type DemoStores } from './demo/stores.js
 import { demoRoutes } from './http/demo-routes.js';
 import { PAGE_SECURITY_HEADERS, webPages } from './http/web-pages.js';
 import { fileURLToPath } from 'node:url';
+import { startDevIdps, type DevIdps } from './devidp/index.js';
+import { seedDevIdps } from './devidp/seed.js';
 
 export { loadRootCredentials, type RootCredentials };
 
@@ -61,6 +63,8 @@ export interface Tessera {
   readonly gateway: Gateway | undefined;
   /** Demo mode only: where the demo tenant is, and whether its data stores run. */
   readonly demo: DemoInfo | undefined;
+  /** The development identity providers (--demo / --dev-idps only, src/devidp). */
+  readonly devIdps: DevIdps | undefined;
   /** Starts listening; resolves to the bound address (port 0 → the chosen port), and the gateway's when configured. */
   listen(): Promise<{ host: string; port: number; url: string; gatewayUrl?: string }>;
   /** Stops accepting, drains in-flight requests, closes storage. Idempotent. */
@@ -96,6 +100,7 @@ export async function createTessera(config: Config, options: CreateOptions = {})
   const opened = await openStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, log });
   const storage = options.wrapStorage ? options.wrapStorage(opened) : opened;
   let stores: DemoStores | undefined;
+  let devIdps: DevIdps | undefined;
   try {
     const rootCredentials = loadRootCredentials(config);
     const vault = createCredentialVault({ storage, clock });
@@ -107,7 +112,17 @@ export async function createTessera(config: Config, options: CreateOptions = {})
     const oidc = createOidcVerifier({ clock, decoder: tokenDecoder, cache: createJwksCache({ clock }) });
     // Google and Apple keys through the same decoder, with their own JWKS cache bound by the providers' deadline.
     const socialOidc = createOidcVerifier({ clock, decoder: tokenDecoder, cache: createJwksCache({ clock, timeoutMs: config.providerTimeoutMs }) });
-    const social = createSocialVerifiers({ clock, oidc: socialOidc, endpoints: config.providerEndpoints ?? {}, timeoutMs: config.providerTimeoutMs });
+    // --demo / --dev-idps: the development identity providers (src/devidp), started before the
+    // verifiers so the provider-endpoint overrides can point at them, trusted by their certificate's
+    // thumbprint for those endpoints only (per instance).
+    if (config.devIdps) devIdps = await startDevIdps({ dataDir: config.dataDir, publicUrl: config.publicUrl, clock, onError: (err) => log.error({ err }, 'dev-idps: a request failed') });
+    const social = createSocialVerifiers({
+      clock,
+      oidc: socialOidc,
+      endpoints: devIdps ? { ...(config.providerEndpoints ?? {}), ...devIdps.endpoints } : (config.providerEndpoints ?? {}),
+      timeoutMs: config.providerTimeoutMs,
+      ...(devIdps ? { thumbprints: [devIdps.thumbprint] } : {}),
+    });
     // Tessera's own OpenID issuer (GetOpenIdToken, developer tokens): iss = the public URL.
     const openIdKeys = createSigningKeyRing({ storage, clock, name: 'openid', maxTokenLifetimeSeconds: MAX_OPEN_ID_TOKEN_SECONDS, decoder: tokenDecoder });
     // User pools: the API, the per-pool OpenID issuers and the hosted OAuth 2.0 endpoints.
@@ -242,6 +257,10 @@ export async function createTessera(config: Config, options: CreateOptions = {})
     let gatewayConfig: GatewayConfig | undefined = config.gateway;
     if (config.demo) {
       const tenant = await seedDemoTenant({ operations, accountId: config.accountId, region: config.region, publicUrl: config.publicUrl, clock, log });
+      if (devIdps) {
+        const call = rootCaller({ operations, accountId: config.accountId, region: config.region, publicUrl: config.publicUrl, clock, log });
+        await seedDevIdps({ call, accountId: config.accountId, identityPoolId: tenant.identityPoolId, devIdps });
+      }
       let storesProblem: string | undefined;
       if (!gatewayConfig) {
         const started = await startDemoStores({ command: options.demoStoresCommand });
@@ -289,8 +308,10 @@ export async function createTessera(config: Config, options: CreateOptions = {})
         adminRoutes({ rootCredentials, userPools }),
         doctorRoutes({ doctor: createIdentityPoolDoctor(identityDeps), authorizer, lookupCredentials, clock, region: config.region, accountId: config.accountId, log }),
         pages.routes({ demo: demo !== undefined }),
+        ...(devIdps ? [devIdps.routes] : []),
+        ...(demo && devIdps ? [devIdps.demoBackendRoutes] : []),
         ...(demo
-          ? [demoRoutes({ demo, gatewayUrl: () => gatewayUrl, region: config.region, clock, callAsRoot: rootCaller({ operations, accountId: config.accountId, region: config.region, publicUrl: config.publicUrl, clock, log }) })]
+          ? [demoRoutes({ demo, gatewayUrl: () => gatewayUrl, region: config.region, clock, callAsRoot: rootCaller({ operations, accountId: config.accountId, region: config.region, publicUrl: config.publicUrl, clock, log }), ...(devIdps ? { devIdps: devIdps.describe() } : {}) })]
           : []),
       ],
       health: async () => {
@@ -315,6 +336,7 @@ export async function createTessera(config: Config, options: CreateOptions = {})
       tokenDecoder,
       gateway,
       demo,
+      devIdps,
       async listen() {
         await http.listen({ port: config.port, host: config.host });
         const addr = http.server.address();
@@ -330,6 +352,7 @@ export async function createTessera(config: Config, options: CreateOptions = {})
           await gateway?.close();
           await http.close();
           await stores?.close();
+          await devIdps?.close();
           await storage.close();
         })();
         return closing;
@@ -337,6 +360,7 @@ export async function createTessera(config: Config, options: CreateOptions = {})
     };
   } catch (err) {
     await stores?.close();
+    await devIdps?.close();
     await storage.close();
     throw err;
   }

@@ -28,6 +28,8 @@ export interface DemoRouteDeps {
   /** Calls one of Tessera's own operations as the account root (src/demo/tenant.ts). */
   callAsRoot(service: 'cognito-identity', name: string, input: Record<string, unknown>): Promise<any>;
   clock: () => Date;
+  /** With the development identity providers: each provider's authorize URL, client id and Logins key (src/devidp). */
+  devIdps?: Record<string, unknown>;
 }
 
 function body(raw: unknown): Record<string, unknown> {
@@ -56,6 +58,7 @@ export function demoRoutes(deps: DemoRouteDeps): (app: FastifyInstance) => void 
         ...tenant,
         gatewayUrl: deps.gatewayUrl() ?? null,
         dataStep: storesProblem ? { available: false, reason: storesProblem } : { available: deps.gatewayUrl() !== undefined },
+        ...(deps.devIdps ? { devIdps: deps.devIdps } : {}),
       });
     });
 
