@@ -3,6 +3,7 @@ import './style.css';
 import { field, h, replace } from './dom';
 import { beginRun, post, run, showResult, state, traced, type Step } from './demo-flow';
 import { finishUserPoolSignIn, startUserPoolSignIn } from './demo-userpool';
+import { devIdpButtons, finishDevSignIn, isDevIdpCallback } from './demo-social';
 
 const app = document.getElementById('app')!;
 
@@ -40,8 +41,10 @@ function render(): void {
       h('section', { class: 'card', 'aria-labelledby': 'auth-h' }, h('h2', { id: 'auth-h' }, 'Authenticated access'),
         h('div', { class: 'grid' },
           h('button', { type: 'button', id: 'sign-in-user-pool', onclick: startUserPoolSignIn }, 'Cognito user pool'),
-          soon('Sign in with Google'), soon('Sign in with Apple'), soon('Sign in with Facebook'), soon('Login with Amazon'), soon('Sign in with Twitter'), soon('OpenID Connect (OIDC)'), soon('SAML 2.0')),
-        h('p', { id: 'soon-note', class: 'muted' }, 'Not yet available in this build: the development identity providers (Google, Apple, Facebook, Amazon, Twitter and OIDC stand-ins) and SAML 2.0 (being added) are not served yet.'),
+          ...(devIdpButtons().length ? devIdpButtons() : [soon('Sign in with Google'), soon('Sign in with Apple'), soon('Sign in with Facebook'), soon('Login with Amazon'), soon('Sign in with Twitter'), soon('OpenID Connect (OIDC)')]), soon('SAML 2.0')),
+        devIdpButtons().length
+          ? h('p', { id: 'soon-note', class: 'muted' }, 'Google, Apple, Facebook, Amazon, Twitter and OpenID Connect sign in through Tessera\'s own development stand-ins (development only: they speak the real protocols, they are not the real providers). Not yet available in this build: SAML 2.0 (being added).')
+          : h('p', { id: 'soon-note', class: 'muted' }, 'Not yet available in this build: the development identity providers (Google, Apple, Facebook, Amazon, Twitter and OIDC stand-ins) and SAML 2.0 (being added) are not served yet.'),
         h('form', { id: 'developer-form', onsubmit: async (e: Event) => {
           e.preventDefault();
           beginRun();
@@ -68,6 +71,6 @@ async function main(): Promise<void> {
   }
   state.demo = await res.json();
   render();
-  if (location.pathname === '/demo/callback') await finishUserPoolSignIn(selectTab);
+  if (location.pathname === '/demo/callback') await (isDevIdpCallback() ? finishDevSignIn(selectTab) : finishUserPoolSignIn(selectTab));
 }
 main().catch((e) => replace(app, h('p', { class: 'error', role: 'alert' }, String(e))));
