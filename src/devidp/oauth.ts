@@ -33,6 +33,8 @@ export interface OAuthProviderDef {
   /** Path segment: /_dev/<id>/… */
   id: string;
   title: string;
+  /** The real provider this stands in for (absent: the development OpenID Provider). */
+  standsInFor?: string;
   clientId: string;
   /** Whether an ID token is issued (nonce required). */
   idToken: boolean;
@@ -154,7 +156,7 @@ export function oauthRoutes(deps: { providers: readonly OAuthProviderDef[]; publ
           .headers(devPageHeaders([new URL(redirectUri).origin]))
           .header('set-cookie', csrfCookie(id, csrf))
           .type('text/html; charset=utf-8')
-          .send(renderSignInPage({ providerTitle: provider.title, clientLabel: `${provider.clientId} → ${new URL(redirectUri).origin}`, action: `${base}/authorize`, hidden: { request: id, csrf } }));
+          .send(renderSignInPage({ providerTitle: provider.title, ...(provider.standsInFor ? { standsInFor: provider.standsInFor } : {}), clientLabel: `${provider.clientId} → ${new URL(redirectUri).origin}`, action: `${base}/authorize`, hidden: { request: id, csrf } }));
       });
 
       app.post(`${base}/authorize`, async (request, reply) => {

@@ -1,7 +1,8 @@
 /**
  * The development identity providers' sign-in page: plain HTML (no script, so it works under a
  * strict CSP and with the keyboard alone), clearly marked development only, every value escaped.
- * One form: pick a preset user or type a name and email; the form carries the pending request's
+ * One form: type a name and email (Enter submits them: "Sign in" is the form's first, default
+ * button) or pick a preset user; the form carries the pending request's
  * id and a CSRF token that must also come back in a SameSite=Strict cookie.
  */
 export function escapeHtml(value: string): string {
@@ -28,6 +29,8 @@ fieldset{border:1px solid #c9ced6;border-radius:6px;margin-top:1rem}
 
 export interface SignInPage {
   providerTitle: string;
+  /** The real provider this stands in for (absent: Tessera's own development OpenID Provider). */
+  standsInFor?: string;
   clientLabel: string;
   action: string;
   hidden: Record<string, string>;
@@ -45,17 +48,17 @@ export function renderSignInPage(p: SignInPage): string {
 <title>${escapeHtml(p.providerTitle)} — development sign-in</title><link rel="stylesheet" href="/_dev/style.css"></head>
 <body><main>
 <h1>${escapeHtml(p.providerTitle)}</h1>
-<p class="dev" role="note"><strong>Development only.</strong> This sign-in page is a stand-in served by Tessera itself (<code>--demo</code> / <code>--dev-idps</code>). It signs in whoever you say: it is not ${escapeHtml(p.providerTitle.replace(/ \(.*$/, ''))}.</p>
+<p class="dev" role="note"><strong>Development only.</strong> This sign-in page is a stand-in served by Tessera itself (<code>--demo</code> / <code>--dev-idps</code>). It signs in whoever you say${p.standsInFor ? `: it is not the real ${escapeHtml(p.standsInFor)}` : ''}.</p>
 <p class="muted">Signing in to: ${escapeHtml(p.clientLabel)}</p>
 <form method="post" action="${escapeHtml(p.action)}">
 ${hidden}
-<fieldset><legend>Pick a user</legend>${presets}</fieldset>
-<fieldset><legend>Or type a user</legend>
+<fieldset><legend>Type a user</legend>
 <label for="name">Name</label><input id="name" name="name" autocomplete="name" maxlength="64" required value="Alice Example">
 <label for="email">Email</label><input id="email" name="email" type="email" autocomplete="email" maxlength="254" required value="alice@example.com">
 <button type="submit" name="action" value="sign-in" id="sign-in">Sign in</button>
 <button type="submit" name="action" value="cancel" formnovalidate class="secondary">Cancel</button>
 </fieldset>
+<fieldset><legend>Or pick a user</legend>${presets}</fieldset>
 </form></main></body></html>`;
 }
 

@@ -89,6 +89,7 @@ export function devOAuthProviders(deps: {
     {
       id: 'google',
       title: 'Google (development stand-in)',
+      standsInFor: 'Google',
       clientId: DEV_CLIENTS.google,
       idToken: true,
       issue: (g) =>
@@ -100,6 +101,7 @@ export function devOAuthProviders(deps: {
     {
       id: 'apple',
       title: 'Sign in with Apple (development stand-in)',
+      standsInFor: 'Sign in with Apple',
       clientId: DEV_CLIENTS.apple,
       idToken: true,
       issue: (g) => {
@@ -113,6 +115,7 @@ export function devOAuthProviders(deps: {
     {
       id: 'facebook',
       title: 'Facebook Login (development stand-in)',
+      standsInFor: 'Facebook Login',
       clientId: DEV_CLIENTS.facebookApp,
       idToken: false,
       issue: (g) => {
@@ -124,6 +127,7 @@ export function devOAuthProviders(deps: {
     {
       id: 'amazon',
       title: 'Login with Amazon (development stand-in)',
+      standsInFor: 'Login with Amazon',
       clientId: DEV_CLIENTS.amazonClient,
       idToken: false,
       issue: (g) => {

@@ -163,7 +163,7 @@ export function devTwitter(deps: { origin: string; publicUrl: string; clock: () 
           .headers(devPageHeaders([new URL(pendingToken.callback).origin]))
           .header('set-cookie', csrfCookie(token, pendingToken.csrf))
           .type('text/html; charset=utf-8')
-          .send(renderSignInPage({ providerTitle: 'Twitter / X (development stand-in)', clientLabel: `${TWITTER_CONSUMER_KEY} → ${new URL(pendingToken.callback).origin}`, action: '/_dev/twitter/oauth/authenticate', hidden: { oauth_token: token, csrf: pendingToken.csrf } }));
+          .send(renderSignInPage({ providerTitle: 'Twitter / X (development stand-in)', standsInFor: 'Twitter / X', clientLabel: `${TWITTER_CONSUMER_KEY} → ${new URL(pendingToken.callback).origin}`, action: '/_dev/twitter/oauth/authenticate', hidden: { oauth_token: token, csrf: pendingToken.csrf } }));
       });
       app.post('/_dev/twitter/oauth/authenticate', async (request, reply) => {
         const form = formOf(request.body, request.headers['content-type']);

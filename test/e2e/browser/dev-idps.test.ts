@@ -95,6 +95,8 @@ describe('the development identity providers on the demo page in chromium', { sk
       await ran(label);
       await page.getByRole('button', { name: 'View detailed API flow' }).click();
       assert.match(await page.locator('#api-flow').innerText(), id === 'twitter' ? /Access token[\s\S]*GetId[\s\S]*GetCredentialsForIdentity/ : /Token endpoint[\s\S]*GetId[\s\S]*GetCredentialsForIdentity/);
+      // The typed user is the one signed in (Enter submitted the typed fields, not a preset).
+      if (id === 'oidc') assert.match((await page.locator('#api-flow').textContent()) ?? '', /dana@example\.com/);
     });
   }
 
