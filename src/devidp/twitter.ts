@@ -21,7 +21,7 @@ import { hmacSha1Signature, percentEncode, signatureBaseString } from '../tokens
 import type { DevCertificate } from './certificates.js';
 import type { DevHandler } from './listener.js';
 import { createMemo } from './memo.js';
-import { cookieOf, csrfCookie, csrfCookieName, devPageHeaders, formOf, htmlError, sameSecret, type DevUser } from './oauth.js';
+import { cookieOf, csrfCookie, csrfCookieName, devPageHeaders, formOf, htmlError, isAllowedRedirect, sameSecret, type DevUser } from './oauth.js';
 import { renderSignInPage, userFromForm } from './page.js';
 import { subjectOf } from './providers.js';
 
@@ -95,7 +95,7 @@ export function devTwitter(deps: { origin: string; publicUrl: string; clock: () 
       const oauth = verified(url, req, (token) => (token === undefined ? '' : undefined));
       if (!oauth) return unauthorized;
       const callback = oauth.oauth_callback ?? '';
-      if (callback !== `${deps.publicUrl}/demo/callback`) return { status: 403, body: { errors: [{ code: 415, message: 'Callback URL not approved for this client application.' }] } };
+      if (!isAllowedRedirect(callback, deps.publicUrl)) return { status: 403, body: { errors: [{ code: 415, message: 'Callback URL not approved for this client application.' }] } };
       const token = randomBytes(16).toString('base64url');
       requestTokens.set(token, { secret: randomBytes(24).toString('base64url'), callback, csrf: randomBytes(24).toString('base64url') }, 600);
       return formAnswer({ oauth_token: token, oauth_token_secret: requestTokens.get(token)!.secret, oauth_callback_confirmed: 'true' });
@@ -139,7 +139,7 @@ export function devTwitter(deps: { origin: string; publicUrl: string; clock: () 
       const req = httpsRequest(url, { method: 'POST', ca: deps.tls.certPem, headers: { authorization, 'content-length': 0 }, timeout: 5000 }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => (res.statusCode === 200 ? resolve(new URLSearchParams(Buffer.concat(chunks).toString('utf8'))) : reject(new Error(`Twitter stand-in answered HTTP ${res.statusCode}`))));
+        res.on('end', () => (res.statusCode === 200 ? resolve(new URLSearchParams(Buffer.concat(chunks).toString('utf8'))) : reject(Object.assign(new Error(`the Twitter stand-in answered HTTP ${res.statusCode}`), { status: res.statusCode }))));
       });
       req.on('timeout', () => req.destroy(new Error('Twitter stand-in did not answer in time')));
       req.on('error', reject);
@@ -191,27 +191,42 @@ export function devTwitter(deps: { origin: string; publicUrl: string; clock: () 
       });
     },
     demoBackendRoutes(app) {
-      const fail = (reply: import('fastify').FastifyReply, status: number, message: string) => reply.code(status).header('cache-control', 'no-store').send({ __type: status === 400 ? 'ValidationException' : 'ExternalServiceException', message });
-      app.post('/_tessera/demo/twitter/request-token', async (_request, reply) => {
+      const fail = (reply: import('fastify').FastifyReply, status: number, message: string) =>
+        reply.code(status).header('cache-control', 'no-store').send({ __type: status === 400 ? 'ValidationException' : status === 401 ? 'NotAuthorizedException' : 'ExternalServiceException', message });
+      /** The stand-in refusing (4xx) is the caller's problem (401), anything else a 502. */
+      const upstreamFailure = (reply: import('fastify').FastifyReply, err: unknown) => {
+        const status = (err as { status?: number }).status;
+        return fail(reply, status !== undefined && status >= 400 && status < 500 ? 401 : 502, (err as Error).message);
+      };
+      const jsonBody = (raw: unknown): Record<string, unknown> | undefined => {
+        try {
+          const parsed: unknown = JSON.parse(Buffer.isBuffer(raw) ? raw.toString('utf8') : '');
+          return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+        } catch {
+          return undefined;
+        }
+      };
+      app.post('/_tessera/demo/twitter/request-token', async (request, reply) => {
+        // The page names its own callback (its origin may be another loopback name than the public URL's).
+        const input = jsonBody(request.body);
+        if (!input) return fail(reply, 400, 'The body must be a JSON object');
+        const callback = input.callback === undefined ? `${deps.publicUrl}/demo/callback` : input.callback;
+        if (typeof callback !== 'string' || !isAllowedRedirect(callback, deps.publicUrl)) return fail(reply, 400, `callback must be ${deps.publicUrl}/demo/callback or an http loopback URI`);
         let answer: URLSearchParams;
         try {
-          answer = await signedPost('/twitter/oauth/request_token', { oauth_callback: `${deps.publicUrl}/demo/callback` });
+          answer = await signedPost('/twitter/oauth/request_token', { oauth_callback: callback });
         } catch (err) {
-          return fail(reply, 502, (err as Error).message);
+          return upstreamFailure(reply, err);
         }
         const token = answer.get('oauth_token') ?? '';
         backendSecrets.set(token, answer.get('oauth_token_secret') ?? '', 600);
-        const authorizeUrl = new URL('/_dev/twitter/oauth/authenticate', deps.publicUrl);
+        const authorizeUrl = new URL('/_dev/twitter/oauth/authenticate', new URL(callback).origin);
         authorizeUrl.searchParams.set('oauth_token', token);
         return reply.header('cache-control', 'no-store').send({ authorizeUrl: authorizeUrl.href, oauthToken: token });
       });
       app.post('/_tessera/demo/twitter/access-token', async (request, reply) => {
-        let input: Record<string, unknown> = {};
-        try {
-          input = JSON.parse(Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '') as Record<string, unknown>;
-        } catch {
-          return fail(reply, 400, 'The body must be a JSON object');
-        }
+        const input = jsonBody(request.body);
+        if (!input) return fail(reply, 400, 'The body must be a JSON object');
         const token = typeof input?.oauth_token === 'string' && input.oauth_token.length <= 64 ? input.oauth_token : '';
         const verifier = typeof input?.oauth_verifier === 'string' && input.oauth_verifier.length <= 64 ? input.oauth_verifier : '';
         const secret = token ? backendSecrets.take(token) : undefined;
@@ -220,7 +235,7 @@ export function devTwitter(deps: { origin: string; publicUrl: string; clock: () 
         try {
           answer = await signedPost('/twitter/oauth/access_token', { oauth_verifier: verifier }, { token, secret });
         } catch (err) {
-          return fail(reply, 502, (err as Error).message);
+          return upstreamFailure(reply, err);
         }
         return reply.header('cache-control', 'no-store').send({ login: `${answer.get('oauth_token')};${answer.get('oauth_token_secret')}`, userId: answer.get('user_id'), screenName: answer.get('screen_name') });
       });

@@ -41,6 +41,8 @@ function providers(): Record<string, DevIdpButton> | undefined {
 }
 
 const b64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+/** The same path on this page's origin (the page may be open under another loopback name than the public URL's). */
+const here = (url: string) => new URL(new URL(url).pathname, origin).href;
 const random = (n: number) => b64url(crypto.getRandomValues(new Uint8Array(n)));
 
 function fail(message: string): void {
@@ -60,7 +62,7 @@ export async function startDevSignIn(id: string): Promise<void> {
   if (p.protocol === 'oauth1') {
     // The request token comes from the demo backend (it signs with the consumer secret).
     try {
-      const got = (await post(p.requestTokenUrl!, {})) as { authorizeUrl: string; oauthToken: string };
+      const got = (await post(here(p.requestTokenUrl!), { callback })) as { authorizeUrl: string; oauthToken: string };
       sessionStorage.setItem(KEY, JSON.stringify({ provider: id, flow: state.flow, ...basicPicks(), oauthToken: got.oauthToken } satisfies Saved));
       location.assign(got.authorizeUrl);
     } catch (e) {
@@ -71,7 +73,7 @@ export async function startDevSignIn(id: string): Promise<void> {
   const oauthState = random(24), nonce = random(24), verifier = random(48);
   const challenge = b64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
   sessionStorage.setItem(KEY, JSON.stringify({ provider: id, flow: state.flow, ...basicPicks(), state: oauthState, nonce, verifier } satisfies Saved));
-  const u = new URL(p.authorizeUrl);
+  const u = new URL(here(p.authorizeUrl));
   for (const [k, v] of Object.entries({ response_type: 'code', client_id: p.clientId, redirect_uri: callback, scope: p.scope ?? '', state: oauthState, nonce, code_challenge: challenge, code_challenge_method: 'S256' })) u.searchParams.set(k, v);
   location.assign(u.toString());
 }
@@ -121,7 +123,7 @@ export async function finishDevSignIn(selectTab: (which: 'enhanced' | 'basic') =
     let login: string;
     try {
       const got = await traced(steps, 'Access token (by the demo backend, OAuth 1.0a)', { oauth_token: s.oauthToken, oauth_verifier: params.get('oauth_verifier') }, async () => {
-        const r = (await post(p.accessTokenUrl!, { oauth_token: s.oauthToken, oauth_verifier: params.get('oauth_verifier') ?? '' })) as { login: string; userId: string; screenName: string };
+        const r = (await post(here(p.accessTokenUrl!), { oauth_token: s.oauthToken, oauth_verifier: params.get('oauth_verifier') ?? '' })) as { login: string; userId: string; screenName: string };
         return { access_token: r.login, user_id: r.userId, screen_name: r.screenName };
       });
       login = got.access_token;
@@ -139,7 +141,7 @@ export async function finishDevSignIn(selectTab: (which: 'enhanced' | 'basic') =
   let tokens: { id_token?: string; access_token?: string };
   try {
     tokens = await traced(steps, `Token endpoint ${new URL(p.tokenUrl!).pathname}`, Object.fromEntries(body), async () => {
-      const res = await fetch(p.tokenUrl!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...runHeaders() }, body });
+      const res = await fetch(here(p.tokenUrl!), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...runHeaders() }, body });
       const j = await res.json();
       if (!res.ok) throw Object.assign(new Error(j.error_description ?? j.error), { name: j.error ?? 'Error' });
       return j;

@@ -25,6 +25,7 @@ function render(): void {
       onkeydown: (e: Event) => { const k = (e as KeyboardEvent).key; if (k === 'ArrowRight' || k === 'ArrowLeft') { const next = which === 'enhanced' ? 'basic' : 'enhanced'; selectTab(next); document.getElementById(`tab-${next}`)!.focus(); } } }, text);
   const roleSelect = h('select', { id: 'basic-role' }, ...[state.demo.roles.guest, state.demo.roles.authenticated, ...state.demo.roles.patterns].map((r) => h('option', { value: r.arn }, `${r.name} — ${r.description}`)));
   const duration = h('select', { id: 'basic-duration' }, ...[900, 1800, 3600].map((s) => h('option', { value: String(s) }, `${s / 60} minutes`)));
+  const devButtons = devIdpButtons();
   const devId = h('input', { id: 'user-identifier', name: 'user-identifier', autocomplete: 'off', required: true, value: 'alice' });
   replace(app,
     h('section', { class: 'card', 'aria-labelledby': 'tenant-h' }, h('h2', { id: 'tenant-h' }, 'The demo tenant'),
@@ -41,8 +42,8 @@ function render(): void {
       h('section', { class: 'card', 'aria-labelledby': 'auth-h' }, h('h2', { id: 'auth-h' }, 'Authenticated access'),
         h('div', { class: 'grid' },
           h('button', { type: 'button', id: 'sign-in-user-pool', onclick: startUserPoolSignIn }, 'Cognito user pool'),
-          ...(devIdpButtons().length ? devIdpButtons() : [soon('Sign in with Google'), soon('Sign in with Apple'), soon('Sign in with Facebook'), soon('Login with Amazon'), soon('Sign in with Twitter'), soon('OpenID Connect (OIDC)')]), soon('SAML 2.0')),
-        devIdpButtons().length
+          ...(devButtons.length ? devButtons : [soon('Sign in with Google'), soon('Sign in with Apple'), soon('Sign in with Facebook'), soon('Login with Amazon'), soon('Sign in with Twitter'), soon('OpenID Connect (OIDC)')]), soon('SAML 2.0')),
+        devButtons.length
           ? h('p', { id: 'soon-note', class: 'muted' }, 'Google, Apple, Facebook, Amazon, Twitter and OpenID Connect sign in through Tessera\'s own development stand-ins (development only: they speak the real protocols, they are not the real providers). Not yet available in this build: SAML 2.0 (being added).')
           : h('p', { id: 'soon-note', class: 'muted' }, 'Not yet available in this build: the development identity providers (Google, Apple, Facebook, Amazon, Twitter and OIDC stand-ins) and SAML 2.0 (being added) are not served yet.'),
         h('form', { id: 'developer-form', onsubmit: async (e: Event) => {

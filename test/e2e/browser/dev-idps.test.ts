@@ -113,6 +113,17 @@ describe('the development identity providers on the demo page in chromium', { sk
     await page.getByRole('tab', { name: 'Enhanced flow' }).click();
   });
 
+  it('works from the page opened under another loopback name than the public URL (localhost instead of 127.0.0.1)', async () => {
+    const other = server.url.replace('127.0.0.1', 'localhost');
+    for (const label of ['Sign in with Google', 'Sign in with Twitter']) {
+      await page.goto(`${other}/`);
+      await page.getByRole('button', { name: label, exact: true }).click();
+      await page.getByRole('button', { name: /^Continue as Alice Example/ }).click();
+      await ran(label);
+      assert.equal(new URL(page.url()).origin, other);
+    }
+  });
+
   it('the development sign-in page has no serious or critical accessibility violation', async () => {
     await page.goto(`${server.url}/`);
     await page.getByRole('button', { name: 'Sign in with Google', exact: true }).click();

@@ -148,6 +148,20 @@ describe('the development identity providers of a --demo Tessera', () => {
     await assert.rejects(ci.send(new GetIdCommand({ IdentityPoolId: demo.identityPoolId, Logins: { 'api.twitter.com': `${token};not-the-secret` } })), refusedWith('NotAuthorizedException'));
   });
 
+  it("the demo's Twitter backend answers 4xx, never 5xx, for a bad body, a foreign callback, a used request token and a wrong verifier", async () => {
+    const b = demo.devIdps.twitter!;
+    const call = (url: string, body: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    assert.equal((await call(b.requestTokenUrl!, 'not json')).status, 400);
+    assert.equal((await call(b.requestTokenUrl!, JSON.stringify({ callback: 'https://evil.example/cb' }))).status, 400);
+    const started = (await (await call(b.requestTokenUrl!, '{}')).json()) as { authorizeUrl: string };
+    const back = await signInAt(started.authorizeUrl);
+    const wrong = await call(b.accessTokenUrl!, JSON.stringify({ oauth_token: back.searchParams.get('oauth_token'), oauth_verifier: 'not-the-verifier' }));
+    assert.equal(wrong.status, 401);
+    // The request token was used up by that try.
+    const again = await call(b.accessTokenUrl!, JSON.stringify({ oauth_token: back.searchParams.get('oauth_token'), oauth_verifier: back.searchParams.get('oauth_verifier') }));
+    assert.equal(again.status, 400);
+  });
+
   it('refuses a forged Google ID token (another key under the same kid)', async () => {
     const real = (await tokensFor(demo.devIdps.google!, callback)).id_token!;
     const [h, p] = real.split('.') as [string, string];
