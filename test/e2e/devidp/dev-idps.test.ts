@@ -21,6 +21,9 @@ import { getPage, pinnedFetch, postForm, signInAt } from './drive.js';
 interface Button { label: string; authorizeUrl: string; tokenUrl?: string; clientId: string; scope?: string; loginsKey: string; token: string; requestTokenUrl?: string; accessTokenUrl?: string }
 interface Demo { identityPoolId: string; devIdps: Record<string, Button> }
 
+/** Every token, secret and verifier handed out in these tests: none may reach the log. */
+const issued: string[] = [];
+
 const pkce = () => {
   const verifier = randomBytes(32).toString('base64url');
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
@@ -51,6 +54,7 @@ async function tokensFor(b: Button, redirectUri: string, user?: { preset: string
   const res = await flow.exchange(flow.verifier);
   assert.equal(res.status, 200);
   const tokens = (await res.json()) as Record<string, string>;
+  issued.push(flow.verifier, ...[tokens.id_token, tokens.access_token].filter((t): t is string => typeof t === 'string'));
   if (tokens.id_token) assert.equal(JSON.parse(Buffer.from(tokens.id_token.split('.')[1]!, 'base64url').toString()).nonce, flow.nonce);
   return tokens;
 }
@@ -60,7 +64,9 @@ async function twitterLogin(b: Button): Promise<string> {
   const back = await signInAt(started.authorizeUrl);
   const res = await fetch(b.accessTokenUrl!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ oauth_token: back.searchParams.get('oauth_token'), oauth_verifier: back.searchParams.get('oauth_verifier') }) });
   assert.equal(res.status, 200);
-  return ((await res.json()) as { login: string }).login;
+  const login = ((await res.json()) as { login: string }).login;
+  issued.push(...login.split(';'));
+  return login;
 }
 
 function refusedWith(name: string) {
@@ -79,7 +85,7 @@ describe('the development identity providers of a --demo Tessera', () => {
   let callback: string;
 
   before(async () => {
-    server = await startTestServer({ demo: true, clock: () => new Date(Date.now() + offsetMs) });
+    server = await startTestServer({ demo: true, captureLogs: true, clock: () => new Date(Date.now() + offsetMs) });
     demo = (await (await fetch(`${server.url}/_tessera/demo`)).json()) as Demo;
     ci = new CognitoIdentityClient({ endpoint: server.url, region: server.region, credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' }, maxAttempts: 1 });
     callback = `${server.url}/demo/callback`;
@@ -88,6 +94,12 @@ describe('the development identity providers of a --demo Tessera', () => {
     ci?.destroy();
     await server?.close();
   });
+
+  const reasonOf = (token: string) => {
+    // The log names the refusal's check (never the token): the last refusal line of GetId.
+    const lines = server.logs.filter((l) => l.operation === 'GetId' && l.outcome === 'NotAuthorizedException');
+    return (lines.at(-1)?.reason as { check?: string } | undefined)?.check ?? `no refusal logged (${token.length} chars)`;
+  };
 
   const credentialsFor = async (logins: Record<string, string>) => {
     const { IdentityId } = await ci.send(new GetIdCommand({ IdentityPoolId: demo.identityPoolId, Logins: logins }));
@@ -168,6 +180,7 @@ describe('the development identity providers of a --demo Tessera', () => {
     const forger = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const forged = `${h}.${p}.${nodeSign('sha256', Buffer.from(`${h}.${p}`), forger.privateKey).toString('base64url')}`;
     await assert.rejects(ci.send(new GetIdCommand({ IdentityPoolId: demo.identityPoolId, Logins: { 'accounts.google.com': forged } })), refusedWith('NotAuthorizedException'));
+    assert.equal(reasonOf(forged), 'jwt.signature');
   });
 
   it('refuses an unknown Facebook token and an unknown Amazon token', async () => {
@@ -226,10 +239,19 @@ describe('the development identity providers of a --demo Tessera', () => {
     offsetMs = 2 * 3600 * 1000;
     try {
       await assert.rejects(ci.send(new GetIdCommand({ IdentityPoolId: demo.identityPoolId, Logins: { [demo.devIdps.oidc!.loginsKey]: idToken } })), refusedWith('NotAuthorizedException'));
+      assert.equal(reasonOf(idToken), 'jwt.exp');
       await assert.rejects(ci.send(new GetIdCommand({ IdentityPoolId: demo.identityPoolId, Logins: { 'www.amazon.com': amazon } })), refusedWith('NotAuthorizedException'));
+      assert.equal(reasonOf(amazon), 'amazon.token', 'the stand-in refuses the expired token (HTTP 400 invalid_token)');
     } finally {
       offsetMs = 0;
     }
+  });
+
+  it('never logs a token, an access token, a Twitter secret or a PKCE verifier it handed out', () => {
+    assert.ok(issued.length > 20, `${issued.length} secrets handed out`);
+    assert.ok(server.logs.length > 0);
+    const log = JSON.stringify(server.logs);
+    for (const secret of issued) assert.ok(!log.includes(secret), `a secret of ${secret.length} characters is in the log`);
   });
 });
 
