@@ -259,7 +259,7 @@ export async function createTessera(config: Config, options: CreateOptions = {})
       const tenant = await seedDemoTenant({ operations, accountId: config.accountId, region: config.region, publicUrl: config.publicUrl, clock, log });
       if (devIdps) {
         const call = rootCaller({ operations, accountId: config.accountId, region: config.region, publicUrl: config.publicUrl, clock, log });
-        await seedDevIdps({ call, accountId: config.accountId, identityPoolId: tenant.identityPoolId, devIdps });
+        await seedDevIdps({ call, accountId: config.accountId, identityPoolId: tenant.identityPoolId, devIdps, userPool: { userPoolId: tenant.userPoolId, clientId: tenant.clientId } });
       }
       let storesProblem: string | undefined;
       if (!gatewayConfig) {
@@ -304,7 +304,7 @@ export async function createTessera(config: Config, options: CreateOptions = {})
       },
       routes: [
         openIdRoutes({ publicUrl: config.publicUrl, keys: openIdKeys }),
-        oauth2Routes({ userPools, storage, clock, publicUrl: config.publicUrl, log }),
+        oauth2Routes({ userPools, storage, clock, publicUrl: config.publicUrl, log }, devIdps ? { upstream: { configure: [(c) => devIdps!.trustUpstream(c)] } } : {}),
         adminRoutes({ rootCredentials, userPools }),
         doctorRoutes({ doctor: createIdentityPoolDoctor(identityDeps), authorizer, lookupCredentials, clock, region: config.region, accountId: config.accountId, log }),
         pages.routes({ demo: demo !== undefined }),

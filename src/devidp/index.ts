@@ -14,7 +14,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { request as httpsRequest } from 'node:https';
 import type { FastifyInstance } from 'fastify';
+import * as openid from 'openid-client';
 import type { SocialKey } from '../tokens/social/types.js';
 import { loadOrCreateDevCertificate } from './certificates.js';
 import { startDevListener } from './listener.js';
@@ -56,6 +58,14 @@ export interface DevIdps {
   routes(app: FastifyInstance): void;
   /** Demo mode: the demo backend's Twitter routes. */
   demoBackendRoutes(app: FastifyInstance): void;
+  /** The demo user pool's federation to the development OP: the IdP's ProviderDetails (with the confidential client's secret). */
+  readonly userPoolIdp: { readonly providerName: string; readonly details: Readonly<Record<string, string>> };
+  /**
+   * An openid-client Configuration hook for the user pools' upstream federation (oauth2Routes
+   * `upstream.configure`): for the development OP only, trust its certificate (per request) and
+   * allow its http token endpoint on the loopback main listener. Other IdPs are untouched.
+   */
+  trustUpstream(config: openid.Configuration): void;
   /** What the demo page needs, by provider (the `devIdps` field of GET /_tessera/demo). */
   describe(): Record<string, DevIdpButton>;
   close(): Promise<void>;
@@ -64,6 +74,7 @@ export interface DevIdps {
 interface SavedState {
   port?: number;
   twitterConsumerSecret?: string;
+  oidcUserPoolClientSecret?: string;
 }
 
 function readState(file: string): SavedState {
@@ -73,6 +84,7 @@ function readState(file: string): SavedState {
     return {
       ...(Number.isInteger(parsed.port) && parsed.port! > 0 && parsed.port! < 65536 ? { port: parsed.port } : {}),
       ...(typeof parsed.twitterConsumerSecret === 'string' && /^[A-Za-z0-9_-]{32,128}$/.test(parsed.twitterConsumerSecret) ? { twitterConsumerSecret: parsed.twitterConsumerSecret } : {}),
+      ...(typeof parsed.oidcUserPoolClientSecret === 'string' && /^[A-Za-z0-9_-]{32,128}$/.test(parsed.oidcUserPoolClientSecret) ? { oidcUserPoolClientSecret: parsed.oidcUserPoolClientSecret } : {}),
     };
   } catch {
     return {};
@@ -99,6 +111,7 @@ export async function startDevIdps(deps: { dataDir: string; publicUrl: string; c
   const stateFile = join(dir, 'state.json');
   const saved = readState(stateFile);
   const consumerSecret = saved.twitterConsumerSecret ?? randomBytes(32).toString('base64url');
+  const userPoolClientSecret = saved.oidcUserPoolClientSecret ?? randomBytes(32).toString('base64url');
 
   // Handlers are bound after the port is known (the issuer names it); the listener asks through this indirection.
   let handlers: import('./listener.js').DevHandler[] = [];
@@ -111,13 +124,32 @@ export async function startDevIdps(deps: { dataDir: string; publicUrl: string; c
     return undefined;
   }
   try {
-    writeFileSync(stateFile, JSON.stringify({ port: listener.port, twitterConsumerSecret: consumerSecret }, null, 2) + '\n', { mode: 0o600 });
+    writeFileSync(stateFile, JSON.stringify({ port: listener.port, twitterConsumerSecret: consumerSecret, oidcUserPoolClientSecret: userPoolClientSecret }, null, 2) + '\n', { mode: 0o600 });
   } catch (err) {
     await listener.close();
     throw err;
   }
   const origin = listener.origin;
-  const oauth = devOAuthProviders({ origin, publicUrl: deps.publicUrl, clock: deps.clock, keys });
+  const oauth = devOAuthProviders({ origin, publicUrl: deps.publicUrl, clock: deps.clock, keys, userPoolClientSecret });
+  /** openid-client's fetch for the development OP: its HTTPS endpoints trust exactly its certificate; the rest is the global fetch. */
+  const pinnedFetch = (url: string, options: { method: string; headers: Record<string, string>; body: unknown; redirect: string; signal?: AbortSignal }): Promise<Response> => {
+    if (new URL(url).origin !== origin) return fetch(url, options as RequestInit);
+    return new Promise<Response>((resolve, reject) => {
+      const req = httpsRequest(url, { method: options.method, headers: options.headers, ca: tls.certPem, timeout: 5000, ...(options.signal ? { signal: options.signal } : {}) }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const headers = new Headers();
+          for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers.set(k, v);
+          resolve(new Response(Buffer.concat(chunks), { status: res.statusCode ?? 502, headers }));
+        });
+      });
+      req.on('timeout', () => req.destroy(new Error('the development OP did not answer in time')));
+      req.on('error', reject);
+      req.end(typeof options.body === 'string' || Buffer.isBuffer(options.body) ? options.body : options.body instanceof URLSearchParams ? options.body.toString() : undefined);
+    });
+  };
   const twitter = devTwitter({ origin, publicUrl: deps.publicUrl, clock: deps.clock, consumerSecret, tls });
   handlers = [...oauth.handlers, ...twitter.handlers];
   const routes = oauthRoutes({ providers: oauth.defs, publicUrl: deps.publicUrl, clock: deps.clock });
@@ -159,6 +191,25 @@ export async function startDevIdps(deps: { dataDir: string; publicUrl: string; c
       twitter.routes(app);
     },
     demoBackendRoutes: (app: FastifyInstance) => twitter.demoBackendRoutes(app),
+    userPoolIdp: Object.freeze({
+      providerName: 'TesseraDevOIDC',
+      details: Object.freeze({
+        client_id: DEV_CLIENTS.oidcUserPool,
+        client_secret: userPoolClientSecret,
+        authorize_scopes: 'openid email profile',
+        oidc_issuer: oauth.oidcIssuer,
+        authorize_url: `${deps.publicUrl}/_dev/oidc/authorize`,
+        token_url: `${deps.publicUrl}/_dev/oidc/token`,
+        attributes_url: `${origin}/oidc/userinfo`,
+        jwks_uri: `${origin}/oidc/jwks`,
+        attributes_request_method: 'GET',
+      }),
+    }),
+    trustUpstream(config: openid.Configuration) {
+      if (config.serverMetadata().issuer !== oauth.oidcIssuer) return;
+      openid.allowInsecureRequests(config);
+      config[openid.customFetch] = pinnedFetch as never;
+    },
     describe: (): Record<string, DevIdpButton> => ({
       google: button('google', 'Sign in with Google', 'accounts.google.com', DEV_CLIENTS.google, 'id_token', 'openid email profile'),
       apple: button('apple', 'Sign in with Apple', 'appleid.apple.com', DEV_CLIENTS.apple, 'id_token', 'openid email name'),

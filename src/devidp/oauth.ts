@@ -36,6 +36,11 @@ export interface OAuthProviderDef {
   /** The real provider this stands in for (absent: the development OpenID Provider). */
   standsInFor?: string;
   clientId: string;
+  /**
+   * Further clients of this provider, by id: confidential ones (client_secret_post at the token
+   * endpoint) have a secret. The development OP's second client is the demo user pool's.
+   */
+  otherClients?: Readonly<Record<string, { secret: string }>>;
   /** Whether an ID token is issued (nonce required). */
   idToken: boolean;
   issue(grant: CodeGrant): Record<string, unknown>;
@@ -43,6 +48,7 @@ export interface OAuthProviderDef {
 
 interface Pending {
   provider: string;
+  clientId: string;
   redirectUri: string;
   state: string;
   nonce: string | undefined;
@@ -53,6 +59,7 @@ interface Pending {
 
 interface Code {
   provider: string;
+  clientId: string;
   redirectUri: string;
   challenge: string;
   grant: CodeGrant;
@@ -76,6 +83,8 @@ export function devPageHeaders(formTargets: readonly string[] = []): Record<stri
 export function isAllowedRedirect(uri: string, publicUrl: string): boolean {
   if (uri.length > 2000) return false;
   if (uri === `${publicUrl}/demo/callback`) return true;
+  // A user pool's federation callback (the demo user pool federates to the development OP).
+  if (uri.startsWith(`${publicUrl}/auth/`) && /^\/auth\/[a-z0-9-]{1,63}\/oauth2\/idpresponse$/.test(uri.slice(publicUrl.length))) return true;
   try {
     const u = new URL(uri);
     return u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname) && !u.hash && !u.username && !u.password;
@@ -135,7 +144,9 @@ export function oauthRoutes(deps: { providers: readonly OAuthProviderDef[]; publ
         const one = (name: string) => (typeof q[name] === 'string' ? (q[name] as string) : undefined);
         const clientId = one('client_id');
         const redirectUri = one('redirect_uri');
-        if (clientId !== provider.clientId) return htmlError(reply, 400, 'Sign-in request refused', `client_id must be ${provider.clientId} (the development client of ${provider.title}).`);
+        if (!clientId || (clientId !== provider.clientId && !Object.hasOwn(provider.otherClients ?? {}, clientId))) {
+          return htmlError(reply, 400, 'Sign-in request refused', `client_id must be ${provider.clientId} (the development client of ${provider.title}).`);
+        }
         if (!redirectUri || !isAllowedRedirect(redirectUri, deps.publicUrl)) return htmlError(reply, 400, 'Sign-in request refused', `redirect_uri is not registered: use ${deps.publicUrl}/demo/callback or an http loopback URI.`);
         const problems: string[] = [];
         if (one('response_type') !== 'code') problems.push('response_type must be code');
@@ -151,12 +162,12 @@ export function oauthRoutes(deps: { providers: readonly OAuthProviderDef[]; publ
         if (problems.length) return htmlError(reply, 400, 'Sign-in request refused', problems.join('; ') + '.');
         const id = random();
         const csrf = random();
-        pending.set(id, { provider: provider.id, redirectUri, state: state!, nonce, challenge: challenge!, scope, csrf }, 600);
+        pending.set(id, { provider: provider.id, clientId, redirectUri, state: state!, nonce, challenge: challenge!, scope, csrf }, 600);
         return reply
           .headers(devPageHeaders([new URL(redirectUri).origin]))
           .header('set-cookie', csrfCookie(id, csrf))
           .type('text/html; charset=utf-8')
-          .send(renderSignInPage({ providerTitle: provider.title, ...(provider.standsInFor ? { standsInFor: provider.standsInFor } : {}), clientLabel: `${provider.clientId} → ${new URL(redirectUri).origin}`, action: `${base}/authorize`, hidden: { request: id, csrf } }));
+          .send(renderSignInPage({ providerTitle: provider.title, ...(provider.standsInFor ? { standsInFor: provider.standsInFor } : {}), clientLabel: `${clientId} → ${new URL(redirectUri).origin}`, action: `${base}/authorize`, hidden: { request: id, csrf } }));
       });
 
       app.post(`${base}/authorize`, async (request, reply) => {
@@ -181,7 +192,7 @@ export function oauthRoutes(deps: { providers: readonly OAuthProviderDef[]; publ
         if (typeof user === 'string') return htmlError(reply, 400, 'Sign-in refused', `${user}. Go back and correct it.`);
         pending.take(id);
         const code = random();
-        codes.set(code, { provider: provider.id, redirectUri: found.redirectUri, challenge: found.challenge, grant: { user, clientId: provider.clientId, nonce: found.nonce, scope: found.scope } }, 60);
+        codes.set(code, { provider: provider.id, clientId: found.clientId, redirectUri: found.redirectUri, challenge: found.challenge, grant: { user, clientId: found.clientId, nonce: found.nonce, scope: found.scope } }, 60);
         target.searchParams.set('code', code);
         target.searchParams.set('state', found.state);
         return reply.header('set-cookie', clear).header('cache-control', 'no-store').redirect(target.href, 303);
@@ -191,11 +202,14 @@ export function oauthRoutes(deps: { providers: readonly OAuthProviderDef[]; publ
         const form = formOf(request.body, request.headers['content-type']);
         if (!form) return oauthError(reply, 400, 'invalid_request', 'Content-Type must be application/x-www-form-urlencoded');
         if (form.get('grant_type') !== 'authorization_code') return oauthError(reply, 400, 'unsupported_grant_type', 'grant_type must be authorization_code');
-        if (form.get('client_id') !== provider.clientId) return oauthError(reply, 401, 'invalid_client', 'unknown client_id');
+        const clientId = form.get('client_id') ?? '';
+        const confidential = Object.hasOwn(provider.otherClients ?? {}, clientId) ? provider.otherClients![clientId]! : undefined;
+        if (clientId !== provider.clientId && !confidential) return oauthError(reply, 401, 'invalid_client', 'unknown client_id');
+        if (confidential && !sameSecret(form.get('client_secret') ?? '', confidential.secret)) return oauthError(reply, 401, 'invalid_client', 'client authentication failed (client_secret_post)');
         const codeText = form.get('code') ?? '';
         // Single use: a code is gone after its first exchange, good or bad.
         const code = codeText.length > 0 && codeText.length <= 64 ? codes.take(codeText) : undefined;
-        if (!code || code.provider !== provider.id) return oauthError(reply, 400, 'invalid_grant', 'the code is unknown, used or expired');
+        if (!code || code.provider !== provider.id || code.clientId !== clientId) return oauthError(reply, 400, 'invalid_grant', 'the code is unknown, used, expired or issued to another client');
         if (form.get('redirect_uri') !== code.redirectUri) return oauthError(reply, 400, 'invalid_grant', 'redirect_uri does not match the authorization request');
         const verifier = form.get('code_verifier') ?? '';
         if (!VERIFIER.test(verifier)) return oauthError(reply, 400, 'invalid_grant', 'code_verifier is missing or malformed');

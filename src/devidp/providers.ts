@@ -19,6 +19,8 @@ import type { CodeGrant, DevUser, OAuthProviderDef } from './oauth.js';
 
 export const DEV_CLIENTS = Object.freeze({
   oidc: 'tessera-dev-oidc-client',
+  /** The demo user pool's client at the development OP (confidential: client_secret_post). */
+  oidcUserPool: 'tessera-dev-oidc-userpool',
   google: '000000000000-tesseradev.apps.googleusercontent.com',
   apple: 'dev.tessera.signin',
   facebookApp: '100000000000001',
@@ -64,11 +66,13 @@ export function devOAuthProviders(deps: {
   publicUrl: string;
   clock: () => Date;
   keys: { oidc: DevCertificate; google: DevCertificate; apple: DevCertificate };
+  /** The secret of the development OP's confidential client (DEV_CLIENTS.oidcUserPool). */
+  userPoolClientSecret: string;
 }): DevOAuthProviders {
   const nowS = () => Math.floor(deps.clock().getTime() / 1000);
   const oidcIssuer = `${deps.origin}/oidc`;
   const signers = { oidc: jwtSigner(deps.keys.oidc), google: jwtSigner(deps.keys.google), apple: jwtSigner(deps.keys.apple) };
-  const opaque = createMemo<{ provider: 'facebook' | 'amazon'; user: DevUser; userId: string; expiresAt: number }>(deps.clock);
+  const opaque = createMemo<{ provider: 'facebook' | 'amazon' | 'oidc'; user: DevUser; userId: string; expiresAt: number }>(deps.clock);
 
   const idTokenResponse = (idToken: string, scope: string) => ({ access_token: randomBytes(24).toString('base64url'), token_type: 'Bearer', expires_in: TOKEN_SECONDS, id_token: idToken, scope });
   const times = () => ({ iat: nowS(), exp: nowS() + TOKEN_SECONDS });
@@ -79,12 +83,18 @@ export function devOAuthProviders(deps: {
       id: 'oidc',
       title: 'Tessera development OpenID Provider (development only)',
       clientId: DEV_CLIENTS.oidc,
+      otherClients: { [DEV_CLIENTS.oidcUserPool]: { secret: deps.userPoolClientSecret } },
       idToken: true,
-      issue: (g) =>
-        idTokenResponse(
-          signers.oidc.sign({ iss: oidcIssuer, sub: subjectOf('oidc', g.user), aud: g.clientId, ...times(), auth_time: nowS(), ...nonceOf(g), name: g.user.name, email: g.user.email, email_verified: true }),
+      issue: (g) => {
+        const sub = subjectOf('oidc', g.user);
+        const answer = idTokenResponse(
+          signers.oidc.sign({ iss: oidcIssuer, sub, aud: g.clientId, ...times(), auth_time: nowS(), ...nonceOf(g), name: g.user.name, email: g.user.email, email_verified: true }),
           g.scope,
-        ),
+        );
+        // The access token is good at the userinfo endpoint for its hour.
+        opaque.set(answer.access_token, { provider: 'oidc', user: g.user, userId: sub, expiresAt: nowS() + TOKEN_SECONDS }, TOKEN_SECONDS);
+        return answer;
+      },
     },
     {
       id: 'google',
@@ -139,7 +149,7 @@ export function devOAuthProviders(deps: {
   ];
 
   const fbError = { status: 400, body: { error: { message: 'Invalid OAuth access token - Cannot parse access token', type: 'OAuthException', code: 190, fbtrace_id: 'tessera-dev' } } };
-  const known = (provider: 'facebook' | 'amazon', token: string | null) => {
+  const known = (provider: 'facebook' | 'amazon' | 'oidc', token: string | null) => {
     const found = token ? opaque.get(token) : undefined;
     return found && found.provider === provider && found.expiresAt > nowS() ? found : undefined;
   };
@@ -157,6 +167,7 @@ export function devOAuthProviders(deps: {
               authorization_endpoint: `${deps.publicUrl}/_dev/oidc/authorize`,
               token_endpoint: `${deps.publicUrl}/_dev/oidc/token`,
               jwks_uri: `${deps.origin}/oidc/jwks`,
+              userinfo_endpoint: `${deps.origin}/oidc/userinfo`,
               response_types_supported: ['code'],
               grant_types_supported: ['authorization_code'],
               subject_types_supported: ['public'],
@@ -169,6 +180,12 @@ export function devOAuthProviders(deps: {
           };
         case '/oidc/jwks':
           return { status: 200, body: signers.oidc.jwks };
+        case '/oidc/userinfo': {
+          const auth = req.headers.authorization ?? '';
+          const t = known('oidc', auth.startsWith('Bearer ') ? auth.slice(7) : null);
+          if (!t) return { status: 401, body: { error: 'invalid_token', error_description: 'the access token is unknown or expired' } };
+          return { status: 200, body: { sub: t.userId, name: t.user.name, email: t.user.email, email_verified: true } };
+        }
         case '/google/oauth2/v3/certs':
           return { status: 200, body: signers.google.jwks };
         case '/apple/auth/keys':

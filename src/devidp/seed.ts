@@ -11,9 +11,16 @@
  */
 import type { DevIdps } from './index.js';
 
-type Call = (service: 'iam' | 'cognito-identity', name: string, input: Record<string, unknown>) => Promise<any>;
+type Call = (service: 'iam' | 'cognito-identity' | 'cognito-idp', name: string, input: Record<string, unknown>) => Promise<any>;
 
-export async function seedDevIdps(deps: { call: Call; accountId: string; identityPoolId: string; devIdps: DevIdps }): Promise<{ oidcProviderArn: string }> {
+export async function seedDevIdps(deps: {
+  call: Call;
+  accountId: string;
+  identityPoolId: string;
+  devIdps: DevIdps;
+  /** The demo user pool and its app client: the development OP becomes an OIDC identity provider of the pool, offered by the client's managed login page. */
+  userPool?: { userPoolId: string; clientId: string };
+}): Promise<{ oidcProviderArn: string }> {
   const { call, devIdps } = deps;
   const arn = `arn:aws:iam::${deps.accountId}:oidc-provider/${devIdps.oidc.loginsKey}`;
   const listed = await call('iam', 'ListOpenIDConnectProviders', {});
@@ -44,5 +51,31 @@ export async function seedDevIdps(deps: { call: Call; accountId: string; identit
     for (const [k, v] of Object.entries(pool as Record<string, unknown>)) if (v !== undefined && k !== 'ResponseMetadata') input[k] = v;
     await call('cognito-identity', 'UpdateIdentityPool', { ...input, SupportedLoginProviders: supported, OpenIdConnectProviderARNs: oidcArns });
   }
+  if (deps.userPool) await seedUserPoolIdp(call, deps.userPool, devIdps);
   return { oidcProviderArn: arn };
+}
+
+/** The development OP as the demo user pool's OIDC identity provider, and on the demo client's managed login page. */
+async function seedUserPoolIdp(call: Call, pool: { userPoolId: string; clientId: string }, devIdps: DevIdps): Promise<void> {
+  const { providerName, details } = devIdps.userPoolIdp;
+  const listed = await call('cognito-idp', 'ListIdentityProviders', { UserPoolId: pool.userPoolId, MaxResults: 60 });
+  const exists = ((listed.Providers ?? []) as Array<{ ProviderName: string }>).some((p) => p.ProviderName === providerName);
+  const attributes = { AttributeMapping: { email: 'email', name: 'name' } };
+  if (!exists) {
+    await call('cognito-idp', 'CreateIdentityProvider', { UserPoolId: pool.userPoolId, ProviderName: providerName, ProviderType: 'OIDC', ProviderDetails: { ...details }, ...attributes });
+  } else {
+    const got = await call('cognito-idp', 'DescribeIdentityProvider', { UserPoolId: pool.userPoolId, ProviderName: providerName });
+    const current = (got.IdentityProvider?.ProviderDetails ?? {}) as Record<string, string>;
+    if (Object.entries(details).some(([k, v]) => current[k] !== v)) {
+      await call('cognito-idp', 'UpdateIdentityProvider', { UserPoolId: pool.userPoolId, ProviderName: providerName, ProviderDetails: { ...details }, ...attributes });
+    }
+  }
+  const described = await call('cognito-idp', 'DescribeUserPoolClient', { UserPoolId: pool.userPoolId, ClientId: pool.clientId });
+  const client = described.UserPoolClient as Record<string, unknown>;
+  const supported = (client.SupportedIdentityProviders ?? []) as string[];
+  if (!supported.includes(providerName)) {
+    // UpdateUserPoolClient resets what it is not given (as AWS does): every setting is passed back.
+    const { ClientSecret: _secret, CreationDate: _created, LastModifiedDate: _modified, ...settings } = client;
+    await call('cognito-idp', 'UpdateUserPoolClient', { ...settings, SupportedIdentityProviders: [...supported, providerName] });
+  }
 }

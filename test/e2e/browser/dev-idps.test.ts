@@ -113,6 +113,20 @@ describe('the development identity providers on the demo page in chromium', { sk
     await page.getByRole('tab', { name: 'Enhanced flow' }).click();
   });
 
+  it('the managed login page of the demo user pool offers the development OpenID Provider, and signing in through it ends in "Cognito user pool — credentials received"', async () => {
+    await page.goto(`${server.url}/`);
+    await page.getByRole('button', { name: 'Cognito user pool', exact: true }).click();
+    await page.getByRole('link', { name: 'Sign in with TesseraDevOIDC' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+    await page.getByLabel('Name').fill('Erin Example');
+    await page.getByLabel('Email').fill('erin@example.com');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await ran('Cognito user pool');
+    await page.getByRole('button', { name: 'View detailed API flow' }).click();
+    // The user pool's ID token names the federated user (email mapped from the development OP).
+    assert.match((await page.locator('#api-flow').textContent()) ?? '', /erin@example\.com/);
+  });
+
   it('works from the page opened under another loopback name than the public URL (localhost instead of 127.0.0.1)', async () => {
     const other = server.url.replace('127.0.0.1', 'localhost');
     for (const label of ['Sign in with Google', 'Sign in with Twitter']) {

@@ -15,11 +15,12 @@ import { join } from 'node:path';
 import * as client from 'openid-client';
 import { CognitoIdentityClient, DescribeIdentityPoolCommand, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { IAMClient, ListOpenIDConnectProvidersCommand, GetOpenIDConnectProviderCommand } from '@aws-sdk/client-iam';
+import { CognitoIdentityProviderClient, DescribeUserPoolClientCommand, ListIdentityProvidersCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { getPage, pinnedFetch, postForm, signInAt } from './drive.js';
 
 interface Button { label: string; authorizeUrl: string; tokenUrl?: string; clientId: string; scope?: string; loginsKey: string; token: string; requestTokenUrl?: string; accessTokenUrl?: string }
-interface Demo { identityPoolId: string; devIdps: Record<string, Button> }
+interface Demo { identityPoolId: string; userPoolId: string; clientId: string; devIdps: Record<string, Button> }
 
 /** Every token, secret and verifier handed out in these tests: none may reach the log. */
 const issued: string[] = [];
@@ -229,6 +230,10 @@ describe('the development identity providers of a --demo Tessera', () => {
     assert.equal(badForm.status, 400);
     const badToken = await fetch(b.tokenUrl!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     assert.equal(badToken.status, 400);
+    // The user pool's client at the development OP is confidential: no secret, no tokens.
+    const noSecret = await fetch(b.tokenUrl!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'authorization_code', client_id: 'tessera-dev-oidc-userpool', code: 'x', redirect_uri: callback, code_verifier: pkce().verifier }) });
+    assert.equal(noSecret.status, 401);
+    assert.equal(((await noSecret.json()) as { error: string }).error, 'invalid_client');
     const badPath = await fetch(`https://localhost:${server.tessera.devIdps!.port}/nothing`).catch((e: Error) => e);
     assert.ok(badPath instanceof Error, 'the HTTPS listener is not trusted by default (self-signed)');
   });
@@ -294,17 +299,21 @@ describe('seeding across restarts', () => {
         const aws = { endpoint: server.url, region: server.region, credentials: server.rootCredentials, maxAttempts: 1 };
         const ci = new CognitoIdentityClient(aws);
         const iam = new IAMClient(aws);
+        const idp = new CognitoIdentityProviderClient(aws);
         try {
+          const userPoolIdps = (await idp.send(new ListIdentityProvidersCommand({ UserPoolId: demo.userPoolId, MaxResults: 60 }))).Providers!.map((p) => p.ProviderName);
+          const client = (await idp.send(new DescribeUserPoolClientCommand({ UserPoolId: demo.userPoolId, ClientId: demo.clientId }))).UserPoolClient!;
           const pool = await ci.send(new DescribeIdentityPoolCommand({ IdentityPoolId: demo.identityPoolId }));
           const providers = (await iam.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList!.map((p) => p.Arn!);
           const op = await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: providers[0]! }));
           const tokens = await tokensFor(demo.devIdps.oidc!, `${server.url}/demo/callback`);
           const logins = { [demo.devIdps.oidc!.loginsKey]: tokens.id_token! };
           const { IdentityId } = await ci.send(new GetIdCommand({ IdentityPoolId: demo.identityPoolId, Logins: logins }));
-          return { pool, providers, op, issuer: server.tessera.devIdps!.oidc.issuer, identityId: IdentityId, port: server.tessera.devIdps!.port };
+          return { pool, providers, op, userPoolIdps, client, issuer: server.tessera.devIdps!.oidc.issuer, identityId: IdentityId, port: server.tessera.devIdps!.port };
         } finally {
           ci.destroy();
           iam.destroy();
+          idp.destroy();
           await server.close();
         }
       };
@@ -319,6 +328,13 @@ describe('seeding across restarts', () => {
       assert.equal(first.providers.length, 1);
       assert.deepEqual(second.op.ThumbprintList, first.op.ThumbprintList);
       assert.equal(second.identityId, first.identityId);
+      assert.deepEqual(first.userPoolIdps, ['TesseraDevOIDC']);
+      assert.deepEqual(second.userPoolIdps, ['TesseraDevOIDC']);
+      assert.deepEqual(second.client.SupportedIdentityProviders, ['COGNITO', 'TesseraDevOIDC']);
+      // The demo client keeps its other settings (UpdateUserPoolClient was given all of them back).
+      assert.deepEqual(second.client.CallbackURLs, first.client.CallbackURLs);
+      assert.deepEqual(second.client.AllowedOAuthFlows, ['code']);
+      assert.deepEqual([...(second.client.ExplicitAuthFlows ?? [])].sort(), ['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH']);
       assert.deepEqual(Object.keys(first.pool.SupportedLoginProviders ?? {}).sort(), ['accounts.google.com', 'api.twitter.com', 'appleid.apple.com', 'graph.facebook.com', 'www.amazon.com']);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
