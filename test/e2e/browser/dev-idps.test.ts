@@ -2,7 +2,7 @@
  * The demo page's development identity providers in a real browser (Debian's chromium driven by
  * playwright-core) against a real `--demo` Tessera: each of the six buttons through its
  * development sign-in page to "<label> — credentials received" and the data step, the OpenID
- * Provider also by the basic flow; no token or code verifier ever appears in a URL the browser
+ * every one also by the basic flow; no token or code verifier ever appears in a URL the browser
  * requested; the sign-in page has no serious accessibility violation; screenshots go to
  * $TMPDIR/tessera-screenshots (the folder pages.test.ts uses).
  */
@@ -100,18 +100,21 @@ describe('the development identity providers on the demo page in chromium', { sk
     });
   }
 
-  it('"OpenID Connect (OIDC)" also runs by the basic flow (GetOpenIdToken, AssumeRoleWithWebIdentity with the picked role)', async () => {
-    await page.goto(`${server.url}/`);
-    await page.getByRole('tab', { name: 'Basic flow' }).click();
-    await page.locator('#basic-role').selectOption(authenticatedRole);
-    await page.getByRole('button', { name: 'OpenID Connect (OIDC)', exact: true }).click();
-    await page.getByRole('button', { name: /^Continue as Bob Example/ }).click();
-    await ran('OpenID Connect (OIDC)');
-    await page.getByRole('button', { name: 'View detailed API flow' }).click();
-    assert.match(await page.locator('#api-flow').innerText(), /GetOpenIdToken[\s\S]*AssumeRoleWithWebIdentity/);
-    await page.screenshot({ path: join(SCREENSHOTS, 'dev-idp-basic-flow.png'), fullPage: true });
-    await page.getByRole('tab', { name: 'Enhanced flow' }).click();
-  });
+  for (const [, label] of BUTTONS) {
+    it(`"${label}" also runs by the basic flow (GetOpenIdToken, AssumeRoleWithWebIdentity with the picked role)`, async () => {
+      await page.goto(`${server.url}/`);
+      await page.getByRole('tab', { name: 'Basic flow' }).click();
+      await page.locator('#basic-role').selectOption(authenticatedRole);
+      await page.getByRole('button', { name: label, exact: true }).click();
+      await page.getByRole('button', { name: /^Continue as Bob Example/ }).click();
+      await ran(label);
+      assert.equal(await page.getByRole('tab', { name: 'Basic flow' }).getAttribute('aria-selected'), 'true');
+      await page.getByRole('button', { name: 'View detailed API flow' }).click();
+      assert.match(await page.locator('#api-flow').innerText(), /GetOpenIdToken[\s\S]*AssumeRoleWithWebIdentity/);
+      if (label === 'OpenID Connect (OIDC)') await page.screenshot({ path: join(SCREENSHOTS, 'dev-idp-basic-flow.png'), fullPage: true });
+      await page.getByRole('tab', { name: 'Enhanced flow' }).click();
+    });
+  }
 
   it('the managed login page of the demo user pool offers the development OpenID Provider, and signing in through it ends in "Cognito user pool — credentials received"', async () => {
     await page.goto(`${server.url}/`);
