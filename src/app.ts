@@ -45,6 +45,8 @@ import { PAGE_SECURITY_HEADERS, webPages } from './http/web-pages.js';
 import { fileURLToPath } from 'node:url';
 import { createDevSamlIdp } from './devidp/saml-idp.js';
 import { DEMO_ACS_PATH, devSamlDemoInfo, devSamlDemoRoutes, devSamlSeeder, samlDemoRoles } from './devidp/saml/demo.js';
+import { startDevIdps, type DevIdps } from './devidp/index.js';
+import { seedDevIdps } from './devidp/seed.js';
 
 export { loadRootCredentials, type RootCredentials };
 
@@ -66,6 +68,8 @@ export interface Tessera {
   readonly demo: DemoInfo | undefined;
   /** Demo mode only: the demo runs' recorded traces (src/demo/trace.ts). */
   readonly trace: TraceRecorder | undefined;
+  /** The development identity providers (--demo / --dev-idps only, src/devidp). */
+  readonly devIdps: DevIdps | undefined;
   /** Starts listening; resolves to the bound address (port 0 → the chosen port), and the gateway's when configured. */
   listen(): Promise<{ host: string; port: number; url: string; gatewayUrl?: string }>;
   /** Stops accepting, drains in-flight requests, closes storage. Idempotent. */
@@ -102,6 +106,7 @@ export async function createTessera(config: Config, options: CreateOptions = {})
   const storage = options.wrapStorage ? options.wrapStorage(opened) : opened;
   let stores: DemoStores | undefined;
   let trace: TraceRecorder | undefined;
+  let devIdps: DevIdps | undefined;
   try {
     const rootCredentials = loadRootCredentials(config);
     const vault = createCredentialVault({ storage, clock });
@@ -113,7 +118,17 @@ export async function createTessera(config: Config, options: CreateOptions = {})
     const oidc = createOidcVerifier({ clock, decoder: tokenDecoder, cache: createJwksCache({ clock }) });
     // Google and Apple keys through the same decoder, with their own JWKS cache bound by the providers' deadline.
     const socialOidc = createOidcVerifier({ clock, decoder: tokenDecoder, cache: createJwksCache({ clock, timeoutMs: config.providerTimeoutMs }) });
-    const social = createSocialVerifiers({ clock, oidc: socialOidc, endpoints: config.providerEndpoints ?? {}, timeoutMs: config.providerTimeoutMs });
+    // --demo / --dev-idps: the development identity providers (src/devidp), started before the
+    // verifiers so the provider-endpoint overrides can point at them, trusted by their certificate's
+    // thumbprint for those endpoints only (per instance).
+    if (config.devIdps) devIdps = await startDevIdps({ dataDir: config.dataDir, publicUrl: config.publicUrl, clock, onError: (err) => log.error({ err }, 'dev-idps: a request failed') });
+    const social = createSocialVerifiers({
+      clock,
+      oidc: socialOidc,
+      endpoints: devIdps ? { ...(config.providerEndpoints ?? {}), ...devIdps.endpoints } : (config.providerEndpoints ?? {}),
+      timeoutMs: config.providerTimeoutMs,
+      ...(devIdps ? { thumbprints: [devIdps.thumbprint] } : {}),
+    });
     // Tessera's own OpenID issuer (GetOpenIdToken, developer tokens): iss = the public URL.
     const openIdKeys = createSigningKeyRing({ storage, clock, name: 'openid', maxTokenLifetimeSeconds: MAX_OPEN_ID_TOKEN_SECONDS, decoder: tokenDecoder });
     // User pools: the API, the per-pool OpenID issuers and the hosted OAuth 2.0 endpoints.
@@ -253,6 +268,10 @@ export async function createTessera(config: Config, options: CreateOptions = {})
       : undefined;
     if (config.demo) {
       const tenant = await seedDemoTenant({ operations, accountId: config.accountId, region: config.region, publicUrl: config.publicUrl, clock, log, seeders: devSaml ? [devSamlSeeder(devSaml)] : [] });
+      if (devIdps) {
+        const call = rootCaller({ operations, accountId: config.accountId, region: config.region, publicUrl: config.publicUrl, clock, log });
+        await seedDevIdps({ call, accountId: config.accountId, identityPoolId: tenant.identityPoolId, devIdps, userPool: { userPoolId: tenant.userPoolId, clientId: tenant.clientId } });
+      }
       let storesProblem: string | undefined;
       if (!gatewayConfig) {
         const started = await startDemoStores({ command: options.demoStoresCommand });
@@ -299,13 +318,23 @@ export async function createTessera(config: Config, options: CreateOptions = {})
       },
       routes: [
         openIdRoutes({ publicUrl: config.publicUrl, keys: openIdKeys }),
-        oauth2Routes({ userPools, storage, clock, publicUrl: config.publicUrl, log }),
+        oauth2Routes({ userPools, storage, clock, publicUrl: config.publicUrl, log }, devIdps ? { upstream: { configure: [(c) => devIdps!.trustUpstream(c)] } } : {}),
         adminRoutes({ rootCredentials, userPools }),
         doctorRoutes({ doctor: createIdentityPoolDoctor(identityDeps), roleDoctor: createRoleDoctor(stsDeps), userPoolClientDoctor: createUserPoolClientDoctor(userPools), authorizer, lookupCredentials, clock, region: config.region, accountId: config.accountId, log }),
         pages.routes({ demo: demo !== undefined }),
+        ...(devIdps ? [devIdps.routes] : []),
+        ...(demo && devIdps ? [devIdps.demoBackendRoutes] : []),
         ...(demo && trace
           ? [
-              demoRoutes({ demo, trace, gatewayUrl: () => gatewayUrl, region: config.region, clock, callAsRoot: rootCaller({ operations, accountId: config.accountId, region: config.region, publicUrl: config.publicUrl, clock, log }), describe: () => ({ saml: devSaml && demo ? devSamlDemoInfo(devSaml, demo.tenant) : null }) }),
+              demoRoutes({
+                demo,
+                trace,
+                gatewayUrl: () => gatewayUrl,
+                region: config.region,
+                clock,
+                callAsRoot: rootCaller({ operations, accountId: config.accountId, region: config.region, publicUrl: config.publicUrl, clock, log }),
+                describe: () => ({ saml: devSaml && demo ? devSamlDemoInfo(devSaml, demo.tenant) : null, ...(devIdps ? { devIdps: devIdps.describe() } : {}) }),
+              }),
               trace.routes,
             ]
           : []),
@@ -335,6 +364,7 @@ export async function createTessera(config: Config, options: CreateOptions = {})
       gateway,
       demo,
       trace,
+      devIdps,
       async listen() {
         await http.listen({ port: config.port, host: config.host });
         const addr = http.server.address();
@@ -351,6 +381,7 @@ export async function createTessera(config: Config, options: CreateOptions = {})
           await http.close();
           await stores?.close();
           trace?.close();
+          await devIdps?.close();
           await storage.close();
         })();
         return closing;
@@ -359,6 +390,7 @@ export async function createTessera(config: Config, options: CreateOptions = {})
   } catch (err) {
     trace?.close();
     await stores?.close();
+    await devIdps?.close();
     await storage.close();
     throw err;
   }

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { configFromEnv, ConfigError, loadConfig, redactUrl, type Config, type ConfigInput } from '../config/index.js';
 import type { RootCredentials } from '../credentials/root.js';
 import type { DemoInfo, Tessera } from '../app.js';
+import type { DevIdps } from '../devidp/index.js';
 import { runPrimary, tellPrimary } from './cluster.js';
 
 const USAGE = `Usage: tessera serve [options]
@@ -171,10 +172,10 @@ export async function main(argv: string[]): Promise<void> {
   if (worker) process.on('disconnect', () => stop('primary gone'));
   const { url, gatewayUrl } = await tessera.listen();
   if (worker) tellPrimary({ tessera: 'listening', url });
-  else printBanner(config, url, tessera.rootCredentials, gatewayUrl, tessera.demo);
+  else printBanner(config, url, tessera.rootCredentials, gatewayUrl, tessera.demo, tessera.devIdps);
 }
 
-function printBanner(config: Config, url: string, root: RootCredentials, gatewayUrl?: string, demo?: DemoInfo): void {
+function printBanner(config: Config, url: string, root: RootCredentials, gatewayUrl?: string, demo?: DemoInfo, devIdps?: DevIdps): void {
   const lines = [
     '',
     `  Tessera is listening on ${url}  (public URL ${config.publicUrl})`,
@@ -196,6 +197,14 @@ function printBanner(config: Config, url: string, root: RootCredentials, gateway
       demo.storesProblem
         ? `    data step unavailable: ${demo.storesProblem}`
         : `    SigV4 gateway ${gatewayUrl ?? ''} → local S3/DynamoDB-compatible store ${demo.storesUrl ?? ''} (bucket and table '${demo.tenant.bucket}')`,
+    );
+  }
+  if (devIdps) {
+    lines.push(
+      '',
+      '  DEVELOPMENT IDENTITY PROVIDERS (development only: they sign in whoever you say):',
+      `    sign-in pages under ${config.publicUrl}/_dev/…; provider endpoints on ${devIdps.origin} (self-signed, thumbprint ${devIdps.thumbprint})`,
+      `    OpenID Provider issuer ${devIdps.oidc.issuer}, client id ${devIdps.oidc.clientId}`,
     );
   }
   if (root.source === 'generated') {

@@ -4,6 +4,7 @@ import { field, h, replace } from './dom';
 import { beginRun, post, run, showResult, state, traced, type Step } from './demo-flow';
 import { finishUserPoolSignIn, startUserPoolSignIn } from './demo-userpool';
 import { finishSamlSignIn, samlButton, samlNote, SIGN_IN_KEY } from './demo-saml';
+import { devIdpButtons, finishDevSignIn, isDevIdpCallback } from './demo-social';
 
 const app = document.getElementById('app')!;
 
@@ -40,6 +41,7 @@ function render(): void {
       onkeydown: (e: Event) => { const k = (e as KeyboardEvent).key; if (k === 'ArrowRight' || k === 'ArrowLeft') { const next = which === 'enhanced' ? 'basic' : 'enhanced'; selectTab(next); document.getElementById(`tab-${next}`)!.focus(); } } }, text);
   const roleSelect = h('select', { id: 'basic-role' }, ...[state.demo.roles.guest, state.demo.roles.authenticated, ...state.demo.roles.patterns].map((r) => h('option', { value: r.arn }, `${r.name} — ${r.description}`)));
   const duration = h('select', { id: 'basic-duration' }, ...[900, 1800, 3600].map((s) => h('option', { value: String(s) }, `${s / 60} minutes`)));
+  const devButtons = devIdpButtons();
   const devId = h('input', { id: 'user-identifier', name: 'user-identifier', autocomplete: 'off', required: true, value: 'alice' });
   replace(app,
     h('section', { class: 'card', 'aria-labelledby': 'tenant-h' }, h('h2', { id: 'tenant-h' }, 'The demo tenant'),
@@ -56,8 +58,10 @@ function render(): void {
       h('section', { class: 'card', 'aria-labelledby': 'auth-h' }, h('h2', { id: 'auth-h' }, 'Authenticated access'),
         h('div', { class: 'grid' },
           h('button', { type: 'button', id: 'sign-in-user-pool', onclick: startUserPoolSignIn }, 'Cognito user pool'),
-          soon('Sign in with Google'), soon('Sign in with Apple'), soon('Sign in with Facebook'), soon('Login with Amazon'), soon('Sign in with Twitter'), soon('OpenID Connect (OIDC)'), samlButton()),
-        h('p', { id: 'soon-note', class: 'muted' }, 'Not yet available in this build: the development identity providers (Google, Apple, Facebook, Amazon, Twitter and OIDC stand-ins) are not served yet.'),
+          ...(devButtons.length ? devButtons : [soon('Sign in with Google'), soon('Sign in with Apple'), soon('Sign in with Facebook'), soon('Login with Amazon'), soon('Sign in with Twitter'), soon('OpenID Connect (OIDC)')]), samlButton()),
+        devButtons.length
+          ? h('p', { id: 'soon-note', class: 'muted' }, 'Google, Apple, Facebook, Amazon, Twitter, OpenID Connect and SAML 2.0 sign in through Tessera\'s own development identity providers (development only: they speak the real protocols, they are not the real providers).')
+          : h('p', { id: 'soon-note', class: 'muted' }, 'Not available: this server runs without its development identity providers (Google, Apple, Facebook, Amazon, Twitter and OIDC stand-ins).'),
         samlNote(),
         h('form', { id: 'developer-form', onsubmit: async (e: Event) => {
           e.preventDefault();
@@ -86,11 +90,11 @@ async function main(): Promise<void> {
   state.demo = await res.json();
   render();
   if (location.pathname === '/demo/callback') {
-    // Which sign-in went away (sessionStorage); the user pool's answer carries ?code&state.
-    switch (new URLSearchParams(location.search).has('code') ? 'userpool' : sessionStorage.getItem(SIGN_IN_KEY)) {
-      case 'saml': await finishSamlSignIn(selectTab); break;
-      default: await finishUserPoolSignIn(selectTab);
-    }
+    // Which sign-in went away: the development IdPs and SAML by what they saved in sessionStorage;
+    // otherwise the user pool's answer (?code&state).
+    if (isDevIdpCallback()) await finishDevSignIn(selectTab);
+    else if (sessionStorage.getItem(SIGN_IN_KEY) === 'saml' && !new URLSearchParams(location.search).has('code')) await finishSamlSignIn(selectTab);
+    else await finishUserPoolSignIn(selectTab);
   }
 }
 main().catch((e) => replace(app, h('p', { class: 'error', role: 'alert' }, String(e))));

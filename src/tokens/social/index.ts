@@ -30,6 +30,12 @@ export interface SocialVerifierOptions {
   /** Largest answer accepted (default 512 KiB). */
   maxBytes?: number;
   cache?: IntrospectionCache;
+  /**
+   * SHA-1 thumbprints (IAM form) of certificates to trust, besides the system store, for the
+   * overridden endpoints only (`endpoints` keys): the development identity providers' self-signed
+   * certificate (--demo / --dev-idps). Per instance; nothing is set process-wide.
+   */
+  thumbprints?: readonly string[];
 }
 
 export type SocialVerifiers = Readonly<Record<SocialKey, SocialVerifier>> & { readonly cache: IntrospectionCache };
@@ -39,13 +45,14 @@ export function createSocialVerifiers(options: SocialVerifierOptions): SocialVer
   const fetchJson = options.fetchJson ?? defaultFetchJson;
   const cache = options.cache ?? createIntrospectionCache({ clock: options.clock });
   const fetchOptions = { timeoutMs: options.timeoutMs ?? FETCH_DEFAULTS.timeoutMs, maxBytes: options.maxBytes ?? FETCH_DEFAULTS.maxBytes };
-  const http = { fetchJson, endpoints, cache, fetchOptions, clock: options.clock };
+  const trusted = (key: SocialKey): readonly string[] => (endpoints[key] !== undefined ? (options.thumbprints ?? []) : []);
+  const http = (key: SocialKey) => ({ fetchJson, endpoints, cache, fetchOptions: trusted(key).length ? { ...fetchOptions, thumbprints: trusted(key) } : fetchOptions, clock: options.clock });
   return {
-    'accounts.google.com': createJwtProviderVerifier('accounts.google.com', { oidc: options.oidc, endpoints }),
-    'appleid.apple.com': createJwtProviderVerifier('appleid.apple.com', { oidc: options.oidc, endpoints }),
-    'graph.facebook.com': createFacebookVerifier(http),
-    'www.amazon.com': createAmazonVerifier(http),
-    'api.twitter.com': createTwitterVerifier(http),
+    'accounts.google.com': createJwtProviderVerifier('accounts.google.com', { oidc: options.oidc, endpoints, thumbprints: trusted('accounts.google.com') }),
+    'appleid.apple.com': createJwtProviderVerifier('appleid.apple.com', { oidc: options.oidc, endpoints, thumbprints: trusted('appleid.apple.com') }),
+    'graph.facebook.com': createFacebookVerifier(http('graph.facebook.com')),
+    'www.amazon.com': createAmazonVerifier(http('www.amazon.com')),
+    'api.twitter.com': createTwitterVerifier(http('api.twitter.com')),
     cache,
   };
 }

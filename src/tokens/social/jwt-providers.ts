@@ -7,7 +7,8 @@
  *    another client of the same project (Android tokens do) and is not judged;
  *  - Apple: JWKS https://appleid.apple.com/auth/keys; `iss` "https://appleid.apple.com"; `aud`
  *    the Services ID or bundle id.
- * An endpoint override changes where the keys are fetched, never the issuer that is required.
+ * An endpoint override changes where the keys are fetched, never the issuer that is required;
+ * `thumbprints` (the development IdPs' certificate) are trusted for an overridden JWKS only.
  */
 import type { OidcVerifier } from '../oidc.js';
 import { endpointUrl } from './endpoints.js';
@@ -20,7 +21,7 @@ const ISSUERS: Record<'accounts.google.com' | 'appleid.apple.com', { issuer: str
 
 export function createJwtProviderVerifier(
   key: Extract<SocialKey, 'accounts.google.com' | 'appleid.apple.com'>,
-  deps: { oidc: OidcVerifier; endpoints: Readonly<Record<string, string>> },
+  deps: { oidc: OidcVerifier; endpoints: Readonly<Record<string, string>>; thumbprints?: readonly string[] },
 ): SocialVerifier {
   const { issuer, others } = ISSUERS[key];
   const jwksUri = endpointUrl(deps.endpoints, key);
@@ -29,7 +30,7 @@ export function createJwtProviderVerifier(
     async verify(token, audiences): Promise<SocialIdentity> {
       const verified = await deps.oidc.verify(
         token,
-        { issuer, otherIssuers: others, jwksUri, clientIds: audiences, thumbprints: [] },
+        { issuer, otherIssuers: others, jwksUri, clientIds: audiences, thumbprints: deps.thumbprints ?? [] },
         { audience: 'aud', checkAzp: false },
       );
       return { subject: verified.subject, audience: verified.audience, claims: verified.claims, expiresAt: verified.expiresAt };
