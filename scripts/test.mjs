@@ -52,7 +52,8 @@ function leftovers() {
 }
 
 const before = leftovers();
-const args = ['--test', '--test-concurrency=2', '--test-reporter=spec', ...selected.sort()];
+// A test that hangs (a browser waiting on something that never comes) fails after 10 minutes instead of holding CI.
+const args = ['--test', '--test-concurrency=2', '--test-timeout=600000', '--test-reporter=spec', ...selected.sort()];
 const result = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: root, env: { ...process.env, TESSERA_LOG_LEVEL: process.env.TESSERA_LOG_LEVEL ?? 'silent' } });
 const after = leftovers();
 const added = before && after ? [...after].filter((entry) => !before.has(entry)) : [];
