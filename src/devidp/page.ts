@@ -5,9 +5,9 @@
  * button) or pick a preset user; the form carries the pending request's
  * id and a CSRF token that must also come back in a SameSite=Strict cookie.
  */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+import { escapeHtml } from '../services/oauth2/pages.js';
+
+export { escapeHtml };
 
 export const PRESET_USERS: Readonly<Record<string, { name: string; email: string }>> = Object.freeze({
   alice: { name: 'Alice Example', email: 'alice@example.com' },
@@ -25,6 +25,10 @@ button.secondary{background:#fff;color:#1b4f9c}
 :focus-visible{outline:3px solid #b35c00;outline-offset:2px}
 .muted{color:#4d5562;font-size:.9rem}
 fieldset{border:1px solid #c9ced6;border-radius:6px;margin-top:1rem}
+fieldset label{font-weight:normal;margin-top:.3rem}
+input[type=checkbox]{width:auto}
+.error{color:#a00;border:1px solid #a00;padding:.5rem}
+code{word-break:break-all}
 `;
 
 export interface SignInPage {

@@ -353,13 +353,8 @@ function sameOrigin(request: FastifyRequest): boolean {
 }
 
 // ---- pages ----------------------------------------------------------------------------------
-const STYLE = `body{font-family:system-ui,sans-serif;max-width:34rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1b1b1b}
-.dev{background:#fff3cd;border:2px solid #8a6d00;padding:.6rem .8rem;border-radius:.3rem}
-label{display:block;margin-top:.8rem;font-weight:600}input[type=text],input[type=email]{width:100%;padding:.4rem;box-sizing:border-box}
-fieldset{margin-top:1rem}fieldset label{font-weight:normal;margin-top:.3rem}.muted{color:#555;font-size:.9rem}
-button{margin-top:1rem;padding:.5rem 1rem}.error{color:#a00;border:1px solid #a00;padding:.5rem}code{word-break:break-all}`;
-const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');
-const PAGE_CSP = `default-src 'none'; script-src 'self'; style-src 'sha256-${STYLE_HASH}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
+// The development IdPs' one stylesheet (/_dev/style.css, src/devidp/page.ts), so the page needs no inline style.
+const PAGE_CSP = `default-src 'none'; script-src 'self'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
 const AUTOPOST_JS = `// Submits the development SAML IdP's HTTP-POST binding form (the button is the fallback).\nconst form = document.getElementById('saml-post');\nif (form) form.submit();\n`;
 
 function layout(title: string, body: string, script = false): string {
@@ -370,7 +365,7 @@ function layout(title: string, body: string, script = false): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
+<link rel="stylesheet" href="/_dev/style.css">
 </head>
 <body>
 <main>

@@ -20,8 +20,9 @@ export interface Creds { AccessKeyId?: string; SecretKey?: string; SecretAccessK
 
 const origin = location.origin;
 const dummy = { accessKeyId: 'unused', secretAccessKey: 'unused' };
-const identity = new CognitoIdentityClient({ endpoint: origin, region: 'us-east-1', credentials: dummy });
-const sts = new STSClient({ endpoint: origin, region: 'us-east-1', credentials: dummy });
+/** The demo's SDK clients (no credentials: these calls are unsigned), each request carrying the run id. */
+export const identity = new CognitoIdentityClient({ endpoint: origin, region: 'us-east-1', credentials: dummy });
+export const sts = new STSClient({ endpoint: origin, region: 'us-east-1', credentials: dummy });
 /** The demo tenant (GET /_tessera/demo) and the selected flow tab, set by demo.ts. */
 export const state: { demo: Demo; flow: 'enhanced' | 'basic' } = { demo: undefined as unknown as Demo, flow: 'enhanced' };
 
@@ -84,8 +85,7 @@ export async function run(label: string, logins: Record<string, string> | undefi
     } else {
       const roleArn = (document.getElementById('basic-role') as HTMLSelectElement).value;
       const duration = Number((document.getElementById('basic-duration') as HTMLSelectElement).value);
-      const tokenLogins = logins && 'cognito-identity.amazonaws.com' in logins ? logins : logins;
-      const tok = await traced(steps, 'GetOpenIdToken', { IdentityId: id, Logins: tokenLogins }, () => identity.send(new GetOpenIdTokenCommand({ IdentityId: id, Logins: tokenLogins })));
+      const tok = await traced(steps, 'GetOpenIdToken', { IdentityId: id, Logins: logins }, () => identity.send(new GetOpenIdTokenCommand({ IdentityId: id, Logins: logins })));
       const assumed = await traced(steps, 'AssumeRoleWithWebIdentity', { RoleArn: roleArn, RoleSessionName: 'tessera-demo', WebIdentityToken: tok.Token, DurationSeconds: duration }, () =>
         sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: roleArn, RoleSessionName: 'tessera-demo', WebIdentityToken: tok.Token!, DurationSeconds: duration })),
       );
@@ -94,11 +94,16 @@ export async function run(label: string, logins: Record<string, string> | undefi
   } catch {
     /* shown in the flow below */
   }
+  await finishRun(label, creds, steps);
+}
+
+/** The end of every run: the data step with the credentials (when there are any), then the result. */
+export async function finishRun(label: string, creds: Creds | undefined, steps: Step[]): Promise<void> {
   let data: any;
   if (creds && state.demo.dataStep.available) {
     try {
       data = await traced(steps, 'Data step through the gateway', { bucket: state.demo.bucket, table: state.demo.table }, () =>
-        post('/_tessera/demo/data-step', { accessKeyId: creds!.AccessKeyId, secretAccessKey: creds!.SecretKey ?? creds!.SecretAccessKey, sessionToken: creds!.SessionToken }),
+        post('/_tessera/demo/data-step', { accessKeyId: creds.AccessKeyId, secretAccessKey: creds.SecretKey ?? creds.SecretAccessKey, sessionToken: creds.SessionToken }),
       );
     } catch {
       /* shown in the flow */

@@ -8,11 +8,10 @@
 // comes from the assertion; CG:saml-identity-provider), so the basic tab runs what AWS offers for
 // SAML instead: STS AssumeRoleWithSAML with the role picked in the basic tab, which the response
 // must name.
-import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
-import { AssumeRoleWithSAMLCommand, STSClient } from '@aws-sdk/client-sts';
-import type { BuildMiddleware } from '@smithy/types';
+import { GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
+import { AssumeRoleWithSAMLCommand } from '@aws-sdk/client-sts';
 import { h, mask, replace } from './dom';
-import { beginRun, post, runHeaders, showResult, state, traced, type Creds, type Demo, type Step } from './demo-flow';
+import { beginRun, finishRun, identity, post, showResult, state, sts, traced, type Creds, type Demo, type Step } from './demo-flow';
 
 export interface SamlInfo { providerArn: string; startUrl: string; metadataUrl: string; roles: Array<{ name: string; arn: string }> }
 /** sessionStorage: which sign-in went away to a provider (read by demo.ts on /demo/callback). */
@@ -21,18 +20,6 @@ const KEY = 'tessera-demo-saml';
 const LABEL = 'SAML 2.0';
 
 const samlInfo = (): SamlInfo | null => (state.demo as Demo & { saml?: SamlInfo | null }).saml ?? null;
-
-const origin = location.origin;
-const dummy = { accessKeyId: 'unused', secretAccessKey: 'unused' };
-const identity = new CognitoIdentityClient({ endpoint: origin, region: 'us-east-1', credentials: dummy });
-const sts = new STSClient({ endpoint: origin, region: 'us-east-1', credentials: dummy });
-const addRunHeader: BuildMiddleware<any, any> = (next) => async (args) => {
-  const request = args.request as { headers?: Record<string, string> };
-  if (request.headers) Object.assign(request.headers, runHeaders());
-  return next(args);
-};
-identity.middlewareStack.add(addRunHeader, { step: 'build', name: 'tesseraTraceHeaderSaml' });
-sts.middlewareStack.add(addRunHeader, { step: 'build', name: 'tesseraTraceHeaderSaml' });
 
 /** The "SAML 2.0" button. */
 export function samlButton(): HTMLElement {
@@ -58,7 +45,7 @@ export function startSamlSignIn(): void {
   const duration = (document.getElementById('basic-duration') as HTMLSelectElement | null)?.value;
   sessionStorage.setItem(KEY, JSON.stringify({ relayState, flow: state.flow, roleArn, duration }));
   sessionStorage.setItem(SIGN_IN_KEY, 'saml');
-  const u = new URL(saml.startUrl, origin);
+  const u = new URL(saml.startUrl, location.origin);
   u.searchParams.set('RelayState', relayState);
   location.assign(u.toString());
 }
@@ -143,14 +130,5 @@ export async function finishSamlSignIn(selectTab: (which: 'enhanced' | 'basic') 
   } catch {
     /* shown in the flow below */
   }
-  let data: any;
-  if (creds && state.demo.dataStep.available) {
-    try {
-      data = await traced(steps, 'Data step through the gateway', { bucket: state.demo.bucket, table: state.demo.table }, () =>
-        post('/_tessera/demo/data-step', { accessKeyId: creds!.AccessKeyId, secretAccessKey: creds!.SecretKey ?? creds!.SecretAccessKey, sessionToken: creds!.SessionToken }));
-    } catch {
-      /* shown in the flow */
-    }
-  }
-  showResult(LABEL, creds, steps, data);
+  await finishRun(LABEL, creds, steps);
 }

@@ -1,24 +1,8 @@
-// Shared console widgets: a table of items with actions, an error line, a JSON inspector.
-import { h, json, replace } from './dom';
-
-export function errorLine(err: unknown): HTMLElement {
-  const e = err as Error;
-  return h('p', { class: 'error', role: 'alert' }, `${e.name}: ${e.message}`);
-}
+// Shared console widgets: a table of items, a JSON inspector.
+import { h, json } from './dom';
 
 export function inspector(title: string, value: unknown): HTMLElement {
   return h('details', { open: true, class: 'card' }, h('summary', {}, title), h('pre', {}, json(value)));
-}
-
-/** Runs `action`, showing its error in `status` instead of throwing. */
-export async function attempt(status: HTMLElement, action: () => Promise<void>): Promise<void> {
-  replace(status, h('span', { role: 'status' }, 'Working…'));
-  try {
-    await action();
-    replace(status);
-  } catch (err) {
-    replace(status, errorLine(err));
-  }
 }
 
 export function table(headers: string[], rows: Array<Array<Node | string>>, caption: string): HTMLElement {

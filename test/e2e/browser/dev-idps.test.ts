@@ -94,7 +94,10 @@ describe('the development identity providers on the demo page in chromium', { sk
       }
       await ran(label);
       await page.getByRole('button', { name: 'View detailed API flow' }).click();
-      assert.match(await page.locator('#api-flow').innerText(), id === 'twitter' ? /Access token[\s\S]*GetId[\s\S]*GetCredentialsForIdentity/ : /Token endpoint[\s\S]*GetId[\s\S]*GetCredentialsForIdentity/);
+      // The server's trace of the run: the provider's token call (Twitter: the demo backend's
+      // access-token leg), then GetId and GetCredentialsForIdentity, each answered 200.
+      const tokenCall = id === 'twitter' ? 'POST /_tessera/demo/twitter/access-token' : `POST /_dev/${id}/token`;
+      assert.match(await page.locator('#api-flow').innerText(), new RegExp(`${tokenCall.replace(/[/]/g, '\\/')}.*HTTP 200[\\s\\S]*GetId \\(cognito-identity\\).*HTTP 200[\\s\\S]*GetCredentialsForIdentity \\(cognito-identity\\).*HTTP 200`));
       // The typed user is the one signed in (Enter submitted the typed fields, not a preset).
       if (id === 'oidc') assert.match((await page.locator('#api-flow').textContent()) ?? '', /dana@example\.com/);
     });
