@@ -52,6 +52,22 @@ const addRunHeader: BuildMiddleware<any, any> = (next) => async (args) => {
 identity.middlewareStack.add(addRunHeader, { step: 'build', name: 'tesseraTraceHeader' });
 sts.middlewareStack.add(addRunHeader, { step: 'build', name: 'tesseraTraceHeader' });
 
+/** The basic tab's picks (role and session duration), saved before a sign-in leaves the page. */
+export function basicPicks(): { role: string; duration: string } {
+  return {
+    role: (document.getElementById('basic-role') as HTMLSelectElement | null)?.value ?? '',
+    duration: (document.getElementById('basic-duration') as HTMLSelectElement | null)?.value ?? '',
+  };
+}
+
+/** Puts the saved picks back after the sign-in returned (only values the selects offer). */
+export function restorePicks(s: { role?: string; duration?: string }): void {
+  const role = document.getElementById('basic-role') as HTMLSelectElement | null;
+  const duration = document.getElementById('basic-duration') as HTMLSelectElement | null;
+  if (role && s.role && [...role.options].some((o) => o.value === s.role)) role.value = s.role;
+  if (duration && s.duration && [...duration.options].some((o) => o.value === s.duration)) duration.value = s.duration;
+}
+
 export async function traced<T>(steps: Step[], call: string, request: unknown, run: () => Promise<T>): Promise<T> {
   const t0 = performance.now();
   try {

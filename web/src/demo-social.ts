@@ -5,7 +5,7 @@
 // Twitter by OAuth 1.0a through the demo backend, which holds the consumer secret. Each ends in
 // run() with the provider's Logins key and token, as the AWS example application does.
 import { h, replace } from './dom';
-import { beginRun, post, run, runHeaders, showResult, state, traced, type Step } from './demo-flow';
+import { basicPicks, beginRun, post, restorePicks, run, runHeaders, showResult, state, traced, type Step } from './demo-flow';
 
 interface DevIdpButton {
   label: string;
@@ -76,18 +76,6 @@ export async function startDevSignIn(id: string): Promise<void> {
   const u = new URL(here(p.authorizeUrl));
   for (const [k, v] of Object.entries({ response_type: 'code', client_id: p.clientId, redirect_uri: callback, scope: p.scope ?? '', state: oauthState, nonce, code_challenge: challenge, code_challenge_method: 'S256' })) u.searchParams.set(k, v);
   location.assign(u.toString());
-}
-
-const basicPicks = () => ({
-  role: (document.getElementById('basic-role') as HTMLSelectElement | null)?.value ?? '',
-  duration: (document.getElementById('basic-duration') as HTMLSelectElement | null)?.value ?? '',
-});
-
-function restorePicks(s: Saved): void {
-  const role = document.getElementById('basic-role') as HTMLSelectElement | null;
-  const duration = document.getElementById('basic-duration') as HTMLSelectElement | null;
-  if (role && s.role && [...role.options].some((o) => o.value === s.role)) role.value = s.role;
-  if (duration && s.duration && [...duration.options].some((o) => o.value === s.duration)) duration.value = s.duration;
 }
 
 function saved(): Saved | null {

@@ -1,7 +1,7 @@
 // The demo's user-pool sign-in: the managed login page by the authorization code flow with
 // state, PKCE (S256) and nonce; the code is exchanged at the pool's token endpoint.
 import { h, replace } from './dom';
-import { beginRun, run, runHeaders, showResult, state, traced, type Step } from './demo-flow';
+import { basicPicks, beginRun, restorePicks, run, runHeaders, showResult, state, traced, type Step } from './demo-flow';
 
 const origin = location.origin;
 
@@ -10,7 +10,7 @@ export function startUserPoolSignIn(): void {
   const oauthState = bytes(24), nonce = bytes(24), verifier = bytes(48);
   crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)).then((d) => {
     const challenge = btoa(String.fromCharCode(...new Uint8Array(d))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-    sessionStorage.setItem('tessera-demo-oauth', JSON.stringify({ state: oauthState, nonce, verifier, flow: state.flow }));
+    sessionStorage.setItem('tessera-demo-oauth', JSON.stringify({ state: oauthState, nonce, verifier, flow: state.flow, ...basicPicks() }));
     const u = new URL(`/auth/${state.demo.domain}/oauth2/authorize`, origin);
     for (const [k, v] of Object.entries({ response_type: 'code', client_id: state.demo.clientId, redirect_uri: `${origin}/demo/callback`, scope: 'openid email profile', state: oauthState, nonce, code_challenge: challenge, code_challenge_method: 'S256' })) u.searchParams.set(k, v);
     location.assign(u.toString());
@@ -21,10 +21,12 @@ export async function finishUserPoolSignIn(selectTab: (which: 'enhanced' | 'basi
   const params = new URLSearchParams(location.search);
   // The code leaves the address bar at once; it is single-use and bound to our PKCE verifier.
   history.replaceState(null, '', '/');
-  const saved = JSON.parse(sessionStorage.getItem('tessera-demo-oauth') ?? 'null') as { state: string; nonce: string; verifier: string; flow: 'enhanced' | 'basic' } | null;
+  const saved = JSON.parse(sessionStorage.getItem('tessera-demo-oauth') ?? 'null') as { state: string; nonce: string; verifier: string; flow: 'enhanced' | 'basic'; role?: string; duration?: string } | null;
   sessionStorage.removeItem('tessera-demo-oauth');
   const steps: Step[] = [];
   selectTab(saved?.flow ?? 'enhanced');
+  // The basic tab's role and duration as they were picked before the managed login page.
+  if (saved) restorePicks(saved);
   const out = document.getElementById('result')!;
   if (!saved || params.get('state') !== saved.state) {
     replace(out, h('p', { class: 'error', role: 'alert' }, 'Sign-in answer refused: its state does not match the sign-in this page started.'));

@@ -24,7 +24,7 @@ export const SCREENSHOTS = join(tmpdir(), 'tessera-screenshots');
 
 const missing = ensureChromium();
 
-interface Demo { identityPoolId: string; clientId: string; username: string; password: string; userPoolProviderName: string; roles: { guest: { arn: string } } }
+interface Demo { identityPoolId: string; clientId: string; username: string; password: string; userPoolProviderName: string; roles: { guest: { arn: string }; authenticated: { arn: string } } }
 
 async function axe(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: AXE });
@@ -153,6 +153,32 @@ describe('the web pages in chromium', { skip: missing }, () => {
     assert.match(text, /"code": "\*{6} \(\d+ chars\)"/);
     assert.match(text, /"refresh_token": "\S{6}…\S{4} \(\d+ chars\)"/);
     assert.match(text, /"token_use": "id"/);
+  });
+
+  it('runs the developer identity and the user-pool sign-in by the basic flow with the authenticated role picked, which survives the managed login page', async () => {
+    await page.goto(`${server.url}/`);
+    await page.getByRole('tab', { name: 'Basic flow' }).click();
+    await page.locator('#basic-role').selectOption(demo.roles.authenticated.arn);
+    await page.locator('#basic-duration').selectOption('1800');
+    await page.getByLabel('User Identifier').fill('carol');
+    await page.getByRole('button', { name: 'Sign in as this user' }).click();
+    await ran('Developer provider');
+    assert.match(await flow(), /GetOpenIdToken \(cognito-identity\).*HTTP 200[\s\S]*AssumeRoleWithWebIdentity \(sts\).*HTTP 200[\s\S]*tessera-demo-authenticated/);
+    await page.getByRole('button', { name: 'Cognito user pool' }).click();
+    // The managed login page remembers the earlier sign-in (its session cookie) and may answer at once.
+    const login = page.locator('#username');
+    await login.or(page.getByRole('heading', { name: /^Cognito user pool — / })).first().waitFor();
+    if (await login.isVisible()) {
+      await login.fill(demo.username);
+      await page.locator('#password').fill(demo.password);
+      await page.locator('#password').press('Enter');
+    }
+    await ran('Cognito user pool');
+    assert.equal(await page.getByRole('tab', { name: 'Basic flow' }).getAttribute('aria-selected'), 'true');
+    assert.equal(await page.locator('#basic-role').inputValue(), demo.roles.authenticated.arn);
+    assert.equal(await page.locator('#basic-duration').inputValue(), '1800');
+    assert.match(await flow(), /GetOpenIdToken \(cognito-identity\).*HTTP 200[\s\S]*AssumeRoleWithWebIdentity \(sts\).*HTTP 200[\s\S]*"DurationSeconds": "?1800/);
+    await page.getByRole('tab', { name: 'Enhanced flow' }).click();
   });
 
   it('the token doctor accepts a good token and explains five bad ones by the right check', async (t) => {
