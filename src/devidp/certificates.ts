@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
+import { generateFreshKeyPairSync } from '../keys/generate.js';
 
 export interface DevCertificate {
   readonly name: string;
@@ -57,7 +58,13 @@ function describe(name: string, keyPem: string, certPem: string): DevCertificate
 async function generate(options: DevCertificateOptions): Promise<{ keyPem: string; certPem: string }> {
   const crypto = webcrypto;
   const alg = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 };
-  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  // Generated as DER (keys/generate.ts: nothing shared with the generation job), then imported.
+  const pair = generateFreshKeyPairSync({ type: 'rsa', modulusLength: 2048 });
+  const pkcs8 = pair.privateKey.export({ format: 'der', type: 'pkcs8' });
+  const keys = {
+    privateKey: await webcrypto.subtle.importKey('pkcs8', pkcs8, alg, true, ['sign']),
+    publicKey: await webcrypto.subtle.importKey('spki', pair.publicKey.export({ format: 'der', type: 'spki' }), alg, true, ['verify']),
+  };
   const notBefore = new Date(options.now.getTime() - 3600_000);
   const notAfter = new Date(options.now.getTime() + 10 * 365 * 86400_000);
   const extensions: x509.Extension[] = [
@@ -80,7 +87,6 @@ async function generate(options: DevCertificateOptions): Promise<{ keyPem: strin
     },
     crypto as never,
   );
-  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
   const keyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n$/, '')}\n-----END PRIVATE KEY-----\n`;
   return { keyPem, certPem: cert.toString('pem') + '\n' };
 }

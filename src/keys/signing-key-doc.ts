@@ -8,8 +8,8 @@
  * Times are whole epoch seconds so that every node computes the same schedule from the same
  * document (signing-schedule.ts).
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPair as nodeGenerateKeyPair, type KeyObject } from 'node:crypto';
-import { promisify } from 'node:util';
+import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { generateFreshKeyPair } from './generate.js';
 
 export type SigningAlg = 'RS512' | 'RS256';
 
@@ -41,10 +41,9 @@ export interface SigningKey {
 /** Generates the private key of a new signing key (RSA 2048, e = 65537). Injectable for tests. */
 export type GenerateSigningKey = (alg: SigningAlg) => Promise<KeyObject>;
 
-const generateRsa = promisify(nodeGenerateKeyPair);
-
 export const generateRsaSigningKey: GenerateSigningKey = async () => {
-  const { privateKey } = await generateRsa('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
+  // Fresh KeyObjects (keys/generate.ts): the JWK export that follows cannot hang on the generation job.
+  const { privateKey } = await generateFreshKeyPair({ type: 'rsa', modulusLength: 2048 });
   return privateKey;
 };
 

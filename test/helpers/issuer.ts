@@ -8,7 +8,8 @@
  * `thumbprint` is the SHA-1 of the root CA (what IAM's ThumbprintList holds); `certPem` is that
  * root in PEM, usable as NODE_EXTRA_CA_CERTS; `leafThumbprint` is the server certificate's.
  */
-import { createHmac, constants, generateKeyPairSync, KeyObject, sign as nodeSign, webcrypto, X509Certificate as NodeX509 } from 'node:crypto';
+import { generateFreshKeyPairSync } from '../../src/keys/generate.js';
+import { createHmac, constants, KeyObject, sign as nodeSign, webcrypto, X509Certificate as NodeX509 } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -141,7 +142,7 @@ export async function startIssuer(options: StartIssuerOptions = {}): Promise<Tes
     let publicJwk: JWK;
     if (opts.modulusLength !== undefined && opts.modulusLength < 2048) {
       // jose refuses to generate weak keys; node:crypto still can (J26 tests need them).
-      const pair = generateKeyPairSync('rsa', { modulusLength: opts.modulusLength });
+      const pair = generateFreshKeyPairSync({ type: 'rsa', modulusLength: opts.modulusLength });
       privateKey = pair.privateKey;
       publicJwk = pair.publicKey.export({ format: 'jwk' }) as JWK;
     } else {

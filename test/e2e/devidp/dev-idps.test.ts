@@ -6,9 +6,10 @@
  * wrong PKCE verifier, a replayed code and a missing CSRF cookie refused; nothing served without
  * the flag; seeding idempotent and the issuer stable across a restart with the same data dir.
  */
+import { generateFreshKeyPairSync } from '../../../src/keys/generate.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, generateKeyPairSync, randomBytes, sign as nodeSign } from 'node:crypto';
+import { createHash, randomBytes, sign as nodeSign } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -178,7 +179,7 @@ describe('the development identity providers of a --demo Tessera', () => {
   it('refuses a forged Google ID token (another key under the same kid)', async () => {
     const real = (await tokensFor(demo.devIdps.google!, callback)).id_token!;
     const [h, p] = real.split('.') as [string, string];
-    const forger = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const forger = generateFreshKeyPairSync({ type: 'rsa', modulusLength: 2048 });
     const forged = `${h}.${p}.${nodeSign('sha256', Buffer.from(`${h}.${p}`), forger.privateKey).toString('base64url')}`;
     await assert.rejects(ci.send(new GetIdCommand({ IdentityPoolId: demo.identityPoolId, Logins: { 'accounts.google.com': forged } })), refusedWith('NotAuthorizedException'));
     assert.equal(reasonOf(forged), 'jwt.signature');

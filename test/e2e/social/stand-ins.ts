@@ -13,7 +13,8 @@
  *    bad signature or unknown token answered 401 with Twitter's code 89 body.
  * Every server counts its requests by path.
  */
-import { createHmac, generateKeyPairSync, sign as nodeSign, type KeyObject } from 'node:crypto';
+import { generateFreshKeyPairSync } from '../../../src/keys/generate.js';
+import { createHmac, sign as nodeSign, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -60,8 +61,8 @@ export interface JwksProvider {
 }
 
 async function jwksProvider(tls: Tls, path: string, issuer: string, kid: string): Promise<JwksProvider & { server: Server }> {
-  const key = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const forger = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const key = generateFreshKeyPairSync({ type: 'rsa', modulusLength: 2048 });
+  const forger = generateFreshKeyPairSync({ type: 'rsa', modulusLength: 2048 });
   const jwk = { ...(key.publicKey.export({ format: 'jwk' }) as Record<string, unknown>), kid, alg: 'RS256', use: 'sig' };
   const running = await serve(tls, (url, _req, res) => (url.pathname === path ? json(res, 200, { keys: [jwk] }) : json(res, 404, {})));
   const signWith = (privateKey: KeyObject, claims: Record<string, unknown>) => {

@@ -4,16 +4,17 @@
  * the RSA size bound for keys that did not come through parseJwk, and the KeyObject built once per
  * parsed key. Wycheproof (wycheproof.test.ts) covers malformed signatures at large.
  */
+import { generateFreshKeyPairSync } from '../../../src/keys/generate.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { constants, generateKeyPairSync, sign as nodeSign, type KeyObject } from 'node:crypto';
+import { constants, sign as nodeSign, type KeyObject } from 'node:crypto';
 import { Refusal } from '../../../src/errors/index.js';
 import { keyOf, resolverOf } from '../../helpers/jwk.js';
 import { publicKeyObjectOf, type VerificationKey } from '../../../src/tokens/jwk.js';
 import { verifyCompactJws } from '../../../src/tokens/jws.js';
 
-const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const rsa = generateFreshKeyPairSync({ type: 'rsa', modulusLength: 2048 });
+const ec = generateFreshKeyPairSync({ type: 'ec', namedCurve: 'P-256' });
 
 /** header.payload plus the signature that `signWith` computes over that signing input. */
 function token(alg: string, kid: string, signWith: (input: Buffer) => Buffer): string {
@@ -77,7 +78,7 @@ test('refuses ES256 signatures whose r or s is 0 or the group order n', async ()
 });
 
 test('refuses with jwt.key a hand-made RSA VerificationKey under 2048 bits (no parseJwk on its path)', async () => {
-  const small = generateKeyPairSync('rsa', { modulusLength: 1024 });
+  const small = generateFreshKeyPairSync({ type: 'rsa', modulusLength: 1024 });
   const jwk = small.publicKey.export({ format: 'jwk' }) as { n: string; e: string };
   const key: VerificationKey = { kid: 's', kty: 'RSA', alg: 'RS256', use: 'sig', jwk: { kty: 'RSA', n: jwk.n, e: jwk.e } };
   const t = token('RS256', 's', (input) => nodeSign('sha256', input, small.privateKey));

@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { generateFreshKeyPairSync } from '../../../src/keys/generate.js';
 import assert from 'node:assert/strict';
 import { decodeBase64Url } from '../../../src/tokens/base64url.js';
 import { parseStrictJson, StrictJsonError } from '../../../src/json/strict-json.js';
@@ -42,10 +43,9 @@ test('refuses nesting deeper than the limit without exhausting the stack', () =>
 });
 
 test('J26 skips RSA keys with a small, huge or degenerate modulus or exponent', async () => {
-  const { generateKeyPairSync } = await import('node:crypto');
-  const jwk = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' });
+  const jwk = generateFreshKeyPairSync({ type: 'rsa', modulusLength: 2048 }).publicKey.export({ format: 'jwk' });
   assert.ok('key' in parseJwk({ ...jwk, kid: 'ok' }));
-  const small = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' });
+  const small = generateFreshKeyPairSync({ type: 'rsa', modulusLength: 1024 }).publicKey.export({ format: 'jwk' });
   assert.ok('skipped' in parseJwk(small));
   assert.ok('skipped' in parseJwk({ ...jwk, e: 'AQ' }), 'e = 1');
   assert.ok('skipped' in parseJwk({ ...jwk, e: 'Ag' }), 'e = 2');
@@ -55,8 +55,7 @@ test('J26 skips RSA keys with a small, huge or degenerate modulus or exponent', 
 });
 
 test('skips EC keys off their curve, on unsupported curves, or with bad kids', async () => {
-  const { generateKeyPairSync } = await import('node:crypto');
-  const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
+  const jwk = generateFreshKeyPairSync({ type: 'ec', namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
   assert.ok('key' in parseJwk(jwk));
   const y = Buffer.from(jwk.y!, 'base64url');
   y[0]! ^= 1;
@@ -69,8 +68,7 @@ test('skips EC keys off their curve, on unsupported curves, or with bad kids', a
 });
 
 test('keeps only public members of a JWK that also carries private ones', async () => {
-  const { generateKeyPairSync } = await import('node:crypto');
-  const priv = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+  const priv = generateFreshKeyPairSync({ type: 'ec', namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
   const parsed = parseJwk(priv);
   assert.ok('key' in parsed);
   assert.deepEqual(Object.keys(parsed.key.jwk).sort(), ['crv', 'kty', 'x', 'y']);

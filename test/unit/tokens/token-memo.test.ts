@@ -5,9 +5,10 @@
  * the same kid, refuses the token; the caller's alg allow-list and kid rule apply; a token that
  * differs by one byte is judged on its own; the memo stays within its bounds.
  */
+import { generateFreshKeyPairSync } from '../../../src/keys/generate.js';
 import { beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, sign as nodeSign, type KeyObject } from 'node:crypto';
+import { sign as nodeSign, type KeyObject } from 'node:crypto';
 import { Refusal } from '../../../src/errors/index.js';
 import { keyOf, resolverOf } from '../../helpers/jwk.js';
 import { liveHeapMiB } from '../../helpers/heap.js';
@@ -21,8 +22,8 @@ const verifyCompactJws = jwt.verifyToken;
 const tokenMemoStats = jwt.stats;
 const clearTokenMemo = jwt.clear;
 
-const first = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const second = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const first = generateFreshKeyPairSync({ type: 'rsa', modulusLength: 2048 });
+const second = generateFreshKeyPairSync({ type: 'rsa', modulusLength: 2048 });
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 

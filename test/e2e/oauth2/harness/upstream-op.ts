@@ -4,9 +4,9 @@
  * Its interaction step signs in the account chosen by the test without a form and grants the
  * requested scopes, so a test browser only follows redirects.
  */
+import { generateFreshKeyPairSync } from '../../../../src/keys/generate.js';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { generateKeyPairSync } from 'node:crypto';
 import Provider from 'oidc-provider';
 import type { TlsFiles } from './tls.js';
 
@@ -32,7 +32,7 @@ export async function startUpstreamOp(options: {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `https://localhost:${(server.address() as AddressInfo).port}`;
 
-  const signingJwk = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
+  const signingJwk = generateFreshKeyPairSync({ type: 'rsa', modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
   const provider = new Provider(issuer, {
     clients: [
       {
