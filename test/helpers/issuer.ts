@@ -140,9 +140,13 @@ export async function startIssuer(options: StartIssuerOptions = {}): Promise<Tes
     const kid = opts.kid ?? `${alg.toLowerCase()}-${++keyCounter}`;
     let privateKey: KeyObject;
     let publicJwk: JWK;
-    if (opts.modulusLength !== undefined && opts.modulusLength < 2048) {
-      // jose refuses to generate weak keys; node:crypto still can (J26 tests need them).
-      const pair = generateFreshKeyPairSync({ type: 'rsa', modulusLength: opts.modulusLength });
+    // RSA and EC keys come from keys/generate.ts (an export of a key straight from Node's
+    // generation job can hang Node 20); it also makes the weak keys jose refuses to (J26 tests).
+    const spec = /^(RS|PS)/.test(alg)
+      ? ({ type: 'rsa', modulusLength: opts.modulusLength ?? 2048 } as const)
+      : ({ ES256: { type: 'ec', namedCurve: 'P-256' }, ES384: { type: 'ec', namedCurve: 'P-384' }, ES512: { type: 'ec', namedCurve: 'P-521' } } as const)[alg as 'ES256'];
+    if (spec) {
+      const pair = generateFreshKeyPairSync(spec);
       privateKey = pair.privateKey;
       publicJwk = pair.publicKey.export({ format: 'jwk' }) as JWK;
     } else {

@@ -6,6 +6,7 @@
 import { webcrypto } from 'node:crypto';
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
+import { webcryptoKeyPair } from './keys.js';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
@@ -19,8 +20,8 @@ export const LOOPBACK_NAMES: CertName[] = [
 export async function makeTestCertificates(names: CertName[] = LOOPBACK_NAMES, caName = 'Tessera Test Root CA') {
   const alg = { name: 'ECDSA', namedCurve: 'P-256' } as const;
   const sig = { name: 'ECDSA', hash: 'SHA-256' } as const;
-  const caKeys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const leafKeys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const caKeys = await webcryptoKeyPair(alg);
+  const leafKeys = await webcryptoKeyPair(alg);
   const notBefore = new Date(Date.now() - 3600_000);
   const notAfter = new Date(Date.now() + 2 * 86400_000);
   const ca = await x509.X509CertificateGenerator.createSelfSigned({

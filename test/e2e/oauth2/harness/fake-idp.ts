@@ -7,7 +7,9 @@
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import type { KeyObject } from 'node:crypto';
+import { SignJWT, type JWK } from 'jose';
+import { generateFreshKeyPairSync } from '../../../../src/keys/generate.js';
 import type { TlsFiles } from './tls.js';
 
 export interface IdTokenPlan {
@@ -32,9 +34,10 @@ export async function startFakeIdp(options: { tls: TlsFiles; subject?: string; e
   const clientId = 'fake-idp-client';
   const clientSecret = 'fake-idp-secret-0123456789';
   const subject = options.subject ?? 'fake-user-1';
-  const good = await generateKeyPair('RS256', { extractable: true });
-  const attacker = await generateKeyPair('RS256', { extractable: true });
-  const jwk: JWK = { ...(await exportJWK(good.publicKey)), kid: 'fake-1', alg: 'RS256', use: 'sig' };
+  // keys/generate.ts: exporting a key straight from Node's generation job can hang Node 20.
+  const good = generateFreshKeyPairSync({ type: 'rsa', modulusLength: 2048 });
+  const attacker = generateFreshKeyPairSync({ type: 'rsa', modulusLength: 2048 });
+  const jwk: JWK = { ...(good.publicKey.export({ format: 'jwk' }) as JWK), kid: 'fake-1', alg: 'RS256', use: 'sig' };
   const codes = new Map<string, { nonce?: string }>();
   const tokenRequests: Array<Record<string, string>> = [];
   let planFn: ((correct: Record<string, unknown>) => IdTokenPlan) | undefined;
@@ -44,7 +47,7 @@ export async function startFakeIdp(options: { tls: TlsFiles; subject?: string; e
   const json = (res: import('node:http').ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   };
-  const sign = (claims: Record<string, unknown>, key: CryptoKey) =>
+  const sign = (claims: Record<string, unknown>, key: KeyObject) =>
     new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'fake-1' }).sign(key);
 
   const server: Server = createServer({ key: options.tls.keyPem, cert: options.tls.certPem }, (req, res) => {
