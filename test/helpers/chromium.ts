@@ -5,10 +5,11 @@
  * in the temporary directory, removed on close.
  */
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -47,4 +48,32 @@ export async function launchChromium(options: { width?: number; height?: number 
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** Where every browser test saves its screenshots (the README names it): $TMPDIR/tessera-screenshots. */
+export const SCREENSHOTS = join(tmpdir(), 'tessera-screenshots');
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** axe-core's serious and critical violations on the page as it is now, one line each (empty: none). */
+export async function axe(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  // Evaluated in the page (the test's TypeScript has no DOM types).
+  const violations = (await page.evaluate(`axe.run({ resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) })))`)) as Array<{ id: string; impact: string; targets: string[] }>;
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
+}
+
+/** Bytes transferred for a first load of `url` (compressed, from Resource Timing) and the time until `ready` is visible: reported, never asserted. */
+export async function weigh(page: Page, url: string, ready: string): Promise<{ kb: number; ms: number }> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.clearBrowserCache');
+  await cdp.detach();
+  const t0 = Date.now();
+  await page.goto(url);
+  await page.locator(ready).first().waitFor();
+  const ms = Date.now() - t0;
+  const bytes = (await page.evaluate(
+    `performance.getEntriesByType('navigation')[0].transferSize + performance.getEntriesByType('resource').reduce((n, r) => n + r.transferSize, 0)`,
+  )) as number;
+  return { kb: Math.round(bytes / 102.4) / 10, ms };
 }

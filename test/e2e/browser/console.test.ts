@@ -13,8 +13,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import {
@@ -31,13 +29,9 @@ import {
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
-import { ensureChromium, launchChromium, type RunningBrowser } from '../../helpers/chromium.js';
+import { type RunningBrowser, SCREENSHOTS, axe, ensureChromium, launchChromium } from '../../helpers/chromium.js';
 import { startSamlIdp } from '../../helpers/saml-idp.js';
 
-const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
-/** The folder pages.test.ts writes its screenshots to (not imported: that would run its tests here). */
-const SCREENSHOTS = join(tmpdir(), 'tessera-screenshots');
 
 const missing = ensureChromium();
 
@@ -53,12 +47,6 @@ const TABS = [
   { id: 'iam-users', tab: 'IAM users', heading: 'IAM users' },
   { id: 'user-pools', tab: 'User pools', heading: 'User pools' },
 ];
-
-async function axe(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  const violations = (await page.evaluate(`axe.run({ resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) })))`)) as Array<{ id: string; impact: string; targets: string[] }>;
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
-}
 
 const transferred = async (page: Page) => (await page.evaluate(
   `performance.getEntriesByType('navigation')[0].transferSize + performance.getEntriesByType('resource').reduce((n, r) => n + r.transferSize, 0)`,

@@ -9,16 +9,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
-import { ensureChromium, launchChromium, type RunningBrowser } from '../../helpers/chromium.js';
+import { type RunningBrowser, SCREENSHOTS, axe, ensureChromium, launchChromium } from '../../helpers/chromium.js';
 
-const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
-const SCREENSHOTS = join(tmpdir(), 'tessera-screenshots');
 const missing = ensureChromium();
 
 const BUTTONS = [
@@ -148,9 +143,7 @@ describe('the development identity providers on the demo page in chromium', { sk
     await page.goto(`${server.url}/`);
     await page.getByRole('button', { name: 'Sign in with Google', exact: true }).click();
     await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
-    await page.addScriptTag({ path: AXE });
-    const violations = (await page.evaluate(`axe.run({ resultTypes: ['violations'] }).then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id))`)) as string[];
-    assert.deepEqual(violations, []);
+    assert.deepEqual(await axe(page), []);
     await page.screenshot({ path: join(SCREENSHOTS, 'dev-idp-sign-in-google.png'), fullPage: true });
   });
 

@@ -9,27 +9,15 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
-import { ensureChromium, launchChromium, type RunningBrowser } from '../../helpers/chromium.js';
+import { type RunningBrowser, SCREENSHOTS, axe, ensureChromium, launchChromium } from '../../helpers/chromium.js';
 
-const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
-/** The folder pages.test.ts exports as SCREENSHOTS (importing it would run its tests here). */
-const SCREENSHOTS = join(tmpdir(), 'tessera-screenshots');
 
 const missing = ensureChromium();
 
 interface Demo { roles: { guest: { arn: string }; authenticated: { arn: string } }; saml: { providerArn: string } | null }
-
-async function axe(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  const violations = (await page.evaluate(`axe.run({ resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) })))`)) as Array<{ id: string; impact: string; targets: string[] }>;
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
-}
 
 describe('the demo’s SAML 2.0 sign-in in chromium', { skip: missing }, () => {
   let server: TestServer;

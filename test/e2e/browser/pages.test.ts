@@ -9,45 +9,18 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoIdentityClient, GetIdentityPoolRolesCommand, SetIdentityPoolRolesCommand } from '@aws-sdk/client-cognito-identity';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
-import { ensureChromium, launchChromium, type RunningBrowser } from '../../helpers/chromium.js';
+import { type RunningBrowser, SCREENSHOTS, axe, ensureChromium, launchChromium, weigh } from '../../helpers/chromium.js';
 
-const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
-export const SCREENSHOTS = join(tmpdir(), 'tessera-screenshots');
 
 const missing = ensureChromium();
 
 interface Demo { identityPoolId: string; clientId: string; username: string; password: string; userPoolProviderName: string; roles: { guest: { arn: string }; authenticated: { arn: string } } }
-
-async function axe(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  // Evaluated in the page (the test's TypeScript has no DOM types).
-  const violations = (await page.evaluate(`axe.run({ resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) })))`)) as Array<{ id: string; impact: string; targets: string[] }>;
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
-}
-
-/** Bytes transferred for the page load (compressed, from Resource Timing) and the time until `ready` is visible. */
-async function weigh(page: Page, url: string, ready: string): Promise<{ kb: number; ms: number }> {
-  // A first load: nothing from the cache of the pages visited before.
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Network.clearBrowserCache');
-  await cdp.detach();
-  const t0 = Date.now();
-  await page.goto(url);
-  await page.locator(ready).first().waitFor();
-  const ms = Date.now() - t0;
-  const bytes = (await page.evaluate(
-    `performance.getEntriesByType('navigation')[0].transferSize + performance.getEntriesByType('resource').reduce((n, r) => n + r.transferSize, 0)`,
-  )) as number;
-  return { kb: Math.round(bytes / 102.4) / 10, ms };
-}
 
 describe('the web pages in chromium', { skip: missing }, () => {
   let server: TestServer;
