@@ -21,7 +21,7 @@ const SECRET_KEYS = new Set([
 ]);
 const TOKEN_KEYS = new Set([
   'sessiontoken', 'token', 'idtoken', 'accesstoken', 'refreshtoken', 'webidentitytoken', 'samlresponse', 'samlassertion', 'inputtoken',
-  'oauthtoken', 'session', 'assertion', 'clientassertion', 'providertoken',
+  'oauthtoken', 'session', 'assertion', 'clientassertion', 'providertoken', 'login',
 ]);
 const JWT = /^[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*$/;
 const JWT_INSIDE = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
@@ -43,8 +43,12 @@ export function maskSecret(value: string): string {
   return `****** (${value.length} chars)`;
 }
 
-/** A token: at most its first 6 and last 4 characters, nothing of a short one. */
+/** A token: at most its first 6 and last 4 characters, nothing of a short one (nor of a paired secret). */
 export function maskToken(value: string): string {
+  // A token paired with its secret (Twitter's `access_token;access_token_secret` Logins value):
+  // the token as a token, nothing of the secret.
+  const pair = value.indexOf(';');
+  if (pair > 0) return `${maskToken(value.slice(0, pair))};${maskSecret(value.slice(pair + 1))}`;
   return value.length < 24 ? `****** (${value.length} chars)` : `${value.slice(0, 6)}…${value.slice(-4)} (${value.length} chars)`;
 }
 

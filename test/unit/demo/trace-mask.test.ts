@@ -53,6 +53,14 @@ describe('demo trace masking', () => {
     assert.ok(!JSON.stringify(out).includes('session-token-secret-part'));
   });
 
+  it('keeps nothing of the secret half of a token;secret pair (Twitter logins), in Logins and in the demo backend\'s answer', () => {
+    const token = '1234567890-AbCdEfGhIjKlMnOpQrStUvWxYz0123';
+    const secret = 'SeCrEtSeCrEtSeCrEtSeCrEtSeCrEtSeCrEt9876';
+    const masked = JSON.stringify(maskValue({ Logins: { 'api.twitter.com': `${token};${secret}` }, login: `${token};${secret}` }));
+    assert.ok(!masked.includes(secret.slice(-4)) && !masked.includes(secret.slice(0, 6)), masked);
+    assert.equal(maskToken(`${token};${secret}`), `123456…0123 (${token.length} chars);****** (${secret.length} chars)`);
+  });
+
   it('shows JWTs decoded beside their mask, wherever they are, and never their signature', () => {
     const out = maskValue({ Token: jwt, Logins: { 'issuer.test': jwt, 'login.dev': 'user-7' }, anything: jwt, message: `refused ${jwt} because` }) as any;
     for (const v of [out.Token, out.Logins['issuer.test'], out.anything]) {
