@@ -4,10 +4,9 @@
 // slot bound to this browser (an HttpOnly cookie) and sends us to /demo/callback; the page then
 // takes it by POST with its RelayState. The response is never in a URL, and is shown masked.
 // Enhanced flow: the response is the identity pool login (GetId, GetCredentialsForIdentity).
-// Basic flow: AWS documents SAML logins for identity pools by the enhanced flow only (the role
-// comes from the assertion; CG:saml-identity-provider), so the basic tab runs what AWS offers for
-// SAML instead: STS AssumeRoleWithSAML with the role picked in the basic tab, which the response
-// must name.
+// Basic flow: the AWS example refuses SAML in its basic tab ("SAML not supported in basic flow").
+// Here the basic tab runs STS AssumeRoleWithSAML with the role picked in the basic tab, which the
+// response must name: the role is the app's choice, as in every basic run.
 import { GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { AssumeRoleWithSAMLCommand } from '@aws-sdk/client-sts';
 import { h, mask, replace } from './dom';
@@ -30,7 +29,7 @@ export function samlButton(): HTMLElement {
 export function samlNote(): HTMLElement {
   return h('p', { class: 'muted', id: 'saml-note' },
     'SAML 2.0 signs in at Tessera’s development SAML IdP (development only). Enhanced flow: the SAML response is the login (GetId, GetCredentialsForIdentity; with several roles asserted the page names the authenticated one as CustomRoleArn). ',
-    'On AWS an identity pool takes a SAML login by the enhanced flow only (the role comes from the assertion), so the basic flow runs what AWS offers for SAML instead: STS AssumeRoleWithSAML with the role you pick, which the response must name.');
+    'Basic flow: STS AssumeRoleWithSAML with the role you pick, which the response must name (the AWS example offers no basic flow for SAML).');
 }
 
 function randomHex(bytes: number): string {
