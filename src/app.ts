@@ -28,11 +28,11 @@ import { createAwsEndpoint } from './http/aws-endpoint.js';
 import { buildHttpServer } from './http/server.js';
 import { renderIndexPage } from './http/index-page.js';
 import { openIdRoutes } from './http/openid-routes.js';
-import { createSigningKeyRing, setSigningOffload } from './keys/signing-keys.js';
+import { createSigningKeyRing } from './keys/signing-keys.js';
 import { createLoginVerifier } from './tokens/logins/index.js';
 import { cognitoIdentityOperations, createIdentityPoolDoctor, MAX_OPEN_ID_TOKEN_SECONDS, type CognitoIdentityDeps } from './services/cognito-identity/index.js';
 import { doctorRoutes } from './http/doctor-routes.js';
-import { asUserPoolTokenVerifier, cognitoIdpOperations, createUserPoolClientDoctor, createUserPools, setPasswordDerivationSlots, type UserPools } from './services/cognito-idp/index.js';
+import { asUserPoolTokenVerifier, cognitoIdpOperations, createUserPoolClientDoctor, createUserPools, type PasswordHasherOptions, type UserPools } from './services/cognito-idp/index.js';
 import { oauth2Routes } from './services/oauth2/index.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { createGateway, type Gateway } from './gateway/index.js';
@@ -92,6 +92,11 @@ export interface CreateOptions {
   clock?: () => Date;
   /** Wraps the opened storage before anything uses it (instrumentation in tests, e.g. counting reads). */
   wrapStorage?: (storage: Storage) => Storage;
+  /**
+   * This instance's password derivation limits (tests: a small queue). Unset fields keep the
+   * defaults: slots max(1, ⌊CPUs / workers⌋), DEFAULT_WAITING_PER_SLOT waiting per slot.
+   */
+  passwordDerivation?: PasswordHasherOptions;
 }
 
 export async function createTessera(config: Config, options: CreateOptions = {}): Promise<Tessera> {
@@ -99,9 +104,13 @@ export async function createTessera(config: Config, options: CreateOptions = {})
   const clock = options.clock ?? (() => new Date());
 
   // Worker processes share the CPUs, and so the memory-hard password derivations (32 MiB each).
-  setPasswordDerivationSlots(Math.max(1, Math.floor(availableParallelism() / config.workers)));
+  // The limits belong to this instance: another Tessera in the same process has its own.
+  const passwordDerivation: PasswordHasherOptions = {
+    slots: options.passwordDerivation?.slots ?? Math.max(1, Math.floor(availableParallelism() / config.workers)),
+    ...(options.passwordDerivation?.waitingPerSlot !== undefined ? { waitingPerSlot: options.passwordDerivation.waitingPerSlot } : {}),
+  };
   // RSA signatures go to the thread pool only where worker processes leave CPUs unused.
-  setSigningOffload(config.workers < availableParallelism());
+  const signOnThreadPool = config.workers < availableParallelism();
   const opened = await openStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, log });
   const storage = options.wrapStorage ? options.wrapStorage(opened) : opened;
   let stores: DemoStores | undefined;
@@ -130,9 +139,9 @@ export async function createTessera(config: Config, options: CreateOptions = {})
       ...(devIdps ? { thumbprints: [devIdps.thumbprint] } : {}),
     });
     // Tessera's own OpenID issuer (GetOpenIdToken, developer tokens): iss = the public URL.
-    const openIdKeys = createSigningKeyRing({ storage, clock, name: 'openid', maxTokenLifetimeSeconds: MAX_OPEN_ID_TOKEN_SECONDS, decoder: tokenDecoder });
+    const openIdKeys = createSigningKeyRing({ storage, clock, name: 'openid', maxTokenLifetimeSeconds: MAX_OPEN_ID_TOKEN_SECONDS, decoder: tokenDecoder, signOnThreadPool });
     // User pools: the API, the per-pool OpenID issuers and the hosted OAuth 2.0 endpoints.
-    const userPools = createUserPools({ storage, clock, publicUrl: config.publicUrl, region: config.region, accountId: config.accountId, log, passwordMemoSeconds: config.passwordMemoSeconds, decoder: tokenDecoder });
+    const userPools = createUserPools({ storage, clock, publicUrl: config.publicUrl, region: config.region, accountId: config.accountId, log, passwordMemoSeconds: config.passwordMemoSeconds, decoder: tokenDecoder, passwordDerivation, signOnThreadPool });
     const logins = createLoginVerifier({
       iam,
       oidc,

@@ -5,5 +5,5 @@
  * (signing-keys.ts, signing-schedule.ts, signing-key-doc.ts). The database is the secret store.
  */
 export { createSealingKeyRing, isSealingKid, type SealingKey, type SealingKeyDoc, type SealingKeyRing, type SealingKeyRingOptions } from './sealing-keys.js';
-export { createSigningKeyRing, setSigningOffload, type SigningAlg, type SigningKeyRing, type SigningKeyRingOptions, type SigningKeyStatus } from './signing-keys.js';
+export { createSigningKeyRing, type SigningAlg, type SigningKeyRing, type SigningKeyRingOptions, type SigningKeyStatus } from './signing-keys.js';
 export { generateRsaSigningKey, jwkThumbprint, type GenerateSigningKey, type SigningKeyDoc } from './signing-key-doc.js';

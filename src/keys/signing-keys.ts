@@ -97,6 +97,8 @@ export interface SigningKeyRingOptions {
   generateKey?: GenerateSigningKey;
   /** The instance's JWT decoder (src/tokens/jws.ts); a ring of its own when omitted. */
   decoder?: JwtDecoder;
+  /** Compute RSA signatures on libuv's thread pool instead of the event loop (default false; see rsaSign). */
+  signOnThreadPool?: boolean;
 }
 
 const NAME = /^[a-z0-9-]{1,64}$/;
@@ -115,17 +117,10 @@ const HASH: Record<SigningAlg, string> = { RS256: 'sha256', RS512: 'sha512' };
  * free meanwhile, but each hand-off costs a little. Measured (bench:ab, SQLite, 2 CPUs, 6 rounds):
  * one process, thread pool against loop: InitiateAuth 1.24× req/s, GetOpenIdToken 1.41×; two worker
  * processes: InitiateAuth 0.84×. So the pool is used only while there are fewer worker processes
- * than CPUs (app.ts: setSigningOffload(workers < CPUs)).
+ * than CPUs (app.ts passes signOnThreadPool: workers < CPUs to every ring of the instance).
  */
-let signOnPool = false;
-
-/** Sign on libuv's thread pool (true) or on the event loop (false, the default). */
-export function setSigningOffload(onPool: boolean): void {
-  signOnPool = onPool;
-}
-
-function rsaSign(hash: string, data: Buffer, key: KeyObject): Promise<Buffer> | Buffer {
-  if (!signOnPool) return nodeSign(hash, data, key);
+function rsaSign(hash: string, data: Buffer, key: KeyObject, onPool: boolean): Promise<Buffer> | Buffer {
+  if (!onPool) return nodeSign(hash, data, key);
   return new Promise((resolve, reject) => nodeSign(hash, data, key, (err, signature) => (err ? reject(err) : resolve(signature))));
 }
 
@@ -137,6 +132,7 @@ function positiveInt(name: string, value: number, min: number): number {
 export function createSigningKeyRing(options: SigningKeyRingOptions): SigningKeyRing {
   if (!NAME.test(options.name)) throw new Error(`signing key ring name must match ${NAME}, got ${JSON.stringify(options.name)}`);
   const name = options.name;
+  const signOnThreadPool = options.signOnThreadPool ?? false;
   const alg: SigningAlg = options.alg ?? 'RS512';
   const prePublishSeconds = positiveInt('prePublishSeconds', options.prePublishSeconds ?? 3600, 0);
   const jwksMaxAgeSeconds = Math.min(positiveInt('jwksMaxAgeSeconds', options.jwksMaxAgeSeconds ?? 3600, 0), prePublishSeconds);
@@ -263,7 +259,7 @@ export function createSigningKeyRing(options: SigningKeyRingOptions): SigningKey
       const header = { alg: key.alg, kid: key.kid, typ: signOptions.typ ?? 'JWS' };
       const input = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
       // RFC 7518 §3.3: RSASSA-PKCS1-v1_5 (node's default padding for RSA keys) with SHA-2.
-      const signature = await rsaSign(HASH[key.alg]!, Buffer.from(input), key.privateKey);
+      const signature = await rsaSign(HASH[key.alg]!, Buffer.from(input), key.privateKey, signOnThreadPool);
       return `${input}.${signature.toString('base64url')}`;
     },
 

@@ -9,6 +9,8 @@
  * - `captureLogs: true` sends the log (level info, or debug/trace when TESSERA_TEST_LOG says so) into
  *   `logs` as parsed JSON lines, so tests can read the codes and reasons it carries.
  * - `clock` is passed to createTessera: every component reads time through it.
+ * - `passwordDerivation` is passed to createTessera: this instance's password derivation limits
+ *   (e.g. a tiny queue for overload tests), which no other instance in the process shares.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -17,13 +19,15 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { loadConfig, type ConfigInput } from '../../src/config/index.js';
-import { createTessera, type Tessera } from '../../src/app.js';
+import { createTessera, type CreateOptions, type Tessera } from '../../src/app.js';
 
 export interface TestServerOptions extends ConfigInput {
   clock?: () => Date;
   keepDataDir?: boolean;
   /** Collect the log lines in `TestServer.logs`. */
   captureLogs?: boolean;
+  /** The instance's password derivation limits (CreateOptions.passwordDerivation). */
+  passwordDerivation?: CreateOptions['passwordDerivation'];
 }
 
 export interface TestServer {
@@ -69,7 +73,7 @@ function captureLevel(requested: string | undefined): string {
 }
 
 export async function startTestServer(overrides: TestServerOptions = {}): Promise<TestServer> {
-  const { clock, keepDataDir, captureLogs, ...configOverrides } = overrides;
+  const { clock, keepDataDir, captureLogs, passwordDerivation, ...configOverrides } = overrides;
   const dataDir = configOverrides.dataDir ?? mkdtempSync(join(tmpdir(), 'tessera-test-'));
   const port = configOverrides.port ?? (await freeLoopbackPort());
   const config = loadConfig({
@@ -84,7 +88,7 @@ export async function startTestServer(overrides: TestServerOptions = {}): Promis
   });
   const logs: Array<Record<string, unknown>> = [];
   const logger = captureLogs ? pino({ level: config.logLevel }, logSink(logs)) : pino({ level: config.logLevel });
-  const tessera = await createTessera(config, { logger, ...(clock ? { clock } : {}) });
+  const tessera = await createTessera(config, { logger, ...(clock ? { clock } : {}), ...(passwordDerivation ? { passwordDerivation } : {}) });
   const { url, gatewayUrl } = await tessera.listen();
   return {
     url,

@@ -17,7 +17,7 @@ export { createUserPools, asUserPoolTokenVerifier, NewPasswordRequiredError, typ
 export type * from './records.js';
 export { secretHash } from './secrets.js';
 export { ringName } from './tokens.js';
-export { DEFAULT_WAITING_PER_SLOT, setPasswordDerivationQueue, setPasswordDerivationSlots } from './passwords.js';
+export { createPasswordHasher, DEFAULT_WAITING_PER_SLOT, type PasswordHasher, type PasswordHasherOptions } from './passwords.js';
 
 export interface CognitoIdpDeps {
   userPools: UserPools;

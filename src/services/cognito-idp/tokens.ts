@@ -45,6 +45,8 @@ export interface TokensContext {
   keyRing?: (userPoolId: string) => SigningKeyRing;
   /** The instance's JWT decoder, shared by the pools' rings (src/tokens/jws.ts). */
   decoder?: JwtDecoder;
+  /** Sign on libuv's thread pool (signing-keys.ts, SigningKeyRingOptions.signOnThreadPool). */
+  signOnThreadPool?: boolean;
 }
 
 export function ringName(userPoolId: string): string {
@@ -77,7 +79,7 @@ export function createTokens(ctx: TokensContext) {
     if (ctx.keyRing) return ctx.keyRing(userPoolId);
     let r = rings.get(userPoolId);
     if (!r) {
-      r = createSigningKeyRing({ storage: ctx.storage, clock: ctx.clock, name: ringName(userPoolId), alg: 'RS256', maxTokenLifetimeSeconds: MAX_TOKEN_SECONDS, ...(ctx.decoder ? { decoder: ctx.decoder } : {}) });
+      r = createSigningKeyRing({ storage: ctx.storage, clock: ctx.clock, name: ringName(userPoolId), alg: 'RS256', maxTokenLifetimeSeconds: MAX_TOKEN_SECONDS, ...(ctx.decoder ? { decoder: ctx.decoder } : {}), ...(ctx.signOnThreadPool ? { signOnThreadPool: true } : {}) });
       rings.set(userPoolId, r);
     }
     return r;

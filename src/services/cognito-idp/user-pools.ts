@@ -23,7 +23,7 @@ import { createResourceServers, type ResourceServers } from './resource-servers.
 import { clientNotFound, idpError, MSG, notAuthorized, tokenRefusal } from './errors.js';
 import type { Random } from './ids.js';
 import { createMfa, type Mfa, type MfaStep } from './mfa.js';
-import { burnPasswordCheck, verifyPassword } from './passwords.js';
+import { createPasswordHasher, type PasswordHasher, type PasswordHasherOptions } from './passwords.js';
 import { createPasswordMemo, DEFAULT_PASSWORD_MEMO_SECONDS, type PasswordMemo } from './password-memo.js';
 import type { CodeRecord, DomainRecord, IdentityProviderRecord, UserPoolClientRecord, UserPoolRecord, UserRecord } from './records.js';
 import { constantTimeEquals } from './secrets.js';
@@ -65,6 +65,10 @@ export interface UserPoolsDeps {
    * the derivation (password-memo.ts); 0 = never. Default DEFAULT_PASSWORD_MEMO_SECONDS.
    */
   passwordMemoSeconds?: number;
+  /** This instance's password derivation limits (passwords.ts; default: one slot per CPU, DEFAULT_WAITING_PER_SLOT waiting per slot). */
+  passwordDerivation?: PasswordHasherOptions;
+  /** Sign the pools' tokens on libuv's thread pool (signing-keys.ts; default false: on the event loop). */
+  signOnThreadPool?: boolean;
   /** The bounded HTTPS GET for SAML MetadataURL (default src/tokens/fetch.ts fetchDocument). */
   fetchDocument?: FetchDocument;
 }
@@ -126,7 +130,7 @@ export interface UserPools {
   /** Tessera-specific admin read path: the live confirmation / reset codes of a user (no mail is sent). */
   lastCodes(userPoolId: string, username: string): Promise<Array<Pick<CodeRecord, 'purpose' | 'code' | 'issuedAt' | 'expiresAt'>>>;
   /** Building blocks for the cognito-idp operations. */
-  readonly internals: { stores: Stores; directory: Directory; resourceServers: ResourceServers; users: Users; tokens: Tokens; challenges: Challenges; mfa: Mfa; clock: () => Date; log: Logger; random: Random; passwordMemo: PasswordMemo };
+  readonly internals: { stores: Stores; directory: Directory; resourceServers: ResourceServers; users: Users; tokens: Tokens; challenges: Challenges; mfa: Mfa; clock: () => Date; log: Logger; random: Random; passwordMemo: PasswordMemo; passwords: PasswordHasher };
 }
 
 export function createUserPools(deps: UserPoolsDeps): UserPools {
@@ -134,8 +138,9 @@ export function createUserPools(deps: UserPoolsDeps): UserPools {
   const stores = openStores(deps.storage);
   const resourceServers = createResourceServers({ stores, clock: deps.clock });
   const directory = createDirectory({ stores, clock: deps.clock, random, region: deps.region, accountId: deps.accountId, customScopes: resourceServers.customScopes, ...(deps.fetchDocument ? { fetchDocument: deps.fetchDocument } : {}) });
-  const users = createUsers({ stores, clock: deps.clock, random, log: deps.log });
-  const tokens = createTokens({ stores, storage: deps.storage, clock: deps.clock, random, publicUrl: deps.publicUrl, ...(deps.keyRing ? { keyRing: deps.keyRing } : {}), ...(deps.decoder ? { decoder: deps.decoder } : {}) });
+  const passwords = createPasswordHasher(deps.passwordDerivation);
+  const users = createUsers({ stores, clock: deps.clock, random, log: deps.log, passwords });
+  const tokens = createTokens({ stores, storage: deps.storage, clock: deps.clock, random, publicUrl: deps.publicUrl, ...(deps.keyRing ? { keyRing: deps.keyRing } : {}), ...(deps.decoder ? { decoder: deps.decoder } : {}), ...(deps.signOnThreadPool ? { signOnThreadPool: true } : {}) });
   const challenges = createChallenges({ stores, clock: deps.clock, random });
   const mfa = createMfa({ users, ring: deps.sealingKeys ?? createSealingKeyRing({ storage: deps.storage, clock: deps.clock, random }), clock: deps.clock, random });
   const nowSeconds = () => Math.floor(deps.clock().getTime() / 1000);
@@ -151,13 +156,13 @@ export function createUserPools(deps: UserPoolsDeps): UserPools {
     const user = await users.find(pool, username);
     const bad = () => notAuthorized(MSG.badCredentials, 'idp.password');
     if (!user || !user.password) {
-      await burnPasswordCheck(password);
+      await passwords.burn(password);
       if (!user && options.preventUserExistenceErrors === false) throw idpError('UserNotFoundException', MSG.userNotFound, { check: 'idp.user', actual: username });
       throw bad();
     }
     users.checkLockout(user);
     const stored = user.password;
-    if (!(await passwordMemo.verify(`${pool.id}/${user.sub}`, stored, password, () => verifyPassword(password, stored)))) {
+    if (!(await passwordMemo.verify(`${pool.id}/${user.sub}`, stored, password, () => passwords.verify(password, stored)))) {
       await users.recordFailure(pool, user);
       throw bad();
     }
@@ -375,7 +380,7 @@ export function createUserPools(deps: UserPoolsDeps): UserPools {
       const pool = await directory.requirePool(userPoolId);
       return (await users.lastCodes(pool, username)).map(({ purpose, code, issuedAt, expiresAt }) => ({ purpose, code, issuedAt, expiresAt }));
     },
-    internals: { stores, directory, resourceServers, users, tokens, challenges, mfa, clock: deps.clock, log: deps.log, random, passwordMemo },
+    internals: { stores, directory, resourceServers, users, tokens, challenges, mfa, clock: deps.clock, log: deps.log, random, passwordMemo, passwords },
   };
 }
 

@@ -12,7 +12,7 @@ import { AlreadyExistsError, NotFoundError, UpdateContentionError } from '../../
 import { idpError, invalidParameter, MSG, userNotFound } from './errors.js';
 import { newCode, newUuid, type Random } from './ids.js';
 import { afterFailure, lockedUntil, type SignInFailures } from './lockout.js';
-import { checkPasswordPolicy, hashPassword } from './passwords.js';
+import { checkPasswordPolicy, type PasswordHasher } from './passwords.js';
 import type { CodePurpose, CodeRecord, FederatedIdentity, IdentityProviderRecord, UserPoolRecord, UserRecord, UserStatus } from './records.js';
 import { makeVerifier } from './srp.js';
 import { ids, type Stores } from './store.js';
@@ -22,6 +22,8 @@ export interface UsersContext {
   clock: () => Date;
   random: Random;
   log: Logger;
+  /** The instance's password hasher and its derivation queue (passwords.ts). */
+  passwords: PasswordHasher;
 }
 
 /** Code lifetimes (CG:limits): sign-up codes 24 h, forgot-password codes 1 h. */
@@ -165,7 +167,7 @@ export function createUsers(ctx: UsersContext) {
    */
   async function setPassword(pool: UserPoolRecord, user: UserRecord, password: string, status: UserStatus): Promise<UserRecord> {
     checkPasswordPolicy(password, pool.passwordPolicy);
-    const hash = await hashPassword(password);
+    const hash = await ctx.passwords.hash(password);
     const srp = makeVerifier(pool.id, user.username, password, ctx.random);
     const temporaryUntil = status === 'FORCE_CHANGE_PASSWORD' ? now() + pool.passwordPolicy.TemporaryPasswordValidityDays * 86_400 : undefined;
     return update(pool, user.username, (u) => {

@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { UserPools } from '../../../src/services/cognito-idp/index.js';
-import { startTestServer, type TestServer } from '../../helpers/server.js';
+import { startTestServer, type TestServer, type TestServerOptions } from '../../helpers/server.js';
 
 export interface IdpHarness {
   url: string;
@@ -62,7 +62,7 @@ export function testClock() {
   };
 }
 
-export async function startIdp(options: { publicUrl?: string; databaseUrl?: string } = {}): Promise<IdpHarness> {
+export async function startIdp(options: { publicUrl?: string; databaseUrl?: string; passwordDerivation?: TestServerOptions['passwordDerivation'] } = {}): Promise<IdpHarness> {
   const time = testClock();
   const clock = time.now;
   const server = await startTestServer({
@@ -72,6 +72,7 @@ export async function startIdp(options: { publicUrl?: string; databaseUrl?: stri
     accountId: '123456789012',
     ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    ...(options.passwordDerivation ? { passwordDerivation: options.passwordDerivation } : {}),
   });
   const credentials = server.rootCredentials;
   const idp = new CognitoIdentityProviderClient({ endpoint: server.url, region: server.region, credentials, maxAttempts: 1 });

@@ -3,12 +3,15 @@
  * "Rate exceeded" (400, which the SDKs retry), never a 5xx and never an unbounded wait; the ones
  * admitted are answered as usual, a sign-in the password memo answers needs no derivation and
  * goes through, and once the flood has passed sign-ins work again. The queue is made small here
- * (one slot, one waiting) so that a handful of concurrent requests floods it.
+ * (one slot, one waiting, an option of this one instance) so that a handful of concurrent
+ * requests floods it. The limits belong to the instance: a second Tessera in the same process
+ * keeps its own.
  */
+import { availableParallelism } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { AdminCreateUserCommand, AdminSetUserPasswordCommand, CreateUserPoolClientCommand, CreateUserPoolCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { DEFAULT_WAITING_PER_SLOT, setPasswordDerivationQueue, setPasswordDerivationSlots } from '../../../src/services/cognito-idp/index.js';
+import { ServiceError } from '../../../src/errors/index.js';
 import { startIdp, STRONG, type IdpHarness } from './harness.js';
 
 describe('sign-ins under a flood of password checks', () => {
@@ -16,18 +19,15 @@ describe('sign-ins under a flood of password checks', () => {
   let clientId: string;
   let poolId: string;
   before(async () => {
-    h = await startIdp();
+    h = await startIdp({ passwordDerivation: { slots: 1, waitingPerSlot: 1 } });
     poolId = (await h.idp.send(new CreateUserPoolCommand({ PoolName: 'flood' }))).UserPool!.Id!;
     clientId = (
       await h.idp.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app', PreventUserExistenceErrors: 'ENABLED', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }))
     ).UserPoolClient!.ClientId!;
     await h.idp.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'ivy', MessageAction: 'SUPPRESS' }));
     await h.idp.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: 'ivy', Password: STRONG, Permanent: true }));
-    setPasswordDerivationSlots(1);
-    setPasswordDerivationQueue(1);
   });
   after(async () => {
-    setPasswordDerivationQueue(DEFAULT_WAITING_PER_SLOT);
     await h?.close();
   });
 
@@ -58,5 +58,34 @@ describe('sign-ins under a flood of password checks', () => {
     assert.ok(line, 'the refusal is logged with its reason');
     // The flood is over: an unknown user is checked again, and a new sign-in needing a derivation works.
     await assert.rejects(signIn('nobody-else', 'Some-Guess-1!'), (e: Error) => e.name === 'NotAuthorizedException');
+  });
+});
+
+describe('two Tessera instances in one process', () => {
+  let tight: IdpHarness;
+  let roomy: IdpHarness;
+  before(async () => {
+    tight = await startIdp({ passwordDerivation: { slots: 1, waitingPerSlot: 0 } });
+    roomy = await startIdp({ passwordDerivation: { waitingPerSlot: 1 } });
+  });
+  after(async () => {
+    await tight?.close();
+    await roomy?.close();
+  });
+
+  it('keep separate password derivation limits: one with a full queue refuses while the other admits', async () => {
+    const a = tight.userPools.internals.passwords;
+    const b = roomy.userPools.internals.passwords;
+    // Started after the first: its slots are the CPUs split among its worker processes, not the other's one.
+    assert.deepEqual([a.slots, a.waitingPerSlot], [1, 0]);
+    assert.deepEqual([b.slots, b.waitingPerSlot], [Math.max(1, Math.floor(availableParallelism() / roomy.server.tessera.config.workers)), 1]);
+    const stored = await b.hash(STRONG, { N: 1 << 10, r: 8, p: 1 });
+    // Two checks at once on each: the tight instance runs one and refuses the other at once; the
+    // roomy one runs or queues both (at least one slot and one waiting place), and never counts the tight one's.
+    const onTight = Promise.allSettled([a.verify(STRONG, stored), a.verify(STRONG, stored)]);
+    const onRoomy = Promise.allSettled([b.verify(STRONG, stored), b.verify(STRONG, stored)]);
+    const described = (r: PromiseSettledResult<boolean>) => (r.status === 'fulfilled' ? String(r.value) : r.reason instanceof ServiceError ? r.reason.code : String(r.reason));
+    assert.deepEqual((await onTight).map(described), ['true', 'TooManyRequestsException']);
+    assert.deepEqual((await onRoomy).map(described), ['true', 'true']);
   });
 });

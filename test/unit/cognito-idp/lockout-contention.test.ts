@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import pino from 'pino';
 import { UpdateContentionError } from '../../../src/storage/contract.js';
 import { createUsers } from '../../../src/services/cognito-idp/users.js';
+import { createPasswordHasher } from '../../../src/services/cognito-idp/passwords.js';
 import type { UserPoolRecord, UserRecord } from '../../../src/services/cognito-idp/records.js';
 import type { Stores } from '../../../src/services/cognito-idp/store.js';
 
@@ -24,7 +25,7 @@ function contendedUsers() {
       },
     },
   } as unknown as Stores;
-  const users = createUsers({ stores, clock: () => new Date(Date.UTC(2026, 11, 7)), random: (n: number) => Buffer.alloc(n, 7), log });
+  const users = createUsers({ stores, clock: () => new Date(Date.UTC(2026, 11, 7)), random: (n: number) => Buffer.alloc(n, 7), log, passwords: createPasswordHasher() });
   return { users, warnings, updates: () => updates };
 }
 
@@ -49,7 +50,7 @@ describe('lockout writes on a contended user record', () => {
 
   it('still propagates errors that are not contention', async () => {
     const broken = { users: { update: async () => { throw new Error('disk on fire'); } } } as unknown as Stores;
-    const other = createUsers({ stores: broken, clock: () => new Date(), random: (n: number) => Buffer.alloc(n), log: pino({ level: 'silent' }) });
+    const other = createUsers({ stores: broken, clock: () => new Date(), random: (n: number) => Buffer.alloc(n), log: pino({ level: 'silent' }), passwords: createPasswordHasher() });
     await assert.rejects(other.recordFailure(pool, user), /disk on fire/);
     await assert.rejects(other.clearFailures(pool, user), /disk on fire/);
   });

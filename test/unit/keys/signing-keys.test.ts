@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { createSigningKeyRing, setSigningOffload, type SigningKeyRing, type SigningKeyRingOptions } from '../../../src/keys/signing-keys.js';
+import { createSigningKeyRing, type SigningKeyRing, type SigningKeyRingOptions } from '../../../src/keys/signing-keys.js';
 import { generateRsaSigningKey } from '../../../src/keys/signing-key-doc.js';
 import { createMemoryStorage } from '../credentials/memory-storage.js';
 import { ISSUER, claimsAt, kidOf, privateKeyOf, refusedAs, settableClock, signRaw, storedKeys } from './helpers.js';
@@ -293,18 +293,14 @@ test('refuses ring names that could escape the storage id scheme', () => {
 
 test('signing on the thread pool gives the very token signing on the event loop gives, for both algorithms', async () => {
   for (const alg of ['RS256', 'RS512'] as const) {
-    const { ring, seconds, clock } = setup({ alg });
+    // Two rings over the same stored key, one per setting (the setting belongs to the ring).
+    const { ring: onLoopRing, seconds, clock, options } = setup({ alg, signOnThreadPool: false });
+    const onPoolRing = createSigningKeyRing({ ...options, signOnThreadPool: true });
     const claims = claimsAt(seconds());
-    try {
-      setSigningOffload(false);
-      const onLoop = await ring.signJwt(claims);
-      setSigningOffload(true);
-      const onPool = await ring.signJwt(claims);
-      // RSASSA-PKCS1-v1_5 is deterministic: same key, same input, same signature.
-      assert.equal(onPool, onLoop, alg);
-      await verifyWithJose(onPool, await ring.jwks(), clock());
-    } finally {
-      setSigningOffload(false);
-    }
+    const onLoop = await onLoopRing.signJwt(claims);
+    const onPool = await onPoolRing.signJwt(claims);
+    // RSASSA-PKCS1-v1_5 is deterministic: same key, same input, same signature.
+    assert.equal(onPool, onLoop, alg);
+    await verifyWithJose(onPool, await onPoolRing.jwks(), clock());
   }
 });

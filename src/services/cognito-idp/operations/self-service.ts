@@ -9,7 +9,7 @@
  */
 import { defineOperation, type Operation } from '../../../wire/operation.js';
 import { clientNotFound, idpError, invalidParameter, MSG, notAuthorized } from '../errors.js';
-import { checkPasswordPolicy, verifyPassword } from '../passwords.js';
+import { checkPasswordPolicy } from '../passwords.js';
 import type { ChallengeRecord, UserPoolRecord, UserRecord } from '../records.js';
 import { checkAttributes, checkRequired } from '../schema.js';
 import { secretHashMatches } from '../secrets.js';
@@ -26,7 +26,7 @@ function mask(value: string): string {
 
 export function selfServiceOperations(deps: OpsDeps): Operation[] {
   const up = deps.userPools;
-  const { directory, users, stores, clock, mfa, challenges } = up.internals;
+  const { directory, users, stores, clock, mfa, challenges, passwords } = up.internals;
 
   async function clientFor(clientId: string): Promise<{ client: ClientRecord; pool: UserPoolRecord }> {
     const client = await up.getClient(clientId);
@@ -192,7 +192,7 @@ export function selfServiceOperations(deps: OpsDeps): Operation[] {
       // A wrong previous password counts toward the sign-in lockout (lockout.ts): a stolen access
       // token must not become a way to guess the password without limit.
       users.checkLockout(user, 'change-password');
-      if (!(await verifyPassword(input.PreviousPassword, user.password))) {
+      if (!(await passwords.verify(input.PreviousPassword, user.password))) {
         await users.recordFailure(pool, user);
         throw notAuthorized(MSG.badCredentials, 'idp.password');
       }
