@@ -1,6 +1,6 @@
 // Console: user pools (create, inspect, delete), their users (create, edit, delete, groups of a
 // user), app clients (create, edit, delete) and groups (create with role and precedence, edit,
-// delete, add and remove members).
+// delete, add and remove members), then identity providers and the domain (./console-userpool-federation).
 import {
   AdminAddUserToGroupCommand, AdminCreateUserCommand, AdminDeleteUserCommand, AdminGetUserCommand, AdminListGroupsForUserCommand,
   AdminRemoveUserFromGroupCommand, AdminUpdateUserAttributesCommand, CognitoIdentityProviderClient, CreateGroupCommand, CreateUserPoolClientCommand,
@@ -9,6 +9,7 @@ import {
   UpdateGroupCommand, UpdateUserPoolClientCommand, type ExplicitAuthFlowsType, type OAuthFlowType, type UserPoolClientType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { Credentials } from './credentials';
+import { renderFederation } from './console-userpool-federation';
 import { actions, area, attempt, block, button, checkbox, confirmed, counted, field, form, h, input, inspector, lines, listAll, option, replace, select, show, strip, table, view } from './console-kit';
 
 const AUTH_FLOWS: ExplicitAuthFlowsType[] = ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'];
@@ -47,6 +48,7 @@ export async function render(panel: HTMLElement, creds: Credentials): Promise<vo
       listAll((NextToken) => idp.send(new ListUserPoolClientsCommand({ UserPoolId: id, MaxResults: 60, NextToken })).then((o) => [o.UserPoolClients, o.NextToken])),
       listGroups(id),
     ]);
+    const federation = h('div');
     const attr = (u: { Attributes?: Array<{ Name?: string; Value?: string }> }, n: string) => u.Attributes?.find((a) => a.Name === n)?.Value ?? '';
     replace(pool,
       h('h3', {}, 'Users'),
@@ -96,7 +98,9 @@ export async function render(panel: HTMLElement, creds: Credentials): Promise<vo
         groupName.value = groupDescription.value = groupRole.value = groupPrecedence.value = '';
         await showPool();
         await inspectGroup(id, made);
-      }, field('Group name', groupName), field('Group description (optional)', groupDescription), field('Group role ARN (optional)', groupRole), field('Precedence (optional; lower wins)', groupPrecedence)));
+      }, field('Group name', groupName), field('Group description (optional)', groupDescription), field('Group role ARN (optional)', groupRole), field('Precedence (optional; lower wins)', groupPrecedence)),
+      federation);
+    await renderFederation(federation, idp, id, clients.items, { status, detail, refresh: showPool });
   }
 
   async function inspectUser(poolId: string, name: string): Promise<void> {
