@@ -16,8 +16,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import {
-  AdminListGroupsForUserCommand, CognitoIdentityProviderClient, DescribeUserPoolClientCommand, DescribeUserPoolCommand, GetGroupCommand, InitiateAuthCommand, ListGroupsCommand,
-  ListUserPoolClientsCommand, ListUsersInGroupCommand,
+  AdminCreateUserCommand, AdminListGroupsForUserCommand, CognitoIdentityProviderClient, CreateUserPoolClientCommand, CreateUserPoolCommand, DeleteUserPoolCommand,
+  DescribeIdentityProviderCommand, DescribeUserPoolClientCommand, DescribeUserPoolCommand, DescribeUserPoolDomainCommand, GetGroupCommand, InitiateAuthCommand, ListGroupsCommand,
+  ListUserPoolClientsCommand, ListUsersCommand, ListUsersInGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
   CognitoIdentityClient, DescribeIdentityCommand, DescribeIdentityPoolCommand, GetCredentialsForIdentityCommand, GetIdCommand, GetIdentityPoolRolesCommand,
@@ -25,7 +26,8 @@ import {
 } from '@aws-sdk/client-cognito-identity';
 import {
   CreateOpenIDConnectProviderCommand, CreateSAMLProviderCommand, GetOpenIDConnectProviderCommand, GetPolicyCommand, GetUserCommand, ListAccessKeysCommand, GetPolicyVersionCommand, GetRoleCommand, GetSAMLProviderCommand, IAMClient, ListAttachedRolePoliciesCommand,
-  ListOpenIDConnectProvidersCommand, ListPolicyVersionsCommand, ListRolePoliciesCommand, ListSAMLProvidersCommand,
+  ListOpenIDConnectProvidersCommand, ListPolicyVersionsCommand, ListRolePoliciesCommand, ListSAMLProvidersCommand, CreateUserCommand, DeleteUserCommand,
+  ListUsersCommand as ListUsersIamCommand,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
@@ -441,6 +443,109 @@ describe('the console in chromium', { skip: missing }, () => {
     assert.match(refused.verdict, /^Refused: /);
     assert.deepEqual(refused.failed, ['token.audience']);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-login-refused.png'), fullPage: true });
+  });
+
+  it('lists every page: 65 users of a user pool (ListUsers pages of 60) and 105 IAM users (ListUsers pages of 100)', async () => {
+    const poolId = (await idp.send(new CreateUserPoolCommand({ PoolName: 'console-paging' }))).UserPool!.Id!;
+    const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(3, '0')}`);
+    const inBatches = async (items: string[], one: (name: string) => Promise<unknown>) => {
+      for (let i = 0; i < items.length; i += 10) await Promise.all(items.slice(i, i + 10).map(one));
+    };
+    const poolUsers = names('paged-user', 65);
+    const iamUsers = names('paged-iam', 105);
+    await inBatches(poolUsers, (Username) => idp.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username, MessageAction: 'SUPPRESS' })));
+    await inBatches(iamUsers, (UserName) => iam.send(new CreateUserCommand({ UserName })));
+    const first = await idp.send(new ListUsersCommand({ UserPoolId: poolId, Limit: 60 }));
+    assert.ok(first.PaginationToken && first.Users?.length === 60, 'the pool\'s users take two pages');
+    try {
+      await openTab('User pools', 'User pools');
+      await page.locator('#user-pool').selectOption(poolId);
+      await page.waitForFunction(IDLE);
+      await page.locator('caption', { hasText: /^65 users$/ }).waitFor();
+      const shownUsers = await page.getByRole('button', { name: /^Inspect paged-user-/ }).evaluateAll((bs) => bs.map((b) => b.getAttribute('aria-label')!.replace('Inspect ', '')));
+      assert.deepEqual(shownUsers.sort(), poolUsers);
+      await openTab('IAM users', 'IAM users');
+      const shownIam = await page.getByRole('button', { name: /^Inspect IAM user paged-iam-/ }).evaluateAll((bs) => bs.map((b) => b.getAttribute('aria-label')!.replace('Inspect IAM user ', '')));
+      assert.deepEqual(shownIam.sort(), iamUsers);
+      const total = ((await iam.send(new ListUsersIamCommand({ MaxItems: 1000 }))).Users ?? []).length;
+      assert.equal(await page.locator('caption').first().innerText(), `${total} IAM users`);
+    } finally {
+      await inBatches(iamUsers, (UserName) => iam.send(new DeleteUserCommand({ UserName })));
+      await idp.send(new DeleteUserPoolCommand({ UserPoolId: poolId }));
+    }
+  });
+
+  it('creates, edits, inspects and deletes a user-pool OIDC identity provider and a domain, with a working managed login link', async () => {
+    const poolId = (await idp.send(new CreateUserPoolCommand({ PoolName: 'console-fed' }))).UserPool!.Id!;
+    const clientId = (await idp.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'console-fed-client', CallbackURLs: ['https://app.console.test/cb'],
+      AllowedOAuthFlows: ['code'], AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthScopes: ['openid', 'email'], SupportedIdentityProviders: ['COGNITO'] }))).UserPoolClient!.ClientId!;
+    const describe = async () => (await idp.send(new DescribeIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'ConsoleOidc' }))).IdentityProvider!;
+    try {
+      await openTab('User pools', 'User pools');
+      await page.locator('#user-pool').selectOption(poolId);
+      await page.waitForFunction(IDLE);
+      await act('New identity provider');
+      await heading('Create identity provider');
+      await page.locator('#idp-name').fill('ConsoleOidc');
+      await page.getByLabel('Issuer URL (oidc_issuer)').fill('https://oidc-up.console.test');
+      await page.getByLabel('Client id', { exact: true }).fill('up-client');
+      await page.getByLabel('Client secret', { exact: true }).fill('up-secret-123');
+      await page.locator('#idp-mapping').fill('email = email\nname = name');
+      await page.locator('#idp-identifiers').fill('console.test');
+      assert.deepEqual(await axe(page), [], 'identity provider create form');
+      await act('Create identity provider');
+      await heading('Identity provider ConsoleOidc');
+      let got = await describe();
+      assert.deepEqual([got.ProviderType, got.ProviderDetails?.oidc_issuer, got.ProviderDetails?.client_id, got.ProviderDetails?.client_secret, got.ProviderDetails?.authorize_scopes],
+        ['OIDC', 'https://oidc-up.console.test', 'up-client', 'up-secret-123', 'openid email profile']);
+      assert.deepEqual([got.AttributeMapping?.email, got.AttributeMapping?.name, got.IdpIdentifiers], ['email', 'name', ['console.test']]);
+      const inspected = await page.locator('#console-panel .detail').innerText();
+      assert.ok(inspected.includes('"client_secret": "(hidden)"') && !inspected.includes('up-secret-123'), 'the secret is not shown');
+      assert.deepEqual(await axe(page), [], 'identity provider detail');
+
+      await act('Edit identity provider ConsoleOidc');
+      await heading('Edit identity provider ConsoleOidc');
+      assert.deepEqual(await axe(page), [], 'identity provider edit form');
+      await page.locator('#idp-scopes').fill('openid email');
+      await page.locator('#idp-mapping').fill('email = mail');
+      await act('Save identity provider');
+      await heading('Identity provider ConsoleOidc');
+      got = await describe();
+      assert.deepEqual([got.ProviderDetails?.authorize_scopes, got.ProviderDetails?.client_secret, got.AttributeMapping?.email], ['openid email', 'up-secret-123', 'mail']);
+      await act('Inspect identity provider ConsoleOidc');
+      await heading('Identity provider ConsoleOidc');
+
+      // The domain, and the managed login page of the app client.
+      await page.locator('#new-domain').fill('console-fed');
+      await act('Create domain');
+      await page.locator('#user-pool-domain').waitFor();
+      assert.equal((await idp.send(new DescribeUserPoolDomainCommand({ Domain: 'console-fed' }))).DomainDescription?.UserPoolId, poolId);
+      const href = (await page.getByRole('link', { name: 'Managed login page of console-fed-client' }).getAttribute('href'))!;
+      const link = new URL(href);
+      assert.deepEqual([link.origin + link.pathname, link.searchParams.get('client_id'), link.searchParams.get('redirect_uri'), link.searchParams.get('response_type')],
+        [`${server.url}/auth/console-fed/login`, clientId, 'https://app.console.test/cb', 'code']);
+      const login = await fetch(href);
+      assert.equal(login.status, 200);
+      assert.match(await login.text(), /<form[^>]*action="[^"]*\/auth\/console-fed\/login"/);
+      for (const width of [1280, 390]) {
+        await page.setViewportSize({ width, height: 900 });
+        assert.deepEqual(await axe(page), [], `user pool with identity providers and a domain at ${width} px`);
+        await page.screenshot({ path: join(SCREENSHOTS, `console-user-pool-federation${width === 390 ? '-390' : ''}.png`), fullPage: true });
+      }
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await act('Inspect domain console-fed');
+      await heading('Domain console-fed');
+      assert.match(await page.locator('#console-panel .detail').innerText(), /"UserPoolId": "[^"]+"/);
+      await act('Delete domain console-fed');
+      await page.locator('#new-domain').waitFor();
+      assert.equal((await idp.send(new DescribeUserPoolDomainCommand({ Domain: 'console-fed' }))).DomainDescription?.UserPoolId, undefined);
+
+      await act('Delete identity provider ConsoleOidc');
+      await button('Delete identity provider ConsoleOidc').waitFor({ state: 'detached' });
+      await assert.rejects(describe(), { name: 'ResourceNotFoundException' });
+    } finally {
+      await idp.send(new DeleteUserPoolCommand({ UserPoolId: poolId }));
+    }
   });
 
   it('axe-core finds no serious or critical violation on any console tab at 1280 px and 390 px', async () => {
