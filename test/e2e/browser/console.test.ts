@@ -4,8 +4,9 @@
  * trips for an IAM OIDC provider, a SAML provider (metadata of an in-process SAML IdP), a managed
  * policy with a second version attached to and detached from a role, an app client, a user-pool
  * group with a user added and removed, an IAM user and its access keys, a user pool, an identity pool's roles with a rules mapping, an identity
- * listed and deleted, and "what would this login get?" on the demo pool with a good and a bad ID
- * token. Every state change made in the page is read back through the AWS SDK from the test.
+ * listed and deleted, "what would this login get?" on the demo pool with a good and a bad ID
+ * token, an IAM group with a member and inline and managed policies, a user-pool OIDC identity
+ * provider and domain (with the managed login link fetched), and lists longer than one page. Every state change made in the page is read back through the AWS SDK from the test.
  * axe-core runs on each tab at 1280 px and 390 px, with a screenshot of each in
  * $TMPDIR/tessera-screenshots (the folder pages.test.ts uses). The page weight and the time to
  * interactive are reported as diagnostics, not asserted.
@@ -27,6 +28,7 @@ import {
 import {
   CreateOpenIDConnectProviderCommand, CreateSAMLProviderCommand, GetOpenIDConnectProviderCommand, GetPolicyCommand, GetUserCommand, ListAccessKeysCommand, GetPolicyVersionCommand, GetRoleCommand, GetSAMLProviderCommand, IAMClient, ListAttachedRolePoliciesCommand,
   ListOpenIDConnectProvidersCommand, ListPolicyVersionsCommand, ListRolePoliciesCommand, ListSAMLProvidersCommand, CreateUserCommand, DeleteUserCommand,
+  CreatePolicyCommand, DeletePolicyCommand, GetGroupCommand as GetIamGroupCommand, GetGroupPolicyCommand, ListAttachedGroupPoliciesCommand, ListGroupPoliciesCommand, RemoveUserFromGroupCommand,
   ListUsersCommand as ListUsersIamCommand,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -47,6 +49,7 @@ const TABS = [
   { id: 'iam', tab: 'IAM roles and providers', heading: 'IAM roles' },
   { id: 'iam-policies', tab: 'IAM policies', heading: 'IAM managed policies' },
   { id: 'iam-users', tab: 'IAM users', heading: 'IAM users' },
+  { id: 'iam-groups', tab: 'IAM groups', heading: 'IAM groups' },
   { id: 'user-pools', tab: 'User pools', heading: 'User pools' },
 ];
 
@@ -328,6 +331,63 @@ describe('the console in chromium', { skip: missing }, () => {
     await act('Delete IAM user console-user');
     await button('Delete IAM user console-user').waitFor({ state: 'detached' });
     await assert.rejects(iam.send(new GetUserCommand({ UserName: 'console-user' })), { name: 'NoSuchEntityException' });
+  });
+
+  it('creates an IAM group, adds and removes a member, puts and deletes an inline policy, attaches and detaches a managed policy, and deletes it with a member and a policy left', async () => {
+    const GroupName = 'console-iam-group';
+    await iam.send(new CreateUserCommand({ UserName: 'group-member' }));
+    const policyArn = (await iam.send(new CreatePolicyCommand({ PolicyName: 'group-policy', PolicyDocument: policy('s3:GetObject') }))).Policy!.Arn!;
+    const membersOf = async () => ((await iam.send(new GetIamGroupCommand({ GroupName }))).Users ?? []).map((u) => u.UserName);
+    try {
+      await openTab('IAM groups', 'IAM groups');
+      await page.locator('#new-iam-group-name').fill(GroupName);
+      await act('Create IAM group');
+      await heading(`IAM group ${GroupName}`);
+      assert.deepEqual(await membersOf(), []);
+      assert.deepEqual(await axe(page), [], 'IAM group detail');
+      await page.locator('#iam-group-add-user').selectOption('group-member');
+      await act('Add user to group');
+      await button(`Remove group-member from IAM group ${GroupName}`).waitFor();
+      assert.deepEqual(await membersOf(), ['group-member']);
+      await page.locator('#group-inline-policy-name').fill('group-inline');
+      await page.locator('#group-inline-policy-document').fill(policy('sqs:SendMessage'));
+      await act('Put inline policy');
+      await page.locator('summary', { hasText: 'group-inline' }).click();
+      assert.match(await page.locator('details', { hasText: 'group-inline' }).innerText(), /sqs:SendMessage/);
+      assert.match(decodeURIComponent((await iam.send(new GetGroupPolicyCommand({ GroupName, PolicyName: 'group-inline' }))).PolicyDocument!), /sqs:SendMessage/);
+      await act('Delete group inline policy group-inline');
+      await button('Delete group inline policy group-inline').waitFor({ state: 'detached' });
+      assert.deepEqual((await iam.send(new ListGroupPoliciesCommand({ GroupName }))).PolicyNames, []);
+      await page.locator('#group-attach-policy').selectOption(policyArn);
+      await act('Attach policy');
+      await button(`Detach group-policy from IAM group ${GroupName}`).waitFor();
+      assert.deepEqual(((await iam.send(new ListAttachedGroupPoliciesCommand({ GroupName }))).AttachedPolicies ?? []).map((p) => p.PolicyArn), [policyArn]);
+      await page.setViewportSize({ width: 390, height: 900 });
+      assert.deepEqual(await axe(page), [], 'IAM group detail at 390 px');
+      await page.screenshot({ path: join(SCREENSHOTS, 'console-iam-group-390.png'), fullPage: true });
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await act(`Detach group-policy from IAM group ${GroupName}`);
+      await button(`Detach group-policy from IAM group ${GroupName}`).waitFor({ state: 'detached' });
+      assert.deepEqual((await iam.send(new ListAttachedGroupPoliciesCommand({ GroupName }))).AttachedPolicies, []);
+      await act(`Remove group-member from IAM group ${GroupName}`);
+      await button(`Remove group-member from IAM group ${GroupName}`).waitFor({ state: 'detached' });
+      assert.deepEqual(await membersOf(), []);
+      // Deleting removes what IAM would refuse to delete the group with.
+      await page.locator('#iam-group-add-user').selectOption('group-member');
+      await act('Add user to group');
+      await page.locator('#group-inline-policy-name').fill('group-inline');
+      await act('Put inline policy');
+      await page.locator('#group-attach-policy').selectOption(policyArn);
+      await act('Attach policy');
+      await button(`Detach group-policy from IAM group ${GroupName}`).waitFor();
+      await act(`Delete IAM group ${GroupName}`);
+      await button(`Delete IAM group ${GroupName}`).waitFor({ state: 'detached' });
+      await assert.rejects(iam.send(new GetIamGroupCommand({ GroupName })), { name: 'NoSuchEntityException' });
+    } finally {
+      await iam.send(new RemoveUserFromGroupCommand({ GroupName, UserName: 'group-member' })).catch(() => undefined); // only when the test failed midway
+      await iam.send(new DeleteUserCommand({ UserName: 'group-member' }));
+      await iam.send(new DeletePolicyCommand({ PolicyArn: policyArn }));
+    }
   });
 
   it('creates a user pool, inspects it and deletes it', async () => {
