@@ -535,7 +535,7 @@ describe('the console in chromium', { skip: missing }, () => {
     }
   });
 
-  it('creates, edits, inspects and deletes a user-pool OIDC identity provider and a domain, with a working managed login link', async () => {
+  it('creates, edits, inspects and deletes a user-pool OIDC identity provider, a SAML one and a domain, with a working managed login link', async () => {
     const poolId = (await idp.send(new CreateUserPoolCommand({ PoolName: 'console-fed' }))).UserPool!.Id!;
     const clientId = (await idp.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'console-fed-client', CallbackURLs: ['https://app.console.test/cb'],
       AllowedOAuthFlows: ['code'], AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthScopes: ['openid', 'email'], SupportedIdentityProviders: ['COGNITO'] }))).UserPoolClient!.ClientId!;
@@ -603,6 +603,41 @@ describe('the console in chromium', { skip: missing }, () => {
       await act('Delete identity provider ConsoleOidc');
       await button('Delete identity provider ConsoleOidc').waitFor({ state: 'detached' });
       await assert.rejects(describe(), { name: 'ResourceNotFoundException' });
+
+      // A SAML provider from a pasted metadata document, its metadata replaced, then deleted.
+      const first = await startSamlIdp({ entityId: 'https://saml-up-one.console.test/idp' });
+      const second = await startSamlIdp({ entityId: 'https://saml-up-two.console.test/idp' });
+      const describeSaml = async () => (await idp.send(new DescribeIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'ConsoleSaml' }))).IdentityProvider!;
+      await act('New identity provider');
+      await page.locator('#idp-name').fill('ConsoleSaml');
+      await page.getByLabel('Provider type').selectOption('SAML');
+      assert.equal(await page.getByLabel('Issuer URL (oidc_issuer)').isVisible(), false, 'the OIDC fields are hidden');
+      await page.getByLabel('Or the metadata document (XML)').fill(first.metadataXml);
+      await page.locator('#idp-mapping').fill('email = http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress');
+      await act('Create identity provider');
+      await heading('Identity provider ConsoleSaml');
+      let saml = await describeSaml();
+      assert.equal(saml.ProviderType, 'SAML');
+      assert.match(saml.ProviderDetails?.MetadataFile ?? '', /saml-up-one\.console\.test/);
+      assert.equal(saml.AttributeMapping?.email, 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress');
+      await act('Edit identity provider ConsoleSaml');
+      assert.equal(await page.getByLabel('Provider type').isDisabled(), true, 'the type cannot change');
+      await page.getByLabel('Or the metadata document (XML)').fill(second.metadataXml);
+      await act('Save identity provider');
+      await heading('Identity provider ConsoleSaml');
+      saml = await describeSaml();
+      assert.match(saml.ProviderDetails?.MetadataFile ?? '', /saml-up-two\.console\.test/);
+      // A refused document shows the error code and changes nothing.
+      await act('Edit identity provider ConsoleSaml');
+      await page.getByLabel('Or the metadata document (XML)').fill('<not-metadata/>');
+      await page.getByRole('button', { name: 'Save identity provider', exact: true }).click();
+      const alert = page.locator('.status [role=alert]');
+      await alert.waitFor();
+      assert.match(await alert.innerText(), /^InvalidParameterException: /);
+      assert.match((await describeSaml()).ProviderDetails?.MetadataFile ?? '', /saml-up-two\.console\.test/);
+      await act('Delete identity provider ConsoleSaml');
+      await button('Delete identity provider ConsoleSaml').waitFor({ state: 'detached' });
+      await assert.rejects(describeSaml(), { name: 'ResourceNotFoundException' });
     } finally {
       await idp.send(new DeleteUserPoolCommand({ UserPoolId: poolId }));
     }
