@@ -105,6 +105,7 @@ export async function renderFederation(target: HTMLElement, idp: CognitoIdentity
         }))
         : h('p', { class: 'muted' }, 'No app client may use hosted sign-in yet: give one an OAuth 2.0 grant (code or implicit) and a callback URL.'))
       : null;
+    if (loginLinks && clients.length > 25) loginLinks = h('div', {}, loginLinks, h('p', { class: 'muted' }, `Links for the first 25 of ${clients.length} app clients.`));
   }
   const prefix = input('new-domain', '', { required: true, pattern: '^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?$', placeholder: 'e.g. my-app' });
 
