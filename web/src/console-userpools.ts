@@ -5,7 +5,7 @@ import {
   AdminAddUserToGroupCommand, AdminCreateUserCommand, AdminDeleteUserCommand, AdminGetUserCommand, AdminListGroupsForUserCommand,
   AdminRemoveUserFromGroupCommand, AdminUpdateUserAttributesCommand, CognitoIdentityProviderClient, CreateGroupCommand, CreateUserPoolClientCommand,
   CreateUserPoolCommand, DeleteGroupCommand, DeleteUserPoolClientCommand, DeleteUserPoolCommand, DescribeUserPoolClientCommand, DescribeUserPoolCommand,
-  GetGroupCommand, ListGroupsCommand, ListUserPoolClientsCommand, ListUserPoolsCommand, ListUsersCommand, ListUsersInGroupCommand,
+  GetGroupCommand, ListGroupsCommand, ListIdentityProvidersCommand, ListUserPoolClientsCommand, ListUserPoolsCommand, ListUsersCommand, ListUsersInGroupCommand,
   UpdateGroupCommand, UpdateUserPoolClientCommand, type ExplicitAuthFlowsType, type OAuthFlowType, type UserPoolClientType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { Credentials } from './credentials';
@@ -171,7 +171,8 @@ export async function render(panel: HTMLElement, creds: Credentials): Promise<vo
     const authFlows = AUTH_FLOWS.map((f) => option(`client-flow-${f}`, f, (c.ExplicitAuthFlows ?? []).includes(f)));
     const oauthFlows = OAUTH_FLOWS.map((f) => option(`client-oauth-${f}`, f, (c.AllowedOAuthFlows ?? []).includes(f)));
     const scopes = input('client-scopes', (c.AllowedOAuthScopes ?? []).join(' '));
-    const idps = input('client-idps', (c.SupportedIdentityProviders ?? []).join(' '));
+    const idps = input('client-idps', (c.SupportedIdentityProviders ?? []).join(' '), { 'aria-describedby': 'client-idps-known' });
+    const known = await listAll((NextToken) => idp.send(new ListIdentityProvidersCommand({ UserPoolId: poolId, MaxResults: 60, NextToken })).then((o) => [o.Providers, o.NextToken]));
     const title = clientId ? `Edit app client ${c.ClientName}` : 'Create app client';
     const words = (s: string) => lines(s.replace(/\s+/g, '\n'));
     show(detail, title, h('form', { 'aria-label': title, onsubmit: (e: Event) => {
@@ -201,7 +202,7 @@ export async function render(panel: HTMLElement, creds: Credentials): Promise<vo
     field('Callback URLs, one per line', callbacks), field('Sign-out URLs, one per line', logouts),
     h('fieldset', {}, h('legend', {}, 'Sign-in flows (ExplicitAuthFlows)'), ...authFlows.map(([row]) => row)),
     h('fieldset', {}, h('legend', {}, 'OAuth 2.0 grants (hosted sign-in)'), ...oauthFlows.map(([row]) => row)),
-    field('OAuth scopes, separated by spaces', scopes), field('Identity providers, separated by spaces', idps),
+    field('OAuth scopes, separated by spaces', scopes), field('Identity providers, separated by spaces', idps), h('p', { class: 'muted', id: 'client-idps-known' }, `This pool's providers: ${['COGNITO', ...known.items.map((p) => p.ProviderName!)].join(' ')}${known.more ? ' …' : ''}`),
     h('p', {}, h('button', { type: 'submit' }, clientId ? 'Save' : 'Create app client'))));
     name.focus();
   }

@@ -575,7 +575,15 @@ describe('the console in chromium', { skip: missing }, () => {
       await act('Inspect identity provider ConsoleOidc');
       await heading('Identity provider ConsoleOidc');
 
-      // The domain, and the managed login page of the app client.
+      // The app client's form names the pool's providers; the client is given the new one.
+      await act('Edit app client console-fed-client');
+      assert.equal(await page.locator('#client-idps-known').innerText(), "This pool's providers: COGNITO ConsoleOidc");
+      await page.locator('#client-idps').fill('COGNITO ConsoleOidc');
+      await act('Save');
+      await heading('App client console-fed-client');
+      assert.deepEqual((await idp.send(new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: clientId }))).UserPoolClient?.SupportedIdentityProviders, ['COGNITO', 'ConsoleOidc']);
+
+      // The domain, and the managed login page of the app client (which offers the provider).
       await page.locator('#new-domain').fill('console-fed');
       await act('Create domain');
       await page.locator('#user-pool-domain').waitFor();
@@ -586,7 +594,9 @@ describe('the console in chromium', { skip: missing }, () => {
         [`${server.url}/auth/console-fed/login`, clientId, 'https://app.console.test/cb', 'code']);
       const login = await fetch(href);
       assert.equal(login.status, 200);
-      assert.match(await login.text(), /<form[^>]*action="[^"]*\/auth\/console-fed\/login"/);
+      const loginPage = await login.text();
+      assert.match(loginPage, /<form[^>]*action="[^"]*\/auth\/console-fed\/login"/);
+      assert.match(loginPage, /ConsoleOidc/);
       for (const width of [1280, 390]) {
         await page.setViewportSize({ width, height: 900 });
         assert.deepEqual(await axe(page), [], `user pool with identity providers and a domain at ${width} px`);
