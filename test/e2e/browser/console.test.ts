@@ -6,7 +6,8 @@
  * group with a user added and removed, an IAM user and its access keys, a user pool, an identity pool's roles with a rules mapping, an identity
  * listed and deleted, "what would this login get?" on the demo pool with a good and a bad ID
  * token, an IAM group with a member and inline and managed policies, a user-pool OIDC identity
- * provider and domain (with the managed login link fetched), and lists longer than one page. Every state change made in the page is read back through the AWS SDK from the test.
+ * and SAML identity provider and a domain (with the managed login link fetched), lists longer than
+ * one page, and a list past the 1,000-item bound saying so. Every state change made in the page is read back through the AWS SDK from the test.
  * axe-core runs on each tab at 1280 px and 390 px, with a screenshot of each in
  * $TMPDIR/tessera-screenshots (the folder pages.test.ts uses). The page weight and the time to
  * interactive are reported as diagnostics, not asserted.
@@ -532,6 +533,21 @@ describe('the console in chromium', { skip: missing }, () => {
     } finally {
       await inBatches(iamUsers, (UserName) => iam.send(new DeleteUserCommand({ UserName })));
       await idp.send(new DeleteUserPoolCommand({ UserPoolId: poolId }));
+    }
+  });
+
+  it('stops at 1,000 items and says that there are more (1,001 IAM users)', async () => {
+    const many = Array.from({ length: 1001 }, (_, i) => `many-iam-${String(i).padStart(4, '0')}`);
+    const inBatches = async (one: (name: string) => Promise<unknown>) => {
+      for (let i = 0; i < many.length; i += 20) await Promise.all(many.slice(i, i + 20).map(one));
+    };
+    await inBatches((UserName) => iam.send(new CreateUserCommand({ UserName })));
+    try {
+      await openTab('IAM users', 'IAM users');
+      assert.equal(await page.locator('caption').first().innerText(), 'The first 1000 IAM users are shown; there are more.');
+      assert.equal(await page.getByRole('button', { name: /^Inspect IAM user / }).count(), 1000);
+    } finally {
+      await inBatches((UserName) => iam.send(new DeleteUserCommand({ UserName })));
     }
   });
 
