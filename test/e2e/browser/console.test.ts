@@ -5,9 +5,10 @@
  * policy with a second version attached to and detached from a role, an app client, a user-pool
  * group with a user added and removed, an IAM user and its access keys, a user pool, an identity pool's roles with a rules mapping, an identity
  * listed and deleted, "what would this login get?" on the demo pool with a good and a bad ID
- * token, an IAM group with a member and inline and managed policies, a user-pool OIDC identity
- * and SAML identity provider and a domain (with the managed login link fetched), lists longer than
- * one page, and a list past the 1,000-item bound saying so. Every state change made in the page is read back through the AWS SDK from the test.
+ * token, an IAM group with a member and inline and managed policies, a user-pool OIDC and a SAML
+ * identity provider and a domain (with the managed login link fetched), lists longer than one
+ * page, and a list past the 1,000-item bound saying so. Every state change made in the page is
+ * read back through the AWS SDK from the test.
  * axe-core runs on each tab at 1280 px and 390 px, with a screenshot of each in
  * $TMPDIR/tessera-screenshots (the folder pages.test.ts uses). The page weight and the time to
  * interactive are reported as diagnostics, not asserted.
