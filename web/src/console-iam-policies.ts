@@ -6,7 +6,7 @@ import {
   IAMClient, ListPoliciesCommand, ListPolicyVersionsCommand, SetDefaultPolicyVersionCommand,
 } from '@aws-sdk/client-iam';
 import type { Credentials } from './credentials';
-import { EXAMPLE_POLICY, actions, area, attempt, block, button, checkbox, confirmed, field, form, h, input, inspector, policyDoc, pretty, replace, show, table, view } from './console-kit';
+import { EXAMPLE_POLICY, actions, area, attempt, block, button, checkbox, confirmed, counted, field, form, h, input, inspector, listAll, policyDoc, pretty, replace, show, table, view } from './console-kit';
 
 export async function render(panel: HTMLElement, creds: Credentials): Promise<void> {
   const iam = new IAMClient({ endpoint: location.origin, region: 'us-east-1', credentials: creds });
@@ -16,8 +16,8 @@ export async function render(panel: HTMLElement, creds: Credentials): Promise<vo
   const doc = area('new-policy-document', EXAMPLE_POLICY, { required: true });
 
   async function refresh(): Promise<void> {
-    const policies = (await iam.send(new ListPoliciesCommand({ Scope: 'Local' }))).Policies ?? [];
-    replace(list, table(['Policy', 'Default version', 'Attachments', 'Actions'], policies.map((p) => [h('code', {}, p.PolicyName!), p.DefaultVersionId ?? '', String(p.AttachmentCount ?? 0), actions(
+    const listed = await listAll((Marker) => iam.send(new ListPoliciesCommand({ Scope: 'Local', MaxItems: 100, Marker })).then((o) => [o.Policies, o.IsTruncated ? o.Marker : undefined]));
+    replace(list, table(['Policy', 'Default version', 'Attachments', 'Actions'], listed.items.map((p) => [h('code', {}, p.PolicyName!), p.DefaultVersionId ?? '', String(p.AttachmentCount ?? 0), actions(
       button('Inspect', `Inspect policy ${p.PolicyName}`, () => void attempt(status, () => inspect(p.Arn!))),
       button('Delete', `Delete policy ${p.PolicyName}`, () => void attempt(status, async () => {
         if (!confirmed(`policy ${p.PolicyName} and all its versions`)) return;
@@ -27,7 +27,7 @@ export async function render(panel: HTMLElement, creds: Credentials): Promise<vo
         replace(detail);
         await refresh();
       }))),
-    ]), `${policies.length} customer managed policies`));
+    ]), counted(listed, 'customer managed policies')));
   }
 
   async function inspect(arn: string): Promise<void> {

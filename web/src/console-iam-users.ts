@@ -6,7 +6,7 @@ import {
   RemoveUserFromGroupCommand, UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import type { Credentials } from './credentials';
-import { actions, attempt, block, button, confirmed, field, form, h, input, inspector, replace, show, table, view } from './console-kit';
+import { actions, attempt, block, button, confirmed, counted, field, form, h, input, inspector, listAll, replace, show, table, view } from './console-kit';
 
 export async function render(panel: HTMLElement, creds: Credentials): Promise<void> {
   const iam = new IAMClient({ endpoint: location.origin, region: 'us-east-1', credentials: creds });
@@ -14,8 +14,8 @@ export async function render(panel: HTMLElement, creds: Credentials): Promise<vo
   const name = input('new-iam-user-name', '', { required: true });
 
   async function refresh(): Promise<void> {
-    const users = (await iam.send(new ListUsersCommand({}))).Users ?? [];
-    replace(list, table(['User', 'ARN', 'Actions'], users.map((u) => [h('code', {}, u.UserName!), h('code', {}, u.Arn!), actions(
+    const listed = await listAll((Marker) => iam.send(new ListUsersCommand({ MaxItems: 100, Marker })).then((o) => [o.Users, o.IsTruncated ? o.Marker : undefined]));
+    replace(list, table(['User', 'ARN', 'Actions'], listed.items.map((u) => [h('code', {}, u.UserName!), h('code', {}, u.Arn!), actions(
       button('Inspect', `Inspect IAM user ${u.UserName}`, () => void attempt(status, () => inspect(u.UserName!))),
       button('Delete', `Delete IAM user ${u.UserName}`, () => void attempt(status, async () => {
         if (!confirmed(`IAM user ${u.UserName} (its access keys and inline policies are deleted, managed policies detached and group memberships removed first)`)) return;
@@ -28,7 +28,7 @@ export async function render(panel: HTMLElement, creds: Credentials): Promise<vo
         replace(detail);
         await refresh();
       }))),
-    ]), `${users.length} IAM users`));
+    ]), counted(listed, 'IAM users')));
   }
 
   async function inspect(UserName: string, created?: { id: string; secret: string }): Promise<void> {

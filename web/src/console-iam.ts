@@ -7,7 +7,7 @@ import {
   UpdateAssumeRolePolicyCommand, UpdateRoleCommand,
 } from '@aws-sdk/client-iam';
 import type { Credentials } from './credentials';
-import { EXAMPLE_POLICY, actions, area, attempt, block, button, confirmed, field, form, h, input, inspector, policyDoc, pretty, replace, select, show, table, view } from './console-kit';
+import { EXAMPLE_POLICY, actions, area, attempt, block, button, confirmed, counted, field, form, h, input, inspector, listAll, policyDoc, pretty, replace, select, show, table, view } from './console-kit';
 import { renderProviders } from './console-iam-providers';
 
 const DEFAULT_TRUST = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: 'cognito-identity.amazonaws.com' }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { 'cognito-identity.amazonaws.com:aud': '<identity pool id>' }, 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' } } }] }, null, 2);
@@ -20,8 +20,8 @@ export async function render(panel: HTMLElement, creds: Credentials): Promise<vo
   const trust = area('new-role-trust', DEFAULT_TRUST, { required: true });
 
   async function refresh(): Promise<void> {
-    const roles = (await iam.send(new ListRolesCommand({}))).Roles ?? [];
-    replace(list, table(['Role', 'Description', 'Actions'], roles.map((r) => [h('code', {}, r.RoleName!), r.Description ?? '', actions(
+    const listed = await listAll((Marker) => iam.send(new ListRolesCommand({ MaxItems: 100, Marker })).then((o) => [o.Roles, o.IsTruncated ? o.Marker : undefined]));
+    replace(list, table(['Role', 'Description', 'Actions'], listed.items.map((r) => [h('code', {}, r.RoleName!), r.Description ?? '', actions(
       button('Inspect', `Inspect ${r.RoleName}`, () => void attempt(status, () => inspect(r.RoleName!))),
       button('Edit', `Edit ${r.RoleName}`, () => void attempt(status, () => edit(r.RoleName!))),
       button('Delete', `Delete ${r.RoleName}`, () => void attempt(status, async () => {
@@ -32,7 +32,7 @@ export async function render(panel: HTMLElement, creds: Credentials): Promise<vo
         replace(detail);
         await refresh();
       }))),
-    ]), `${roles.length} roles`));
+    ]), counted(listed, 'roles')));
   }
 
   async function inspect(roleName: string): Promise<void> {
@@ -40,7 +40,7 @@ export async function render(panel: HTMLElement, creds: Credentials): Promise<vo
       iam.send(new GetRoleCommand({ RoleName: roleName })).then((o) => o.Role!),
       iam.send(new ListRolePoliciesCommand({ RoleName: roleName })).then((o) => o.PolicyNames ?? []),
       iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName })).then((o) => o.AttachedPolicies ?? []),
-      iam.send(new ListPoliciesCommand({ Scope: 'Local' })).then((o) => o.Policies ?? []),
+      listAll((Marker) => iam.send(new ListPoliciesCommand({ Scope: 'Local', MaxItems: 100, Marker })).then((o) => [o.Policies, o.IsTruncated ? o.Marker : undefined])).then((l) => l.items),
     ]);
     const inline = await Promise.all(names.map(async (p) => ({ name: p, document: policyDoc((await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: p }))).PolicyDocument) })));
     const inlineName = input('inline-policy-name', '', { required: true });

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-cognito-identity';
 import type { Credentials } from './credentials';
 import {
-  actions, area, attempt, block, button, checkbox, confirmed, errorLine, field, form, h, input, inspector, lines, replace, select, show, strip, table, view,
+  actions, area, attempt, block, button, checkbox, confirmed, counted, errorLine, field, form, h, input, inspector, lines, listAll, replace, select, show, strip, table, view,
 } from './console-kit';
 import { explainLogin, renderReport } from './verdict';
 
@@ -54,8 +54,8 @@ export async function render(panel: HTMLElement, creds: Credentials): Promise<vo
   const guest = checkbox('new-pool-guest', false);
 
   async function refresh(): Promise<void> {
-    const pools = (await client.send(new ListIdentityPoolsCommand({ MaxResults: 60 }))).IdentityPools ?? [];
-    replace(list, table(['Name', 'Id', 'Actions'], pools.map((p) => [p.IdentityPoolName!, h('code', {}, p.IdentityPoolId!), actions(
+    const listed = await listAll((NextToken) => client.send(new ListIdentityPoolsCommand({ MaxResults: 60, NextToken })).then((o) => [o.IdentityPools, o.NextToken]));
+    replace(list, table(['Name', 'Id', 'Actions'], listed.items.map((p) => [p.IdentityPoolName!, h('code', {}, p.IdentityPoolId!), actions(
       button('Inspect', `Inspect ${p.IdentityPoolName}`, () => void attempt(status, () => inspect(p.IdentityPoolId!))),
       button('Edit', `Edit ${p.IdentityPoolName}`, () => void attempt(status, () => edit(p.IdentityPoolId!))),
       button('Delete', `Delete ${p.IdentityPoolName}`, () => void attempt(status, async () => {
@@ -64,14 +64,14 @@ export async function render(panel: HTMLElement, creds: Credentials): Promise<vo
         replace(detail);
         await refresh();
       }))),
-    ]), `${pools.length} identity pools`));
+    ]), counted(listed, 'identity pools')));
   }
 
   async function inspect(id: string): Promise<void> {
     const [pool, roles, identities] = await Promise.all([
       client.send(new DescribeIdentityPoolCommand({ IdentityPoolId: id })),
       client.send(new GetIdentityPoolRolesCommand({ IdentityPoolId: id })),
-      client.send(new ListIdentitiesCommand({ IdentityPoolId: id, MaxResults: 60 })),
+      listAll((NextToken) => client.send(new ListIdentitiesCommand({ IdentityPoolId: id, MaxResults: 60, NextToken })).then((o) => [o.Identities, o.NextToken])),
     ]);
     const current = { Roles: roles.Roles ?? {}, RoleMappings: roles.RoleMappings ?? {} };
     const setRoles = async (Roles: Record<string, string>, RoleMappings: Record<string, RoleMapping>) => {
@@ -116,7 +116,7 @@ export async function render(panel: HTMLElement, creds: Credentials): Promise<vo
 
     // Identities
     const identityDetail = h('div');
-    const identityRows = (identities.Identities ?? []).map((i) => [h('code', {}, i.IdentityId!), (i.Logins ?? []).join(', ') || 'guest', i.LastModifiedDate ? new Date(i.LastModifiedDate).toISOString() : '', actions(
+    const identityRows = identities.items.map((i) => [h('code', {}, i.IdentityId!), (i.Logins ?? []).join(', ') || 'guest', i.LastModifiedDate ? new Date(i.LastModifiedDate).toISOString() : '', actions(
       button('Describe', `Describe identity ${i.IdentityId}`, () => void attempt(status, async () => {
         replace(identityDetail, inspector(`Identity ${i.IdentityId}`, strip(await client.send(new DescribeIdentityCommand({ IdentityId: i.IdentityId! })))));
       })),
@@ -148,7 +148,7 @@ export async function render(panel: HTMLElement, creds: Credentials): Promise<vo
       inspector('Settings', strip(pool)),
       block('Roles and role mappings',
         table(['Provider', 'Type', 'Ambiguous', 'Rules', 'Actions'], mappingRows, `${mappingRows.length} role mappings`), rolesForm, mappingForm),
-      block('Identities', actions(button('Reload identities', 'Reload identities', () => void attempt(status, () => inspect(id)))), table(['Identity', 'Logins', 'Last modified', 'Actions'], identityRows, `${identityRows.length} identities`), identityDetail),
+      block('Identities', actions(button('Reload identities', 'Reload identities', () => void attempt(status, () => inspect(id)))), table(['Identity', 'Logins', 'Last modified', 'Actions'], identityRows, counted(identities, 'identities')), identityDetail),
       loginForm);
   }
 

@@ -111,3 +111,28 @@ export function show(detail: HTMLElement, title: string, ...children: Array<Node
 
 /** A small titled block inside a detail view. */
 export const block = (title: string, ...children: Array<Node | string | null | false>) => h('div', { class: 'block' }, h('h4', {}, title), ...children);
+
+/** The most items a list loads (page after page); past it the list says that more exist. */
+export const LIST_LIMIT = 1000;
+export interface Listed<T> { items: T[]; more: boolean }
+
+/**
+ * Every page of a list, following the next-page token (NextToken, PaginationToken or IAM's Marker
+ * while IsTruncated), until the server has no more or LIST_LIMIT items are loaded. `page` answers
+ * one page's items and the next token (undefined on the last page).
+ */
+export async function listAll<T>(page: (token: string | undefined) => Promise<[T[] | undefined, string | undefined]>, limit = LIST_LIMIT): Promise<Listed<T>> {
+  const items: T[] = [];
+  let token: string | undefined;
+  do {
+    const [got, next] = await page(token);
+    items.push(...(got ?? []));
+    token = next || undefined;
+  } while (token && items.length < limit);
+  return { items, more: token !== undefined };
+}
+
+/** A list's caption: "12 users", or "The first 1000 users are shown; there are more." */
+export function counted(listed: Listed<unknown>, noun: string): string {
+  return listed.more ? `The first ${listed.items.length} ${noun} are shown; there are more.` : `${listed.items.length} ${noun}`;
+}

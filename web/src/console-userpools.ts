@@ -1,15 +1,16 @@
 // Console: user pools (create, inspect, delete), their users (create, edit, delete, groups of a
 // user), app clients (create, edit, delete) and groups (create with role and precedence, edit,
-// delete, add and remove members).
+// delete, add and remove members), then identity providers and the domain (./console-userpool-federation).
 import {
   AdminAddUserToGroupCommand, AdminCreateUserCommand, AdminDeleteUserCommand, AdminGetUserCommand, AdminListGroupsForUserCommand,
   AdminRemoveUserFromGroupCommand, AdminUpdateUserAttributesCommand, CognitoIdentityProviderClient, CreateGroupCommand, CreateUserPoolClientCommand,
   CreateUserPoolCommand, DeleteGroupCommand, DeleteUserPoolClientCommand, DeleteUserPoolCommand, DescribeUserPoolClientCommand, DescribeUserPoolCommand,
-  GetGroupCommand, ListGroupsCommand, ListUserPoolClientsCommand, ListUserPoolsCommand, ListUsersCommand, ListUsersInGroupCommand,
+  GetGroupCommand, ListGroupsCommand, ListIdentityProvidersCommand, ListUserPoolClientsCommand, ListUserPoolsCommand, ListUsersCommand, ListUsersInGroupCommand,
   UpdateGroupCommand, UpdateUserPoolClientCommand, type ExplicitAuthFlowsType, type OAuthFlowType, type UserPoolClientType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { Credentials } from './credentials';
-import { actions, area, attempt, block, button, checkbox, confirmed, field, form, h, input, inspector, lines, option, replace, select, show, strip, table, view } from './console-kit';
+import { renderFederation } from './console-userpool-federation';
+import { actions, area, attempt, block, button, checkbox, confirmed, counted, field, form, h, input, inspector, lines, listAll, option, replace, select, show, strip, table, view } from './console-kit';
 
 const AUTH_FLOWS: ExplicitAuthFlowsType[] = ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'];
 const OAUTH_FLOWS: OAuthFlowType[] = ['code', 'implicit', 'client_credentials'];
@@ -26,9 +27,14 @@ export async function render(panel: HTMLElement, creds: Credentials): Promise<vo
   const groupRole = input('new-group-role', '', { placeholder: 'arn:aws:iam::…:role/… (optional)' });
   const groupPrecedence = input('new-group-precedence', '', { type: 'number', min: '0', step: '1' });
 
+  const poolCount = h('p', { class: 'muted', id: 'user-pool-count' });
+  const listUsers = (UserPoolId: string) => listAll((PaginationToken) => idp.send(new ListUsersCommand({ UserPoolId, Limit: 60, PaginationToken })).then((o) => [o.Users, o.PaginationToken]));
+  const listGroups = (UserPoolId: string) => listAll((NextToken) => idp.send(new ListGroupsCommand({ UserPoolId, Limit: 60, NextToken })).then((o) => [o.Groups, o.NextToken]));
+
   async function loadPools(selected?: string): Promise<void> {
-    const pools = (await idp.send(new ListUserPoolsCommand({ MaxResults: 60 }))).UserPools ?? [];
-    replace(poolSelect, ...pools.map((p) => h('option', { value: p.Id! }, `${p.Name} (${p.Id})`)));
+    const pools = await listAll((NextToken) => idp.send(new ListUserPoolsCommand({ MaxResults: 60, NextToken })).then((o) => [o.UserPools, o.NextToken]));
+    replace(poolSelect, ...pools.items.map((p) => h('option', { value: p.Id! }, `${p.Name} (${p.Id})`)));
+    replace(poolCount, counted(pools, 'user pools'));
     if (selected) poolSelect.value = selected;
     replace(detail);
     await showPool();
@@ -38,14 +44,15 @@ export async function render(panel: HTMLElement, creds: Credentials): Promise<vo
     const id = poolSelect.value;
     if (!id) return replace(pool, h('p', {}, 'No user pool.'));
     const [users, clients, groups] = await Promise.all([
-      idp.send(new ListUsersCommand({ UserPoolId: id, Limit: 60 })),
-      idp.send(new ListUserPoolClientsCommand({ UserPoolId: id, MaxResults: 60 })),
-      idp.send(new ListGroupsCommand({ UserPoolId: id, Limit: 60 })),
+      listUsers(id),
+      listAll((NextToken) => idp.send(new ListUserPoolClientsCommand({ UserPoolId: id, MaxResults: 60, NextToken })).then((o) => [o.UserPoolClients, o.NextToken])),
+      listGroups(id),
     ]);
+    const federation = h('div');
     const attr = (u: { Attributes?: Array<{ Name?: string; Value?: string }> }, n: string) => u.Attributes?.find((a) => a.Name === n)?.Value ?? '';
     replace(pool,
       h('h3', {}, 'Users'),
-      table(['User', 'Email', 'Status', 'Actions'], (users.Users ?? []).map((u) => [h('code', {}, u.Username!), attr(u, 'email'), u.UserStatus ?? '', actions(
+      table(['User', 'Email', 'Status', 'Actions'], users.items.map((u) => [h('code', {}, u.Username!), attr(u, 'email'), u.UserStatus ?? '', actions(
         button('Inspect', `Inspect ${u.Username}`, () => void attempt(status, () => inspectUser(id, u.Username!))),
         button('Edit', `Edit ${u.Username}`, () => editUser(id, u.Username!, attr(u, 'email'))),
         button('Delete', `Delete ${u.Username}`, () => void attempt(status, async () => {
@@ -53,7 +60,7 @@ export async function render(panel: HTMLElement, creds: Credentials): Promise<vo
           await idp.send(new AdminDeleteUserCommand({ UserPoolId: id, Username: u.Username! }));
           replace(detail);
           await showPool();
-        })))]), `${users.Users?.length ?? 0} users`),
+        })))]), counted(users, 'users')),
       form(status, 'Create user', 'Create user', async () => {
         await idp.send(new AdminCreateUserCommand({ UserPoolId: id, Username: username.value.trim(), MessageAction: 'SUPPRESS', ...(email.value ? { UserAttributes: [{ Name: 'email', Value: email.value.trim() }] } : {}) }));
         username.value = '';
@@ -61,7 +68,7 @@ export async function render(panel: HTMLElement, creds: Credentials): Promise<vo
         await showPool();
       }, field('Username', username), field('Email (optional)', email)),
       h('h3', {}, 'App clients'),
-      table(['App client', 'Id', 'Actions'], (clients.UserPoolClients ?? []).map((c) => [c.ClientName ?? '', h('code', {}, c.ClientId!), actions(
+      table(['App client', 'Id', 'Actions'], clients.items.map((c) => [c.ClientName ?? '', h('code', {}, c.ClientId!), actions(
         button('Inspect', `Inspect app client ${c.ClientName}`, () => void attempt(status, async () => {
           const got = (await idp.send(new DescribeUserPoolClientCommand({ UserPoolId: id, ClientId: c.ClientId! }))).UserPoolClient!;
           show(detail, `App client ${c.ClientName}`, inspector('App client', { ...got, ClientSecret: got.ClientSecret ? `${got.ClientSecret.slice(0, 4)}… (hidden)` : undefined }));
@@ -72,10 +79,10 @@ export async function render(panel: HTMLElement, creds: Credentials): Promise<vo
           await idp.send(new DeleteUserPoolClientCommand({ UserPoolId: id, ClientId: c.ClientId! }));
           replace(detail);
           await showPool();
-        })))]), `${clients.UserPoolClients?.length ?? 0} app clients`),
+        })))]), counted(clients, 'app clients')),
       h('p', {}, button('New app client', 'New app client', () => void attempt(status, () => editClient(id)))),
       h('h3', {}, 'Groups'),
-      table(['Group', 'Description', 'Precedence', 'Role', 'Actions'], (groups.Groups ?? []).map((g) => [h('code', {}, g.GroupName!), g.Description ?? '', g.Precedence === undefined ? '' : String(g.Precedence), g.RoleArn ? h('code', {}, g.RoleArn) : '', actions(
+      table(['Group', 'Description', 'Precedence', 'Role', 'Actions'], groups.items.map((g) => [h('code', {}, g.GroupName!), g.Description ?? '', g.Precedence === undefined ? '' : String(g.Precedence), g.RoleArn ? h('code', {}, g.RoleArn) : '', actions(
         button('Inspect', `Inspect group ${g.GroupName}`, () => void attempt(status, () => inspectGroup(id, g.GroupName!))),
         button('Edit', `Edit group ${g.GroupName}`, () => void attempt(status, () => editGroup(id, g.GroupName!))),
         button('Delete', `Delete group ${g.GroupName}`, () => void attempt(status, async () => {
@@ -83,7 +90,7 @@ export async function render(panel: HTMLElement, creds: Credentials): Promise<vo
           await idp.send(new DeleteGroupCommand({ UserPoolId: id, GroupName: g.GroupName! }));
           replace(detail);
           await showPool();
-        })))]), `${groups.Groups?.length ?? 0} groups`),
+        })))]), counted(groups, 'groups')),
       form(status, 'Create group', 'Create group', async () => {
         const made = groupName.value.trim();
         await idp.send(new CreateGroupCommand({ UserPoolId: id, GroupName: made, ...(groupDescription.value.trim() ? { Description: groupDescription.value.trim() } : {}),
@@ -91,14 +98,16 @@ export async function render(panel: HTMLElement, creds: Credentials): Promise<vo
         groupName.value = groupDescription.value = groupRole.value = groupPrecedence.value = '';
         await showPool();
         await inspectGroup(id, made);
-      }, field('Group name', groupName), field('Group description (optional)', groupDescription), field('Group role ARN (optional)', groupRole), field('Precedence (optional; lower wins)', groupPrecedence)));
+      }, field('Group name', groupName), field('Group description (optional)', groupDescription), field('Group role ARN (optional)', groupRole), field('Precedence (optional; lower wins)', groupPrecedence)),
+      federation);
+    await renderFederation(federation, idp, id, clients.items, { status, detail, refresh: showPool });
   }
 
   async function inspectUser(poolId: string, name: string): Promise<void> {
     const [user, groups, all] = await Promise.all([
       idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: name })),
-      idp.send(new AdminListGroupsForUserCommand({ UserPoolId: poolId, Username: name })).then((o) => o.Groups ?? []),
-      idp.send(new ListGroupsCommand({ UserPoolId: poolId, Limit: 60 })).then((o) => o.Groups ?? []),
+      listAll((NextToken) => idp.send(new AdminListGroupsForUserCommand({ UserPoolId: poolId, Username: name, Limit: 60, NextToken })).then((o) => [o.Groups, o.NextToken])).then((l) => l.items),
+      listGroups(poolId).then((l) => l.items),
     ]);
     const others = all.filter((g) => !groups.some((m) => m.GroupName === g.GroupName));
     const pick = select('user-add-group', others.map((g) => [g.GroupName!, g.GroupName!]));
@@ -117,17 +126,17 @@ export async function render(panel: HTMLElement, creds: Credentials): Promise<vo
   async function inspectGroup(poolId: string, name: string): Promise<void> {
     const [group, members, users] = await Promise.all([
       idp.send(new GetGroupCommand({ UserPoolId: poolId, GroupName: name })).then((o) => o.Group!),
-      idp.send(new ListUsersInGroupCommand({ UserPoolId: poolId, GroupName: name, Limit: 60 })).then((o) => o.Users ?? []),
-      idp.send(new ListUsersCommand({ UserPoolId: poolId, Limit: 60 })).then((o) => o.Users ?? []),
+      listAll((NextToken) => idp.send(new ListUsersInGroupCommand({ UserPoolId: poolId, GroupName: name, Limit: 60, NextToken })).then((o) => [o.Users, o.NextToken])),
+      listUsers(poolId).then((l) => l.items),
     ]);
-    const others = users.filter((u) => !members.some((m) => m.Username === u.Username));
+    const others = users.filter((u) => !members.items.some((m) => m.Username === u.Username));
     const pick = select('group-add-user', others.map((u) => [u.Username!, u.Username!]));
     show(detail, `Group ${name}`, inspector('Group', group),
       block('Members',
-        table(['User', 'Actions'], members.map((u) => [h('code', {}, u.Username!), actions(button('Remove', `Remove ${u.Username} from ${name}`, () => void attempt(status, async () => {
+        table(['User', 'Actions'], members.items.map((u) => [h('code', {}, u.Username!), actions(button('Remove', `Remove ${u.Username} from ${name}`, () => void attempt(status, async () => {
           await idp.send(new AdminRemoveUserFromGroupCommand({ UserPoolId: poolId, Username: u.Username!, GroupName: name }));
           await inspectGroup(poolId, name);
-        })))]), `${members.length} members`),
+        })))]), counted(members, 'members')),
         others.length ? form(status, 'Add a member', 'Add member', async () => {
           await idp.send(new AdminAddUserToGroupCommand({ UserPoolId: poolId, Username: pick.value, GroupName: name }));
           await inspectGroup(poolId, name);
@@ -162,7 +171,8 @@ export async function render(panel: HTMLElement, creds: Credentials): Promise<vo
     const authFlows = AUTH_FLOWS.map((f) => option(`client-flow-${f}`, f, (c.ExplicitAuthFlows ?? []).includes(f)));
     const oauthFlows = OAUTH_FLOWS.map((f) => option(`client-oauth-${f}`, f, (c.AllowedOAuthFlows ?? []).includes(f)));
     const scopes = input('client-scopes', (c.AllowedOAuthScopes ?? []).join(' '));
-    const idps = input('client-idps', (c.SupportedIdentityProviders ?? []).join(' '));
+    const idps = input('client-idps', (c.SupportedIdentityProviders ?? []).join(' '), { 'aria-describedby': 'client-idps-known' });
+    const known = await listAll((NextToken) => idp.send(new ListIdentityProvidersCommand({ UserPoolId: poolId, MaxResults: 60, NextToken })).then((o) => [o.Providers, o.NextToken]));
     const title = clientId ? `Edit app client ${c.ClientName}` : 'Create app client';
     const words = (s: string) => lines(s.replace(/\s+/g, '\n'));
     show(detail, title, h('form', { 'aria-label': title, onsubmit: (e: Event) => {
@@ -192,7 +202,7 @@ export async function render(panel: HTMLElement, creds: Credentials): Promise<vo
     field('Callback URLs, one per line', callbacks), field('Sign-out URLs, one per line', logouts),
     h('fieldset', {}, h('legend', {}, 'Sign-in flows (ExplicitAuthFlows)'), ...authFlows.map(([row]) => row)),
     h('fieldset', {}, h('legend', {}, 'OAuth 2.0 grants (hosted sign-in)'), ...oauthFlows.map(([row]) => row)),
-    field('OAuth scopes, separated by spaces', scopes), field('Identity providers, separated by spaces', idps),
+    field('OAuth scopes, separated by spaces', scopes), field('Identity providers, separated by spaces', idps), h('p', { class: 'muted', id: 'client-idps-known' }, `This pool's providers: ${['COGNITO', ...known.items.map((p) => p.ProviderName!)].join(' ')}${known.more ? ' …' : ''}`),
     h('p', {}, h('button', { type: 'submit' }, clientId ? 'Save' : 'Create app client'))));
     name.focus();
   }
@@ -211,7 +221,7 @@ export async function render(panel: HTMLElement, creds: Credentials): Promise<vo
 
   poolSelect.addEventListener('change', () => { replace(detail); void attempt(status, showPool); });
   replace(panel, h('h2', {}, 'User pools'),
-    h('div', { class: 'row' }, field('User pool', poolSelect),
+    h('div', { class: 'row' }, field('User pool', poolSelect), poolCount,
       button('Inspect pool', 'Inspect pool (the selected user pool)', () => void attempt(status, async () => {
         const got = (await idp.send(new DescribeUserPoolCommand({ UserPoolId: poolSelect.value }))).UserPool!;
         show(detail, `User pool ${got.Name}`, inspector('User pool', got));

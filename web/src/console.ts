@@ -15,6 +15,7 @@ const SECTIONS = [
   { id: 'iam', label: 'IAM roles and providers', load: () => import('./console-iam') },
   { id: 'iam-policies', label: 'IAM policies', load: () => import('./console-iam-policies') },
   { id: 'iam-users', label: 'IAM users', load: () => import('./console-iam-users') },
+  { id: 'iam-groups', label: 'IAM groups', load: () => import('./console-iam-groups') },
   { id: 'user-pools', label: 'User pools', load: () => import('./console-userpools') },
 ] as const;
 

@@ -4,8 +4,11 @@
  * trips for an IAM OIDC provider, a SAML provider (metadata of an in-process SAML IdP), a managed
  * policy with a second version attached to and detached from a role, an app client, a user-pool
  * group with a user added and removed, an IAM user and its access keys, a user pool, an identity pool's roles with a rules mapping, an identity
- * listed and deleted, and "what would this login get?" on the demo pool with a good and a bad ID
- * token. Every state change made in the page is read back through the AWS SDK from the test.
+ * listed and deleted, "what would this login get?" on the demo pool with a good and a bad ID
+ * token, an IAM group with a member and inline and managed policies, a user-pool OIDC and a SAML
+ * identity provider and a domain (with the managed login link fetched), lists longer than one
+ * page, and a list past the 1,000-item bound saying so. Every state change made in the page is
+ * read back through the AWS SDK from the test.
  * axe-core runs on each tab at 1280 px and 390 px, with a screenshot of each in
  * $TMPDIR/tessera-screenshots (the folder pages.test.ts uses). The page weight and the time to
  * interactive are reported as diagnostics, not asserted.
@@ -16,8 +19,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import {
-  AdminListGroupsForUserCommand, CognitoIdentityProviderClient, DescribeUserPoolClientCommand, DescribeUserPoolCommand, GetGroupCommand, InitiateAuthCommand, ListGroupsCommand,
-  ListUserPoolClientsCommand, ListUsersInGroupCommand,
+  AdminCreateUserCommand, AdminListGroupsForUserCommand, CognitoIdentityProviderClient, CreateUserPoolClientCommand, CreateUserPoolCommand, DeleteUserPoolCommand,
+  DescribeIdentityProviderCommand, DescribeUserPoolClientCommand, DescribeUserPoolCommand, DescribeUserPoolDomainCommand, GetGroupCommand, InitiateAuthCommand, ListGroupsCommand,
+  ListUserPoolClientsCommand, ListUsersCommand, ListUsersInGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
   CognitoIdentityClient, DescribeIdentityCommand, DescribeIdentityPoolCommand, GetCredentialsForIdentityCommand, GetIdCommand, GetIdentityPoolRolesCommand,
@@ -25,7 +29,9 @@ import {
 } from '@aws-sdk/client-cognito-identity';
 import {
   CreateOpenIDConnectProviderCommand, CreateSAMLProviderCommand, GetOpenIDConnectProviderCommand, GetPolicyCommand, GetUserCommand, ListAccessKeysCommand, GetPolicyVersionCommand, GetRoleCommand, GetSAMLProviderCommand, IAMClient, ListAttachedRolePoliciesCommand,
-  ListOpenIDConnectProvidersCommand, ListPolicyVersionsCommand, ListRolePoliciesCommand, ListSAMLProvidersCommand,
+  ListOpenIDConnectProvidersCommand, ListPolicyVersionsCommand, ListRolePoliciesCommand, ListSAMLProvidersCommand, CreateUserCommand, DeleteUserCommand,
+  CreatePolicyCommand, DeletePolicyCommand, GetGroupCommand as GetIamGroupCommand, GetGroupPolicyCommand, ListAttachedGroupPoliciesCommand, ListGroupPoliciesCommand, RemoveUserFromGroupCommand,
+  ListUsersCommand as ListUsersIamCommand,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
@@ -45,6 +51,7 @@ const TABS = [
   { id: 'iam', tab: 'IAM roles and providers', heading: 'IAM roles' },
   { id: 'iam-policies', tab: 'IAM policies', heading: 'IAM managed policies' },
   { id: 'iam-users', tab: 'IAM users', heading: 'IAM users' },
+  { id: 'iam-groups', tab: 'IAM groups', heading: 'IAM groups' },
   { id: 'user-pools', tab: 'User pools', heading: 'User pools' },
 ];
 
@@ -328,6 +335,63 @@ describe('the console in chromium', { skip: missing }, () => {
     await assert.rejects(iam.send(new GetUserCommand({ UserName: 'console-user' })), { name: 'NoSuchEntityException' });
   });
 
+  it('creates an IAM group, adds and removes a member, puts and deletes an inline policy, attaches and detaches a managed policy, and deletes it with a member and a policy left', async () => {
+    const GroupName = 'console-iam-group';
+    await iam.send(new CreateUserCommand({ UserName: 'group-member' }));
+    const policyArn = (await iam.send(new CreatePolicyCommand({ PolicyName: 'group-policy', PolicyDocument: policy('s3:GetObject') }))).Policy!.Arn!;
+    const membersOf = async () => ((await iam.send(new GetIamGroupCommand({ GroupName }))).Users ?? []).map((u) => u.UserName);
+    try {
+      await openTab('IAM groups', 'IAM groups');
+      await page.locator('#new-iam-group-name').fill(GroupName);
+      await act('Create IAM group');
+      await heading(`IAM group ${GroupName}`);
+      assert.deepEqual(await membersOf(), []);
+      assert.deepEqual(await axe(page), [], 'IAM group detail');
+      await page.locator('#iam-group-add-user').selectOption('group-member');
+      await act('Add user to group');
+      await button(`Remove group-member from IAM group ${GroupName}`).waitFor();
+      assert.deepEqual(await membersOf(), ['group-member']);
+      await page.locator('#group-inline-policy-name').fill('group-inline');
+      await page.locator('#group-inline-policy-document').fill(policy('sqs:SendMessage'));
+      await act('Put inline policy');
+      await page.locator('summary', { hasText: 'group-inline' }).click();
+      assert.match(await page.locator('details', { hasText: 'group-inline' }).innerText(), /sqs:SendMessage/);
+      assert.match(decodeURIComponent((await iam.send(new GetGroupPolicyCommand({ GroupName, PolicyName: 'group-inline' }))).PolicyDocument!), /sqs:SendMessage/);
+      await act('Delete group inline policy group-inline');
+      await button('Delete group inline policy group-inline').waitFor({ state: 'detached' });
+      assert.deepEqual((await iam.send(new ListGroupPoliciesCommand({ GroupName }))).PolicyNames, []);
+      await page.locator('#group-attach-policy').selectOption(policyArn);
+      await act('Attach policy');
+      await button(`Detach group-policy from IAM group ${GroupName}`).waitFor();
+      assert.deepEqual(((await iam.send(new ListAttachedGroupPoliciesCommand({ GroupName }))).AttachedPolicies ?? []).map((p) => p.PolicyArn), [policyArn]);
+      await page.setViewportSize({ width: 390, height: 900 });
+      assert.deepEqual(await axe(page), [], 'IAM group detail at 390 px');
+      await page.screenshot({ path: join(SCREENSHOTS, 'console-iam-group-390.png'), fullPage: true });
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await act(`Detach group-policy from IAM group ${GroupName}`);
+      await button(`Detach group-policy from IAM group ${GroupName}`).waitFor({ state: 'detached' });
+      assert.deepEqual((await iam.send(new ListAttachedGroupPoliciesCommand({ GroupName }))).AttachedPolicies, []);
+      await act(`Remove group-member from IAM group ${GroupName}`);
+      await button(`Remove group-member from IAM group ${GroupName}`).waitFor({ state: 'detached' });
+      assert.deepEqual(await membersOf(), []);
+      // Deleting removes what IAM would refuse to delete the group with.
+      await page.locator('#iam-group-add-user').selectOption('group-member');
+      await act('Add user to group');
+      await page.locator('#group-inline-policy-name').fill('group-inline');
+      await act('Put inline policy');
+      await page.locator('#group-attach-policy').selectOption(policyArn);
+      await act('Attach policy');
+      await button(`Detach group-policy from IAM group ${GroupName}`).waitFor();
+      await act(`Delete IAM group ${GroupName}`);
+      await button(`Delete IAM group ${GroupName}`).waitFor({ state: 'detached' });
+      await assert.rejects(iam.send(new GetIamGroupCommand({ GroupName })), { name: 'NoSuchEntityException' });
+    } finally {
+      await iam.send(new RemoveUserFromGroupCommand({ GroupName, UserName: 'group-member' })).catch(() => undefined); // only when the test failed midway
+      await iam.send(new DeleteUserCommand({ UserName: 'group-member' }));
+      await iam.send(new DeletePolicyCommand({ PolicyArn: policyArn }));
+    }
+  });
+
   it('creates a user pool, inspects it and deletes it', async () => {
     await openTab('User pools', 'User pools');
     await page.locator('#new-user-pool-name').fill('console-user-pool');
@@ -441,6 +505,169 @@ describe('the console in chromium', { skip: missing }, () => {
     assert.match(refused.verdict, /^Refused: /);
     assert.deepEqual(refused.failed, ['token.audience']);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-login-refused.png'), fullPage: true });
+  });
+
+  it('lists every page: 65 users of a user pool (ListUsers pages of 60) and 105 IAM users (ListUsers pages of 100)', async () => {
+    const poolId = (await idp.send(new CreateUserPoolCommand({ PoolName: 'console-paging' }))).UserPool!.Id!;
+    const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(3, '0')}`);
+    const inBatches = async (items: string[], one: (name: string) => Promise<unknown>) => {
+      for (let i = 0; i < items.length; i += 10) await Promise.all(items.slice(i, i + 10).map(one));
+    };
+    const poolUsers = names('paged-user', 65);
+    const iamUsers = names('paged-iam', 105);
+    await inBatches(poolUsers, (Username) => idp.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username, MessageAction: 'SUPPRESS' })));
+    await inBatches(iamUsers, (UserName) => iam.send(new CreateUserCommand({ UserName })));
+    const first = await idp.send(new ListUsersCommand({ UserPoolId: poolId, Limit: 60 }));
+    assert.ok(first.PaginationToken && first.Users?.length === 60, 'the pool\'s users take two pages');
+    try {
+      await openTab('User pools', 'User pools');
+      await page.locator('#user-pool').selectOption(poolId);
+      await page.waitForFunction(IDLE);
+      await page.locator('caption', { hasText: /^65 users$/ }).waitFor();
+      const shownUsers = await page.getByRole('button', { name: /^Inspect paged-user-/ }).evaluateAll((bs) => bs.map((b) => b.getAttribute('aria-label')!.replace('Inspect ', '')));
+      assert.deepEqual(shownUsers.sort(), poolUsers);
+      await openTab('IAM users', 'IAM users');
+      const shownIam = await page.getByRole('button', { name: /^Inspect IAM user paged-iam-/ }).evaluateAll((bs) => bs.map((b) => b.getAttribute('aria-label')!.replace('Inspect IAM user ', '')));
+      assert.deepEqual(shownIam.sort(), iamUsers);
+      const total = ((await iam.send(new ListUsersIamCommand({ MaxItems: 1000 }))).Users ?? []).length;
+      assert.equal(await page.locator('caption').first().innerText(), `${total} IAM users`);
+    } finally {
+      await inBatches(iamUsers, (UserName) => iam.send(new DeleteUserCommand({ UserName })));
+      await idp.send(new DeleteUserPoolCommand({ UserPoolId: poolId }));
+    }
+  });
+
+  it('stops at 1,000 items and says that there are more (1,001 IAM users)', async () => {
+    const many = Array.from({ length: 1001 }, (_, i) => `many-iam-${String(i).padStart(4, '0')}`);
+    const inBatches = async (one: (name: string) => Promise<unknown>) => {
+      for (let i = 0; i < many.length; i += 20) await Promise.all(many.slice(i, i + 20).map(one));
+    };
+    await inBatches((UserName) => iam.send(new CreateUserCommand({ UserName })));
+    try {
+      await openTab('IAM users', 'IAM users');
+      assert.equal(await page.locator('caption').first().innerText(), 'The first 1000 IAM users are shown; there are more.');
+      assert.equal(await page.getByRole('button', { name: /^Inspect IAM user / }).count(), 1000);
+    } finally {
+      await inBatches((UserName) => iam.send(new DeleteUserCommand({ UserName })));
+    }
+  });
+
+  it('creates, edits, inspects and deletes a user-pool OIDC identity provider, a SAML one and a domain, with a working managed login link', async () => {
+    const poolId = (await idp.send(new CreateUserPoolCommand({ PoolName: 'console-fed' }))).UserPool!.Id!;
+    const clientId = (await idp.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'console-fed-client', CallbackURLs: ['https://app.console.test/cb'],
+      AllowedOAuthFlows: ['code'], AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthScopes: ['openid', 'email'], SupportedIdentityProviders: ['COGNITO'] }))).UserPoolClient!.ClientId!;
+    const describe = async () => (await idp.send(new DescribeIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'ConsoleOidc' }))).IdentityProvider!;
+    try {
+      await openTab('User pools', 'User pools');
+      await page.locator('#user-pool').selectOption(poolId);
+      await page.waitForFunction(IDLE);
+      await act('New identity provider');
+      await heading('Create identity provider');
+      await page.locator('#idp-name').fill('ConsoleOidc');
+      await page.getByLabel('Issuer URL (oidc_issuer)').fill('https://oidc-up.console.test');
+      await page.getByLabel('Client id', { exact: true }).fill('up-client');
+      await page.getByLabel('Client secret', { exact: true }).fill('up-secret-123');
+      await page.locator('#idp-mapping').fill('email = email\nname = name');
+      await page.locator('#idp-identifiers').fill('console.test');
+      assert.deepEqual(await axe(page), [], 'identity provider create form');
+      await act('Create identity provider');
+      await heading('Identity provider ConsoleOidc');
+      let got = await describe();
+      assert.deepEqual([got.ProviderType, got.ProviderDetails?.oidc_issuer, got.ProviderDetails?.client_id, got.ProviderDetails?.client_secret, got.ProviderDetails?.authorize_scopes],
+        ['OIDC', 'https://oidc-up.console.test', 'up-client', 'up-secret-123', 'openid email profile']);
+      assert.deepEqual([got.AttributeMapping?.email, got.AttributeMapping?.name, got.IdpIdentifiers], ['email', 'name', ['console.test']]);
+      const inspected = await page.locator('#console-panel .detail').innerText();
+      assert.ok(inspected.includes('"client_secret": "(hidden)"') && !inspected.includes('up-secret-123'), 'the secret is not shown');
+      assert.deepEqual(await axe(page), [], 'identity provider detail');
+
+      await act('Edit identity provider ConsoleOidc');
+      await heading('Edit identity provider ConsoleOidc');
+      assert.deepEqual(await axe(page), [], 'identity provider edit form');
+      await page.locator('#idp-scopes').fill('openid email');
+      await page.locator('#idp-mapping').fill('email = mail');
+      await act('Save identity provider');
+      await heading('Identity provider ConsoleOidc');
+      got = await describe();
+      assert.deepEqual([got.ProviderDetails?.authorize_scopes, got.ProviderDetails?.client_secret, got.AttributeMapping?.email], ['openid email', 'up-secret-123', 'mail']);
+      await act('Inspect identity provider ConsoleOidc');
+      await heading('Identity provider ConsoleOidc');
+
+      // The app client's form names the pool's providers; the client is given the new one.
+      await act('Edit app client console-fed-client');
+      assert.equal(await page.locator('#client-idps-known').innerText(), "This pool's providers: COGNITO ConsoleOidc");
+      await page.locator('#client-idps').fill('COGNITO ConsoleOidc');
+      await act('Save');
+      await heading('App client console-fed-client');
+      assert.deepEqual((await idp.send(new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: clientId }))).UserPoolClient?.SupportedIdentityProviders, ['COGNITO', 'ConsoleOidc']);
+
+      // The domain, and the managed login page of the app client (which offers the provider).
+      await page.locator('#new-domain').fill('console-fed');
+      await act('Create domain');
+      await page.locator('#user-pool-domain').waitFor();
+      assert.equal((await idp.send(new DescribeUserPoolDomainCommand({ Domain: 'console-fed' }))).DomainDescription?.UserPoolId, poolId);
+      const href = (await page.getByRole('link', { name: 'Managed login page of console-fed-client' }).getAttribute('href'))!;
+      const link = new URL(href);
+      assert.deepEqual([link.origin + link.pathname, link.searchParams.get('client_id'), link.searchParams.get('redirect_uri'), link.searchParams.get('response_type')],
+        [`${server.url}/auth/console-fed/login`, clientId, 'https://app.console.test/cb', 'code']);
+      const login = await fetch(href);
+      assert.equal(login.status, 200);
+      const loginPage = await login.text();
+      assert.match(loginPage, /<form[^>]*action="[^"]*\/auth\/console-fed\/login"/);
+      assert.match(loginPage, /ConsoleOidc/);
+      for (const width of [1280, 390]) {
+        await page.setViewportSize({ width, height: 900 });
+        assert.deepEqual(await axe(page), [], `user pool with identity providers and a domain at ${width} px`);
+        await page.screenshot({ path: join(SCREENSHOTS, `console-user-pool-federation${width === 390 ? '-390' : ''}.png`), fullPage: true });
+      }
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await act('Inspect domain console-fed');
+      await heading('Domain console-fed');
+      assert.match(await page.locator('#console-panel .detail').innerText(), /"UserPoolId": "[^"]+"/);
+      await act('Delete domain console-fed');
+      await page.locator('#new-domain').waitFor();
+      assert.equal((await idp.send(new DescribeUserPoolDomainCommand({ Domain: 'console-fed' }))).DomainDescription?.UserPoolId, undefined);
+
+      await act('Delete identity provider ConsoleOidc');
+      await button('Delete identity provider ConsoleOidc').waitFor({ state: 'detached' });
+      await assert.rejects(describe(), { name: 'ResourceNotFoundException' });
+
+      // A SAML provider from a pasted metadata document, its metadata replaced, then deleted.
+      const first = await startSamlIdp({ entityId: 'https://saml-up-one.console.test/idp' });
+      const second = await startSamlIdp({ entityId: 'https://saml-up-two.console.test/idp' });
+      const describeSaml = async () => (await idp.send(new DescribeIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'ConsoleSaml' }))).IdentityProvider!;
+      await act('New identity provider');
+      await page.locator('#idp-name').fill('ConsoleSaml');
+      await page.getByLabel('Provider type').selectOption('SAML');
+      assert.equal(await page.getByLabel('Issuer URL (oidc_issuer)').isVisible(), false, 'the OIDC fields are hidden');
+      await page.getByLabel('Or the metadata document (XML)').fill(first.metadataXml);
+      await page.locator('#idp-mapping').fill('email = http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress');
+      await act('Create identity provider');
+      await heading('Identity provider ConsoleSaml');
+      let saml = await describeSaml();
+      assert.equal(saml.ProviderType, 'SAML');
+      assert.match(saml.ProviderDetails?.MetadataFile ?? '', /saml-up-one\.console\.test/);
+      assert.equal(saml.AttributeMapping?.email, 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress');
+      await act('Edit identity provider ConsoleSaml');
+      assert.equal(await page.getByLabel('Provider type').isDisabled(), true, 'the type cannot change');
+      await page.getByLabel('Or the metadata document (XML)').fill(second.metadataXml);
+      await act('Save identity provider');
+      await heading('Identity provider ConsoleSaml');
+      saml = await describeSaml();
+      assert.match(saml.ProviderDetails?.MetadataFile ?? '', /saml-up-two\.console\.test/);
+      // A refused document shows the error code and changes nothing.
+      await act('Edit identity provider ConsoleSaml');
+      await page.getByLabel('Or the metadata document (XML)').fill('<not-metadata/>');
+      await page.getByRole('button', { name: 'Save identity provider', exact: true }).click();
+      const alert = page.locator('.status [role=alert]');
+      await alert.waitFor();
+      assert.match(await alert.innerText(), /^InvalidParameterException: /);
+      assert.match((await describeSaml()).ProviderDetails?.MetadataFile ?? '', /saml-up-two\.console\.test/);
+      await act('Delete identity provider ConsoleSaml');
+      await button('Delete identity provider ConsoleSaml').waitFor({ state: 'detached' });
+      await assert.rejects(describeSaml(), { name: 'ResourceNotFoundException' });
+    } finally {
+      await idp.send(new DeleteUserPoolCommand({ UserPoolId: poolId }));
+    }
   });
 
   it('axe-core finds no serious or critical violation on any console tab at 1280 px and 390 px', async () => {
