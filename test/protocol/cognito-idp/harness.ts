@@ -36,13 +36,6 @@ export interface IdpHarness {
   close(): Promise<void>;
 }
 
-/**
- * The user-pool service of a running server. createTessera does not return it (yet); until it
- * does, this is a second instance over the same storage, clock and settings — what a second
- * Tessera node on the same database is, and every user-pool record and signing key lives in
- * storage, so both see the same pools, users, sessions and keys.
- */
-
 /** A clock for createTessera that tests can move and stop; thawed, time resumes from where it stood. */
 export function testClock() {
   let offsetMs = 0;
