@@ -4,7 +4,7 @@
  * credentials, the captured log (tests read the codes it carries) and an injectable clock.
  *
  * A few tests exercise the user-pool service API the hosted endpoints use (upsertFederatedUser,
- * authenticatePassword, verifyIdToken…), for which no AWS operation exists; `userPools` is that
+ * authenticatePassword, verifyIdToken…), for which no AWS operation exists; `userPools` is
  * the running server's own service.
  */
 import assert from 'node:assert/strict';
