@@ -12,6 +12,7 @@
  * - Every other string: a JWT found inside it is masked in place, long strings are truncated.
  * - URLs: secret-looking query parameters (access_token, input_token, code, …) masked whole.
  */
+import { peekJwt } from '../tokens/peek.js';
 import { parseXml } from '../tokens/saml/dom.js';
 
 /** Keys compared lower-case without `_` and `-`. */
@@ -52,23 +53,11 @@ export function maskToken(value: string): string {
   return value.length < 24 ? `****** (${value.length} chars)` : `${value.slice(0, 6)}…${value.slice(-4)} (${value.length} chars)`;
 }
 
-function b64json(part: string): unknown {
-  const parsed: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-  return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : undefined;
-}
-
 /** A JWT's header and claims (never its signature), or undefined when it is not a decodable JWT. */
 export function decodeJwt(token: string): { header: unknown; claims: unknown } | undefined {
   if (token.length > 64 * 1024 || !JWT.test(token)) return undefined;
-  const [h, p] = token.split('.') as [string, string];
-  try {
-    const header = b64json(h);
-    const claims = b64json(p);
-    if (!header || !claims) return undefined;
-    return { header: clean(header, 0), claims: clean(claims, 0) };
-  } catch {
-    return undefined;
-  }
+  const peeked = peekJwt(token);
+  return peeked ? { header: clean(peeked.header, 0), claims: clean(peeked.claims, 0) } : undefined;
 }
 
 type El = { getAttribute(n: string): string | null; textContent: string | null; getElementsByTagNameNS(ns: string, n: string): { length: number; item(i: number): El | null } };

@@ -5,6 +5,7 @@
  * issuer of an access token — never a token, an assertion, a password or a secret: those input
  * members are not read, and any string in the reason that looks like a token is replaced.
  */
+import { peekJwt } from '../tokens/peek.js';
 
 const TARGET_MEMBERS = ['IdentityPoolId', 'IdentityId', 'RoleArn', 'PrincipalArn', 'ProviderId', 'CustomRoleArn', 'UserPoolId', 'ClientId', 'DeveloperProviderName'] as const;
 
@@ -24,14 +25,9 @@ export function refusalTarget(input: unknown): Record<string, unknown> | undefin
 }
 
 function issuerOf(token: string): string | undefined {
-  const parts = token.split('.');
-  if (parts.length !== 3 || parts[1]!.length > 8192) return undefined;
-  try {
-    const claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as { iss?: unknown };
-    return typeof claims.iss === 'string' && claims.iss.length <= 512 ? claims.iss : undefined;
-  } catch {
-    return undefined;
-  }
+  if ((token.split('.')[1]?.length ?? 0) > 8192) return undefined;
+  const iss = peekJwt(token)?.claims.iss;
+  return typeof iss === 'string' && iss.length <= 512 ? iss : undefined;
 }
 
 const JWT_LIKE = /^[\w-]{10,}\.[\w-]{10,}\.[\w-]*$/;

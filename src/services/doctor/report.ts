@@ -4,6 +4,7 @@
  * refusal thrown by the API's own verification code into the step that failed. The doctors run
  * the APIs' code and only classify what it throws; no check is written twice.
  */
+import { peekJwt, type PeekedJwt } from '../../tokens/peek.js';
 import { Refusal, ServiceError, type Reason } from '../../errors/index.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'not-reached' | 'info';
@@ -50,25 +51,10 @@ export function stepOf(check: string, steps: TokenStep[] = TOKEN_STEPS): number 
   return steps.findIndex((s) => s.checks.test(check));
 }
 
-export interface Decoded {
-  header: Record<string, unknown>;
-  claims: Record<string, unknown>;
-}
+export type Decoded = PeekedJwt;
 
 /** A JWT's header and claims, unverified (shown, never trusted); undefined when not a JWT. */
-export function decodeJwt(token: string): Decoded | undefined {
-  const parts = token.split('.');
-  if (parts.length !== 3) return undefined;
-  try {
-    const part = (s: string) => JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
-    const header = part(parts[0]!);
-    const claims = part(parts[1]!);
-    if (!header || typeof header !== 'object' || !claims || typeof claims !== 'object') return undefined;
-    return { header: header as Record<string, unknown>, claims: claims as Record<string, unknown> };
-  } catch {
-    return undefined;
-  }
-}
+export const decodeJwt = peekJwt;
 
 /** What a JWT shows for each token step (shown next to the step, never used to decide). */
 export function observedOf(decoded: Decoded | undefined, now: Date): Record<string, unknown> {
