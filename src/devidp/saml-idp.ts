@@ -39,6 +39,7 @@ import { parseCookies, setCookie } from '../services/oauth2/cookies.js';
 import { isElement, parseXml, SAML_NS, SAMLP_NS, textValue, children } from '../tokens/saml/dom.js';
 import { AWS_SAML_AUDIENCE, ROLE_ATTRIBUTE, ROLE_SESSION_NAME_ATTRIBUTE, SESSION_DURATION_ATTRIBUTE } from '../tokens/saml/index.js';
 import { loadOrCreateDevCertificate, type DevCertificate } from './certificates.js';
+import { createMemo } from './memo.js';
 
 /** The IAM SAML provider name the dev IdP's Role attribute pairs name (and demo mode registers). */
 export const DEV_SAML_PROVIDER_NAME = 'tessera-dev-saml';
@@ -112,7 +113,6 @@ export interface DevSamlIdp {
 }
 
 interface Pending {
-  expiresAt: number;
   csrfHash: string;
   acsUrl: string;
   relayState?: string;
@@ -194,12 +194,7 @@ export async function createDevSamlIdp(options: DevSamlIdpOptions): Promise<DevS
   }
 
   // ---- the sign-in transactions (one process: --dev-idps runs with one worker) -----------------
-  const pending = new Map<string, Pending>();
-  const sweep = () => {
-    const now = options.clock().getTime();
-    for (const [k, v] of pending) if (v.expiresAt <= now) pending.delete(k);
-    while (pending.size >= MAX_PENDING) pending.delete(pending.keys().next().value!);
-  };
+  const pending = createMemo<Pending>(options.clock, MAX_PENDING);
 
   /** The ACS the response may be posted to: a path on this server, or an absolute URL on Tessera's own origin. */
   function acsAllowed(url: string): boolean {
@@ -262,19 +257,17 @@ export async function createDevSamlIdp(options: DevSamlIdpOptions): Promise<DevS
           const acsUrl = req?.acsUrl ?? options.defaultAcsUrl?.();
           if (!acsUrl) throw new PageError('No AssertionConsumerServiceURL: send an AuthnRequest that names one (on this server), or use demo mode.');
           if (!acsAllowed(acsUrl)) throw new PageError(`This development IdP posts responses only to this server (${origin}); the AssertionConsumerServiceURL is elsewhere.`);
-          sweep();
           const handle = randomBytes(32).toString('base64url');
           // One browser secret for every sign-in this browser has open (a second tab keeps the first working).
           const existing = parseCookies(request.headers.cookie).get(COOKIE_NAME);
           const csrf = existing && /^[A-Za-z0-9_-]{43}$/.test(existing) ? existing : randomBytes(32).toString('base64url');
           pending.set(handle, {
-            expiresAt: options.clock().getTime() + LOGIN_TTL_MS,
             csrfHash: sha256(csrf),
             acsUrl,
             ...(relayState !== undefined ? { relayState } : {}),
             ...(req ? { requestId: req.id } : {}),
             ...(req?.issuer ? { spIssuer: req.issuer } : {}),
-          });
+          }, LOGIN_TTL_MS / 1000);
           const cookie = setCookie(COOKIE_NAME, csrf, { path: DEV_SAML_PATH, secure }, LOGIN_TTL_MS / 1000);
           return sendPage(reply, 200, signInPage({ handle, roles: options.roles?.() ?? [], providerArn, spIssuer: req?.issuer, acsUrl }), [cookie]);
         } catch (err) {
@@ -290,7 +283,7 @@ export async function createDevSamlIdp(options: DevSamlIdpOptions): Promise<DevS
           const handle = form.get('login') ?? '';
           const entry = pending.get(handle);
           const csrf = parseCookies(request.headers.cookie).get(COOKIE_NAME) ?? '';
-          if (!entry || entry.expiresAt <= options.clock().getTime()) throw new PageError('This sign-in has expired or was already used: start it again from the application.');
+          if (!entry) throw new PageError('This sign-in has expired or was already used: start it again from the application.');
           const a = Buffer.from(sha256(csrf)), b = Buffer.from(entry.csrfHash);
           if (!timingSafeEqual(a, b)) throw new PageError('This sign-in form does not belong to this browser (CSRF check failed): start it again.');
           const userName = form.get('username') ?? '';
@@ -305,7 +298,7 @@ export async function createDevSamlIdp(options: DevSamlIdpOptions): Promise<DevS
             if (!roleArns.includes(extra)) roleArns.push(extra);
           }
           // Single use, once the form is acceptable (a typing mistake leaves the page usable after Back).
-          pending.delete(handle);
+          pending.take(handle);
           const saml = response({ userName, email, roleArns, ...(entry.requestId ? { inResponseTo: entry.requestId } : {}) });
           return sendPage(reply, 200, postPage({ acsUrl: entry.acsUrl, samlResponse: saml, relayState: entry.relayState }));
         } catch (err) {

@@ -25,6 +25,7 @@ import type { DemoTenant, RootCall } from '../../demo/tenant.js';
 import { clearCookie, parseCookies } from '../../services/oauth2/cookies.js';
 import { MAX_SAML_LENGTH } from '../../tokens/saml/index.js';
 import type { DevSamlIdp } from '../saml-idp.js';
+import { createMemo } from '../memo.js';
 
 export const DEMO_ACS_PATH = '/demo/saml/acs';
 export const TRUST_SID = 'TesseraDevSaml';
@@ -106,7 +107,6 @@ export function devSamlSeeder(idp: DevSamlIdp): (call: RootCall, tenant: DemoTen
 }
 
 interface Slot {
-  expiresAt: number;
   samlResponse: string;
   relayState: string;
 }
@@ -118,13 +118,8 @@ function refuse(reply: FastifyReply, status: number, type: string, message: stri
 
 /** The demo's ACS and the page's one-time pick-up of the response. */
 export function devSamlDemoRoutes(deps: { clock: () => Date; secure: boolean }): (app: FastifyInstance) => void {
-  const slots = new Map<string, Slot>();
+  const slots = createMemo<Slot>(deps.clock, MAX_SLOTS);
   const scope = { path: SLOT_PATH, secure: deps.secure };
-  const sweep = () => {
-    const now = deps.clock().getTime();
-    for (const [k, v] of slots) if (v.expiresAt <= now) slots.delete(k);
-    while (slots.size >= MAX_SLOTS) slots.delete(slots.keys().next().value!);
-  };
   return (app) => {
     app.post(DEMO_ACS_PATH, async (request, reply) => {
       const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -135,9 +130,8 @@ export function devSamlDemoRoutes(deps: { clock: () => Date; secure: boolean }):
       if (samlResponse.length !== 1 || relayState.length !== 1 || samlResponse[0]!.length > MAX_SAML_LENGTH + 2000 || !RELAY_STATE.test(relayState[0]!)) {
         return refuse(reply, 400, 'ValidationException', 'The demo ACS takes one SAMLResponse and one RelayState, form-encoded (the HTTP-POST binding).');
       }
-      sweep();
       const handle = randomBytes(32).toString('base64url');
-      slots.set(handle, { expiresAt: deps.clock().getTime() + SLOT_TTL_MS, samlResponse: samlResponse[0]!, relayState: relayState[0]! });
+      slots.set(handle, { samlResponse: samlResponse[0]!, relayState: relayState[0]! }, SLOT_TTL_MS / 1000);
       const cookie = [`${SLOT_COOKIE}=${handle}`, `Path=${SLOT_PATH}`, `Max-Age=${SLOT_TTL_MS / 1000}`, 'HttpOnly', 'SameSite=Strict', ...(deps.secure ? ['Secure'] : [])].join('; ');
       return reply.code(303).header('set-cookie', cookie).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').header('location', '/demo/callback').send();
     });
@@ -152,9 +146,8 @@ export function devSamlDemoRoutes(deps: { clock: () => Date; secure: boolean }):
       }
       if (typeof relayState !== 'string' || !RELAY_STATE.test(relayState)) return refuse(reply, 400, 'ValidationException', 'relayState is missing or not valid', [clear]);
       const handle = parseCookies(request.headers.cookie).get(SLOT_COOKIE) ?? '';
-      const slot = slots.get(handle);
-      slots.delete(handle);
-      if (!slot || slot.expiresAt <= deps.clock().getTime()) return refuse(reply, 400, 'NotAuthorizedException', 'No SAML response is waiting for this browser (it was taken already, or it expired).', [clear]);
+      const slot = slots.take(handle);
+      if (!slot) return refuse(reply, 400, 'NotAuthorizedException', 'No SAML response is waiting for this browser (it was taken already, or it expired).', [clear]);
       const a = Buffer.from(slot.relayState), b = Buffer.from(relayState);
       if (a.length !== b.length || !timingSafeEqual(a, b)) {
         return refuse(reply, 400, 'NotAuthorizedException', 'The SAML response answers another sign-in: its RelayState is not the one this page started.', [clear]);
