@@ -1,23 +1,9 @@
 /** Real SAML IdP metadata for tests: a freshly generated self-signed RSA certificate. */
-import { webcrypto } from 'node:crypto';
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
-import { webcryptoKeyPair } from '../../helpers/keys.js';
+import { generateKeyPair } from '../../helpers/saml-idp.js';
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
-
+/** The base64 DER of a freshly generated self-signed RSA certificate (test/helpers/saml-idp.ts makes it). */
 export async function generateCertificateBase64(cn = 'Test IdP'): Promise<string> {
-  const alg = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 } as const;
-  const keys = await webcryptoKeyPair(alg);
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: '01',
-    name: `CN=${cn}`,
-    notBefore: new Date('2024-01-01T00:00:00Z'),
-    notAfter: new Date('2034-01-01T00:00:00Z'),
-    signingAlgorithm: alg,
-    keys: keys as unknown as Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[0]['keys'],
-  });
-  return Buffer.from(cert.rawData).toString('base64');
+  return (await generateKeyPair(cn)).certificateBase64;
 }
 
 export interface MetadataOptions {
