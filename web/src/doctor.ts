@@ -2,13 +2,12 @@
 // asks POST /_tessera/doctor/<target> (SigV4, service tessera) and shows each check.
 import './style.css';
 import './doctor.css';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { Sha256 } from '@aws-crypto/sha256-js';
 import { CognitoIdentityClient, ListIdentityPoolsCommand } from '@aws-sdk/client-cognito-identity';
 import { CognitoIdentityProviderClient, ListUserPoolClientsCommand, ListUserPoolsCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
-import { field, h, json, replace } from './dom';
+import { field, h, replace } from './dom';
 import { credentialsForm, load, type Credentials } from './credentials';
+import { askDoctor, checksTable, decodedToken, DoctorApiError } from './verdict';
 
 type Target = 'identity-pool' | 'role' | 'user-pool-client';
 
@@ -21,21 +20,13 @@ app.append(credsBox, formBox, result);
 const alert = (text: string) => h('p', { class: 'error', role: 'alert' }, text);
 
 async function ask(route: Target, body: Record<string, unknown>): Promise<void> {
-  const creds = load()!;
-  const text = JSON.stringify(body);
-  const url = new URL(`/_tessera/doctor/${route}`, location.origin);
-  const signer = new SignatureV4({ service: 'tessera', region: 'us-east-1', credentials: creds, sha256: Sha256 });
-  const signed = await signer.sign({ method: 'POST', protocol: url.protocol, hostname: url.hostname, port: Number(url.port) || undefined, path: url.pathname, headers: { host: url.host, 'content-type': 'application/json' }, body: text });
-  const headers = { ...signed.headers } as Record<string, string>;
-  delete headers.host;
   replace(result, h('p', { role: 'status' }, 'Asking Tessera…'));
-  const res = await fetch(url, { method: 'POST', headers, body: text });
-  const report = await res.json();
-  if (!res.ok) {
-    replace(result, alert(`${report.__type ?? res.status}: ${report.message ?? ''}`));
-    return;
+  try {
+    render(route, await askDoctor<any>(load()!, route, body));
+  } catch (err) {
+    if (!(err instanceof DoctorApiError)) throw err;
+    replace(result, alert(`${err.name}: ${err.message}`));
   }
-  render(route, report);
 }
 
 function acceptedText(route: Target, report: any): string {
@@ -55,16 +46,11 @@ function summary(route: Target, report: any): HTMLElement {
 }
 
 function render(route: Target, report: any): void {
-  const show = (v: unknown) => (typeof v === 'string' ? v : json(v));
   replace(result,
     h('h2', { id: 'verdict', tabindex: '-1' }, report.accepted ? h('span', { class: 'pass' }, acceptedText(route, report)) : h('span', { class: 'fail' }, `Refused: ${report.error?.code ?? ''} — ${report.error?.message ?? ''}`)),
     summary(route, report),
-    h('table', {}, h('caption', { class: 'muted' }, 'Each check, in the order the API runs them'), h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Check'), h('th', { scope: 'col' }, 'Result'), h('th', { scope: 'col' }, 'Expected / found'))),
-      h('tbody', {}, ...(report.checks as any[]).map((c) => h('tr', { 'data-check': c.id, 'data-status': c.status },
-        h('td', {}, c.label, c.check && c.status === 'fail' ? h('div', {}, h('code', {}, c.check)) : null),
-        h('td', { class: c.status === 'pass' ? 'pass' : c.status === 'fail' ? 'fail' : 'muted' }, c.status),
-        h('td', {}, c.expected !== undefined ? h('div', {}, 'expected: ', h('code', {}, show(c.expected))) : null, c.actual !== undefined ? h('div', {}, c.status === 'fail' ? 'found: ' : '', h('code', {}, show(c.actual))) : null, c.detail ? h('div', { class: 'muted' }, c.detail) : null))))),
-    report.decoded ? h('details', {}, h('summary', {}, 'Decoded token (signature not shown)'), h('pre', {}, json(report.decoded))) : null,
+    checksTable(report.checks, 'Each check, in the order the API runs them'),
+    decodedToken(report.decoded),
   );
 }
 

@@ -1,6 +1,6 @@
-// "What would this login get?": asks the doctor's admin API (POST /_tessera/doctor/identity-pool,
-// SigV4 for the service `tessera`) and renders its report check by check. Shared by the console;
-// the doctor page renders the same report (to be deduplicated onto this module).
+// The token doctor's admin API (POST /_tessera/doctor/<target>, SigV4 for the service `tessera`)
+// and its report check by check: shared by the doctor page and the console's "What would this
+// login get?".
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import type { Credentials } from './credentials';
@@ -27,17 +27,22 @@ export class DoctorApiError extends Error {
   }
 }
 
-export async function explainLogin(creds: Credentials, input: ExplainInput): Promise<DoctorReport> {
-  const body = JSON.stringify(input);
-  const url = new URL('/_tessera/doctor/identity-pool', location.origin);
+/** Asks the doctor about `body` for a target; a 4xx of the admin API itself throws DoctorApiError. */
+export async function askDoctor<T>(creds: Credentials, target: 'identity-pool' | 'role' | 'user-pool-client', body: unknown): Promise<T> {
+  const text = JSON.stringify(body);
+  const url = new URL(`/_tessera/doctor/${target}`, location.origin);
   const signer = new SignatureV4({ service: 'tessera', region: 'us-east-1', credentials: creds, sha256: Sha256 });
-  const signed = await signer.sign({ method: 'POST', protocol: url.protocol, hostname: url.hostname, port: Number(url.port) || undefined, path: url.pathname, headers: { host: url.host, 'content-type': 'application/json' }, body });
+  const signed = await signer.sign({ method: 'POST', protocol: url.protocol, hostname: url.hostname, port: Number(url.port) || undefined, path: url.pathname, headers: { host: url.host, 'content-type': 'application/json' }, body: text });
   const headers = { ...signed.headers } as Record<string, string>;
   delete headers.host;
-  const res = await fetch(url, { method: 'POST', headers, body });
-  const answer = (await res.json()) as DoctorReport & { __type?: string; message?: string };
+  const res = await fetch(url, { method: 'POST', headers, body: text });
+  const answer = (await res.json()) as T & { __type?: string; message?: string };
   if (!res.ok) throw new DoctorApiError(String(answer.__type ?? res.status).replace(/^.*#/, ''), answer.message ?? '');
   return answer;
+}
+
+export function explainLogin(creds: Credentials, input: ExplainInput): Promise<DoctorReport> {
+  return askDoctor<DoctorReport>(creds, 'identity-pool', input);
 }
 
 const show = (v: unknown) => (typeof v === 'string' ? v : json(v));
@@ -50,14 +55,24 @@ export function renderReport(report: DoctorReport, headingId = 'verdict'): HTMLE
       : h('span', { class: 'fail' }, `Refused: ${report.error?.code ?? ''} — ${report.error?.message ?? ''}`)),
     h('p', {}, 'Logins key ', h('code', {}, report.loginsKey ?? '(unknown)'), report.providerKind ? ` (${report.providerKind})` : ''),
     report.role ? h('p', { 'data-role': report.role.arn }, 'Role: ', h('code', {}, report.role.arn), ` (chosen by ${report.role.source}). GetCredentialsForIdentity would return temporary credentials (ASIA…) of a session of this role.`) : null,
-    h('table', {}, h('caption', { class: 'muted' }, 'Checks, in the order GetCredentialsForIdentity makes them'),
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Check'), h('th', { scope: 'col' }, 'Result'), h('th', { scope: 'col' }, 'Expected / found'))),
-      h('tbody', {}, ...report.checks.map((c) => h('tr', { 'data-check': c.id, 'data-status': c.status },
-        h('td', {}, c.label, c.check && c.status === 'fail' ? h('div', {}, h('code', {}, c.check)) : null),
-        h('td', { class: c.status === 'pass' ? 'pass' : c.status === 'fail' ? 'fail' : 'muted' }, c.status),
-        h('td', {}, c.expected !== undefined ? h('div', {}, 'expected: ', h('code', {}, show(c.expected))) : null,
-          c.actual !== undefined ? h('div', {}, c.status === 'fail' ? 'found: ' : '', h('code', {}, show(c.actual))) : null,
-          c.detail ? h('div', { class: 'muted' }, c.detail) : null))))),
-    report.decoded ? h('details', {}, h('summary', {}, 'Decoded token (signature not shown)'), h('pre', {}, json(report.decoded))) : null,
+    checksTable(report.checks, 'Checks, in the order GetCredentialsForIdentity makes them'),
+    decodedToken(report.decoded),
   );
+}
+
+/** Each check: its label (and failing check id), result, and expected / found. */
+export function checksTable(checks: DoctorCheck[], caption: string): HTMLElement {
+  return h('table', {}, h('caption', { class: 'muted' }, caption),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Check'), h('th', { scope: 'col' }, 'Result'), h('th', { scope: 'col' }, 'Expected / found'))),
+    h('tbody', {}, ...checks.map((c) => h('tr', { 'data-check': c.id, 'data-status': c.status },
+      h('td', {}, c.label, c.check && c.status === 'fail' ? h('div', {}, h('code', {}, c.check)) : null),
+      h('td', { class: c.status === 'pass' ? 'pass' : c.status === 'fail' ? 'fail' : 'muted' }, c.status),
+      h('td', {}, c.expected !== undefined ? h('div', {}, 'expected: ', h('code', {}, show(c.expected))) : null,
+        c.actual !== undefined ? h('div', {}, c.status === 'fail' ? 'found: ' : '', h('code', {}, show(c.actual))) : null,
+        c.detail ? h('div', { class: 'muted' }, c.detail) : null)))));
+}
+
+/** The decoded token, when the report has one (never its signature). */
+export function decodedToken(decoded: unknown): HTMLElement | null {
+  return decoded ? h('details', {}, h('summary', {}, 'Decoded token (signature not shown)'), h('pre', {}, json(decoded))) : null;
 }
