@@ -270,6 +270,8 @@ export async function createTessera(config: Config, options: CreateOptions = {})
     });
     // Demo mode: the demo tenant, and (unless a gateway is configured) local data stores behind a gateway.
     let demo: DemoInfo | undefined;
+    // The demo's calls to Tessera's own operations as the account root (its seeding and its developer backend).
+    const callAsRoot = rootCaller({ operations, accountId: config.accountId, region: config.region, publicUrl: config.publicUrl, clock, log });
     let gatewayConfig: GatewayConfig | undefined = config.gateway;
     // The development SAML IdP (src/devidp/saml-idp.ts): --dev-idps, implied by --demo.
     const devSaml = config.devIdps
@@ -278,8 +280,7 @@ export async function createTessera(config: Config, options: CreateOptions = {})
     if (config.demo) {
       const tenant = await seedDemoTenant({ operations, accountId: config.accountId, region: config.region, publicUrl: config.publicUrl, clock, log, seeders: devSaml ? [devSamlSeeder(devSaml)] : [] });
       if (devIdps) {
-        const call = rootCaller({ operations, accountId: config.accountId, region: config.region, publicUrl: config.publicUrl, clock, log });
-        await seedDevIdps({ call, accountId: config.accountId, identityPoolId: tenant.identityPoolId, devIdps, userPool: { userPoolId: tenant.userPoolId, clientId: tenant.clientId } });
+        await seedDevIdps({ call: callAsRoot, accountId: config.accountId, identityPoolId: tenant.identityPoolId, devIdps, userPool: { userPoolId: tenant.userPoolId, clientId: tenant.clientId } });
       }
       let storesProblem: string | undefined;
       if (!gatewayConfig) {
@@ -341,7 +342,7 @@ export async function createTessera(config: Config, options: CreateOptions = {})
                 gatewayUrl: () => gatewayUrl,
                 region: config.region,
                 clock,
-                callAsRoot: rootCaller({ operations, accountId: config.accountId, region: config.region, publicUrl: config.publicUrl, clock, log }),
+                callAsRoot,
                 describe: () => ({ saml: devSaml && demo ? devSamlDemoInfo(devSaml, demo.tenant) : null, ...(devIdps ? { devIdps: devIdps.describe() } : {}) }),
               }),
               trace.routes,
